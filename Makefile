@@ -1,0 +1,42 @@
+# Two commands: `make run` and `make test`. Everything else is a helper.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PLUGIN_DIRS := $(wildcard plugins/*/pyproject.toml)
+PLUGIN_SOURCES := $(foreach p,$(PLUGIN_DIRS),-e $(dir $(p)))
+
+export PDMS_DATA_DIR ?= $(CURDIR)/var
+
+.PHONY: run test lint format schema clean
+
+$(STAMP): pyproject.toml $(PLUGIN_DIRS)
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]' $(PLUGIN_SOURCES)
+	touch $(STAMP)
+
+## run: set up, migrate the embedded SQLite database and serve with GraphiQL
+run: $(STAMP)
+	PDMS_DEBUG=1 PDMS_DEV_SUPERUSER=1 $(BIN)/pdms db upgrade
+	PDMS_DEBUG=1 PDMS_DEV_SUPERUSER=1 $(BIN)/pdms lookups sync
+	PDMS_DEBUG=1 PDMS_DEV_SUPERUSER=1 $(BIN)/pdms serve
+
+## test: set up, lint, and run the whole suite (PostgreSQL too when PDMS_TEST_POSTGRES_URL is set)
+test: $(STAMP) lint
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## schema: rewrite schema.graphql from the installed core and first-party plugins
+schema: $(STAMP)
+	$(BIN)/pdms schema export -o schema.graphql
+
+clean:
+	rm -rf $(VENV) var .pytest_cache build *.egg-info

@@ -1,0 +1,89 @@
+"""The ASGI application: Starlette with the composed GraphQL schema at /graphql."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+from sqlalchemy import text
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+from strawberry.asgi import GraphQL
+
+from pdms_core.db.engine import Database
+from pdms_core.graphql.context import RequestContext
+from pdms_core.graphql.schema import PdmsSchema, build_schema
+from pdms_core.host import PluginHost
+from pdms_core.settings import Settings
+
+log = logging.getLogger("pdms.app")
+
+
+class PdmsGraphQL(GraphQL):
+    """Strawberry's ASGI view with PDMS's per-request context."""
+
+    def __init__(self, schema: PdmsSchema, database: Database):
+        debug = schema.host.settings.debug
+        super().__init__(
+            schema, graphql_ide="graphiql" if debug else None, allow_queries_via_get=False
+        )
+        self.host = schema.host
+        self.database = database
+
+    async def get_context(self, request: Any, response: Any) -> RequestContext:
+        actor = self.host.actor_from_request(request)
+        return RequestContext(
+            host=self.host, database=self.database, actor=actor, request=request, response=response
+        )
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    host: PluginHost | None = None,
+    database: Database | None = None,
+) -> Starlette:
+    """Build the web application. Pass ``host``/``database`` to reuse existing ones."""
+    if host is None:
+        host = PluginHost.load(settings or Settings.from_env())
+    settings = host.settings
+    if database is None:
+        database = Database.connect(
+            settings.resolved_database_url, hide_parameters=not settings.debug
+        )
+    graphql = PdmsGraphQL(build_schema(host), database)
+
+    async def health(_request: Request) -> JSONResponse:
+        try:
+            async with database.engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+        except Exception as exc:  # the probe must answer, whatever broke
+            log.warning("health check failed: %s", type(exc).__name__)
+            return JSONResponse({"status": "unavailable"}, status_code=503)
+        return JSONResponse({"status": "ok"})
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await host.startup(app)
+        if settings.debug and settings.dev_superuser:
+            log.warning("DEBUG: every request acts as an all-permissions developer")
+        try:
+            yield
+        finally:
+            await database.dispose()
+
+    app = Starlette(
+        debug=settings.debug,
+        lifespan=lifespan,
+        routes=[
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/health", health, methods=["GET"]),
+        ],
+    )
+    app.state.host = host
+    app.state.database = database
+    return app

@@ -1,0 +1,49 @@
+"""The caller of a request: a staff user, a partner API key, the system, or nobody."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class ActorKind(Enum):
+    """What kind of caller an actor is."""
+
+    ANONYMOUS = "anonymous"
+    USER = "user"
+    API_KEY = "api_key"
+    SYSTEM = "system"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is calling, with the permission codes they hold.
+
+    ``all_permissions`` is for the system itself (CLI, importers) and the debug-only
+    developer actor; no signed-in user or API key ever gets it.
+    """
+
+    kind: ActorKind
+    id: str | None = None
+    display_name: str = ""
+    permissions: frozenset[str] = field(default_factory=frozenset)
+    all_permissions: bool = False
+
+    def has(self, code: str) -> bool:
+        """Whether this actor holds the permission ``code``."""
+        return self.all_permissions or code in self.permissions
+
+    @property
+    def is_authenticated(self) -> bool:
+        """Anyone but the anonymous caller."""
+        return self.kind is not ActorKind.ANONYMOUS
+
+
+ANONYMOUS = Actor(kind=ActorKind.ANONYMOUS, display_name="anonymous")
+SYSTEM = Actor(kind=ActorKind.SYSTEM, id="system", display_name="system", all_permissions=True)
+DEVELOPER = Actor(
+    kind=ActorKind.SYSTEM,
+    id="developer",
+    display_name="developer (debug mode)",
+    all_permissions=True,
+)

@@ -1,0 +1,57 @@
+"""Core registers its own features through the same hooks as every module."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import strawberry
+
+from pdms_core.auth.actor import ANONYMOUS, DEVELOPER, Actor
+from pdms_core.graphql.core_schema import NodeQuery
+from pdms_core.hookspecs import hookimpl
+from pdms_core.lookups.graphql import LookupMutation, LookupQuery
+from pdms_core.places.graphql import PlaceQuery
+from pdms_core.records import CORE, GraphQLContribution, Permission, PluginManifest
+from pdms_core.settings import Settings
+
+MIGRATIONS = Path(__file__).parent / "migrations" / "versions"
+
+
+@hookimpl
+def pdms_plugin_manifest() -> PluginManifest:
+    return PluginManifest(
+        name=CORE,
+        label="PDMS core",
+        description="People, places and problems, shared by every module.",
+        models_module="pdms_core.models",
+        migrations_dir=MIGRATIONS,
+    )
+
+
+@strawberry.type
+class CoreQuery(NodeQuery, LookupQuery, PlaceQuery):
+    """Core's root query fields (merged with the modules' by the host)."""
+
+
+@hookimpl
+def pdms_graphql() -> GraphQLContribution:
+    return GraphQLContribution(query=CoreQuery, mutation=LookupMutation)
+
+
+@hookimpl
+def pdms_permissions() -> list[Permission]:
+    return [
+        Permission("core.lookups.read", "See configurable lists and their values."),
+        Permission("core.lookups.manage", "Add, rename, reorder and deactivate list values."),
+        Permission("core.places.read", "See places and their addresses."),
+    ]
+
+
+@hookimpl(trylast=True)
+def pdms_actor_from_request(request: Any, settings: Settings) -> Actor:
+    # Until staff sign-in exists, a debug server can act as an all-permissions
+    # developer so GraphiQL is usable; production always answers "anonymous".
+    if settings.debug and settings.dev_superuser:
+        return DEVELOPER
+    return ANONYMOUS

@@ -1,0 +1,1 @@
+"""Database plumbing: the shared Base, engines, sessions, loaders and locking."""

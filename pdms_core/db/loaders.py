@@ -1,0 +1,70 @@
+"""Per-request dataloaders that batch nested fields, one short-lived session per batch.
+
+Never share an AsyncSession between concurrently resolving fields: every batch opens
+its own session, reads, and closes it. The number of SQL statements per request then
+depends on the query's depth, not on how many rows it returns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from typing import Any, Generic, TypeVar
+
+from aiodataloader import DataLoader
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+class SessionLoader(DataLoader, Generic[K, V]):
+    """Base for ``<Things>By<Key>Loader`` classes.
+
+    Subclasses implement :meth:`load_many_from` and return a mapping from key to value;
+    keys missing from the mapping resolve to :attr:`missing` (None, or an empty list
+    for one-to-many loaders).
+    """
+
+    missing: Any = None
+
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], **params: Any):
+        super().__init__()
+        self.sessionmaker = sessionmaker
+        self.params = params
+
+    async def batch_load_fn(self, keys: Sequence[K]) -> list[V]:
+        async with self.sessionmaker() as session:
+            found = await self.load_many_from(session, keys)
+        return [found.get(key, self._missing()) for key in keys]
+
+    def _missing(self) -> Any:
+        return [] if isinstance(self.missing, list) else self.missing
+
+    async def load_many_from(self, session: AsyncSession, keys: Sequence[K]) -> Mapping[K, V]:
+        raise NotImplementedError
+
+
+class LoaderRegistry:
+    """The loaders of one request, created on first use and never shared."""
+
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]):
+        self._sessionmaker = sessionmaker
+        self._loaders: dict[Hashable, SessionLoader[Any, Any]] = {}
+
+    def get(
+        self, loader_class: type[SessionLoader[Any, Any]], **params: Any
+    ) -> SessionLoader[Any, Any]:
+        """The request's instance of ``loader_class`` for these parameters."""
+        key = (loader_class, tuple(sorted(params.items())))
+        loader = self._loaders.get(key)
+        if loader is None:
+            loader = self._loaders[key] = loader_class(self._sessionmaker, **params)
+        return loader
+
+
+def group_by(rows: Iterable[Any], key: str) -> dict[Any, list[Any]]:
+    """Group ORM rows by one attribute, keeping their order (for one-to-many loaders)."""
+    grouped: dict[Any, list[Any]] = {}
+    for row in rows:
+        grouped.setdefault(getattr(row, key), []).append(row)
+    return grouped

@@ -1,0 +1,1 @@
+"""The GraphQL layer: schema composition, context, permissions, pagination, errors."""

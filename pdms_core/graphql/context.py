@@ -1,0 +1,47 @@
+"""Per-request context: who is calling, the database, and the request's loaders."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pdms_core.auth.actor import Actor
+from pdms_core.db.engine import Database
+from pdms_core.db.loaders import LoaderRegistry
+from pdms_core.db.unit_of_work import unit_of_work
+
+if TYPE_CHECKING:
+    from pdms_core.host import PluginHost
+
+
+@dataclass
+class RequestContext:
+    """What every resolver can reach through ``info.context``."""
+
+    host: PluginHost
+    database: Database
+    actor: Actor
+    request: Any = None
+    response: Any = None
+    loaders: LoaderRegistry = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.loaders = LoaderRegistry(self.database.sessionmaker)
+
+    @property
+    def settings(self) -> Any:
+        return self.host.settings
+
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[AsyncSession]:
+        """A short-lived read session for one root field; closed when the block ends."""
+        async with self.database.sessionmaker() as session:
+            yield session
+
+    def unit_of_work(self) -> Any:
+        """The mutation's unit of work: commits when the block ends cleanly."""
+        return unit_of_work(self.database.sessionmaker)

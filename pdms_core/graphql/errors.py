@@ -1,0 +1,109 @@
+"""Typed mutation errors, and how unexpected errors are kept from callers."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Any, TypeVar
+
+import strawberry
+from graphql import GraphQLError
+from sqlalchemy.ext.asyncio import AsyncSession
+from strawberry.extensions import SchemaExtension
+from strawberry.types import Info
+
+from pdms_core.errors import ErrorCode, UserError, UserErrors
+
+log = logging.getLogger("pdms.graphql")
+T = TypeVar("T")
+
+ErrorCodeType = strawberry.enum(
+    ErrorCode,
+    name="ErrorCode",
+    description="Why a request could not be carried out.",
+)
+
+
+@strawberry.type(
+    name="UserError", description="A problem with the request that the caller can fix."
+)
+class UserErrorType:
+    code: ErrorCodeType = strawberry.field(description="Machine-readable reason.")
+    field: str | None = strawberry.field(
+        description="The input field at fault (camelCase), or null when it is the request "
+        "as a whole."
+    )
+    message: str = strawberry.field(description="What went wrong, in plain English.")
+
+    @classmethod
+    def from_error(cls, error: UserError) -> UserErrorType:
+        return cls(code=error.code, field=error.field, message=error.message)
+
+
+async def run_mutation(
+    info: Info, action: Callable[[AsyncSession], Awaitable[T]]
+) -> tuple[T | None, list[UserErrorType]]:
+    """Run ``action`` in the request's unit of work; commit, or return typed errors.
+
+    The unit of work commits before this returns, so the payload resolves from data
+    that is already stored.
+    """
+    try:
+        async with info.context.unit_of_work() as session:
+            return await action(session), []
+    except UserErrors as exc:
+        return None, [UserErrorType.from_error(e) for e in exc.errors]
+    except UserError as exc:
+        return None, [UserErrorType.from_error(exc)]
+
+
+class ErrorPresentation(SchemaExtension):
+    """Give expected errors a ``code`` and mask everything unexpected outside debug.
+
+    A :class:`UserError` raised by a query resolver is safe to show and gains
+    ``extensions.code``/``field``. Any other exception becomes "Unexpected error." unless
+    the server runs in debug mode; it is logged server-side by type only, because
+    messages from drivers may contain personal data.
+    """
+
+    MASKED_MESSAGE = "Unexpected error."
+
+    def __init__(self, *, debug: bool = False):
+        self.debug = debug
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        errors = getattr(result, "errors", None)
+        if errors:
+            result.errors = [self._present(error) for error in errors]
+
+    def _present(self, error: GraphQLError) -> GraphQLError:
+        original = error.original_error
+        if original is None or isinstance(original, GraphQLError):
+            return error
+        if isinstance(original, UserError):
+            error.extensions = {
+                **(error.extensions or {}),
+                "code": original.code.value,
+                "field": original.field,
+            }
+            return error
+        if self.debug:
+            log.error("unexpected error at %s", error.path, exc_info=original)
+            return error
+        # Only the type: driver messages can carry personal data from the parameters.
+        log.error("unexpected %s at %s", type(original).__name__, error.path)
+        return GraphQLError(
+            self.MASKED_MESSAGE,
+            nodes=error.nodes,
+            source=error.source,
+            positions=error.positions,
+            path=error.path,
+            extensions={"code": "INTERNAL"},
+        )
+
+
+def extension_factory(debug: bool) -> Callable[[], Any]:
+    """A factory strawberry can call per request."""
+    return lambda: ErrorPresentation(debug=debug)

@@ -1,0 +1,125 @@
+"""Cursor connections with keyset pagination; ``first`` is capped at 100.
+
+Keyset (``WHERE key > cursor``) rather than OFFSET keeps a deep page as cheap as the
+first one on a county-sized table.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+import strawberry
+from sqlalchemy import Select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
+
+from pdms_core.errors import ValidationFailed
+
+MAX_PAGE_SIZE = 100
+DEFAULT_PAGE_SIZE = 20
+T = TypeVar("T")
+
+
+@strawberry.type(description="Where a page sits in the whole list.")
+class PageInfo:
+    has_next_page: bool = strawberry.field(description="More items follow this page.")
+    has_previous_page: bool = strawberry.field(description="Items come before this page.")
+    start_cursor: str | None = strawberry.field(description="Cursor of the first item.")
+    end_cursor: str | None = strawberry.field(
+        description="Cursor of the last item; pass it as `after` for the next page."
+    )
+
+
+@strawberry.type(description="An item in a list, with its cursor.")
+class Edge(Generic[T]):
+    cursor: str = strawberry.field(description="Opaque position of this item.")
+    node: T = strawberry.field(description="The item.")
+
+
+@strawberry.type(description="A page of a list (Relay cursor connection).")
+class Connection(Generic[T]):
+    edges: list[Edge[T]] = strawberry.field(description="The items of this page.")
+    page_info: PageInfo = strawberry.field(description="Paging information.")
+
+    @strawberry.field(description="The items of this page, without cursors.")
+    def nodes(self) -> list[T]:
+        return [edge.node for edge in self.edges]
+
+
+def encode_cursor(key: Sequence[Any]) -> str:
+    """An opaque cursor for an ordering key."""
+    return base64.urlsafe_b64encode(json.dumps(list(key)).encode()).decode()
+
+
+def decode_cursor(cursor: str, width: int) -> list[Any]:
+    """The ordering key inside a cursor; VALIDATION error when it was tampered with."""
+    try:
+        key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (ValueError, TypeError):
+        key = None
+    if not isinstance(key, list) or len(key) != width:
+        raise ValidationFailed("The cursor is not valid for this list.", field="after")
+    return key
+
+
+def check_first(first: int | None) -> int:
+    """The page size to use, rejecting sizes outside 0-100."""
+    if first is None:
+        return DEFAULT_PAGE_SIZE
+    if not 0 <= first <= MAX_PAGE_SIZE:
+        raise ValidationFailed(f"`first` must be between 0 and {MAX_PAGE_SIZE}.", field="first")
+    return first
+
+
+@dataclass
+class KeysetPage:
+    """Rows of one page and whether there are more."""
+
+    rows: list[Any]
+    keys: list[list[Any]]
+    has_next: bool
+    has_previous: bool
+
+    def connection(self) -> Connection[Any]:
+        edges = [
+            Edge(cursor=encode_cursor(key), node=row)
+            for row, key in zip(self.rows, self.keys, strict=True)
+        ]
+        return Connection(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=self.has_next,
+                has_previous_page=self.has_previous,
+                start_cursor=edges[0].cursor if edges else None,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+        )
+
+
+async def keyset_page(
+    session: AsyncSession,
+    statement: Select[Any],
+    order: Sequence[ColumnElement[Any]],
+    *,
+    first: int | None,
+    after: str | None,
+    entity: bool = True,
+) -> KeysetPage:
+    """Fetch one page of ``statement`` ordered by the unique key ``order`` (ascending)."""
+    size = check_first(first)
+    key_labels = [f"_k{i}" for i in range(len(order))]
+    statement = statement.add_columns(*(c.label(n) for c, n in zip(order, key_labels, strict=True)))
+    if after is not None:
+        cursor = decode_cursor(after, len(order))
+        statement = statement.where(tuple_(*order) > tuple_(*cursor))
+    statement = statement.order_by(*order).limit(size + 1)
+    result = (await session.execute(statement)).all()
+    rows = [row[0] if entity else row for row in result[:size]]
+    keys = [[getattr(row, n) for n in key_labels] for row in result[:size]]
+    return KeysetPage(
+        rows=rows, keys=keys, has_next=len(result) > size, has_previous=after is not None
+    )

@@ -1,0 +1,390 @@
+"""The plugin host: finds, loads, validates and orders the enabled modules.
+
+Discovery uses the ``pdms`` entry-point group. A disabled plugin's entry point is
+listed but never loaded, so its code is never imported. Core registers through the
+same hooks as any plugin and always comes first; plugins follow in name order.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from importlib.metadata import EntryPoint, entry_points
+from pathlib import Path
+from typing import Any
+
+import pluggy
+from pydantic import BaseModel, ValidationError
+
+from pdms_core import hookspecs
+from pdms_core.auth.actor import Actor
+from pdms_core.errors import ConfigurationError, PluginError
+from pdms_core.records import CORE, GraphQLContribution, LookupSetSpec, Permission, PluginManifest
+from pdms_core.settings import ALL_PLUGINS, Settings
+
+ENTRY_POINT_GROUP = "pdms"
+PLUGIN_NAME = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
+PERMISSION_CODE = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class InstalledPlugin:
+    """An entry point in the ``pdms`` group, whether or not settings enable it."""
+
+    name: str
+    module: str
+    distribution: str | None
+    version: str | None
+    enabled: bool
+
+
+@dataclass(frozen=True)
+class LoadedPlugin:
+    """An enabled, imported and validated plugin (core included)."""
+
+    manifest: PluginManifest
+    module: Any
+    package: str
+    distribution: str | None
+    version: str | None
+    settings: BaseModel | None
+
+    @property
+    def name(self) -> str:
+        return self.manifest.name
+
+
+def installed_entry_points() -> list[EntryPoint]:
+    """The ``pdms`` entry points of every installed distribution."""
+    return list(entry_points(group=ENTRY_POINT_GROUP))
+
+
+def camel_prefix(name: str) -> str:
+    """GraphQL field prefix for a plugin name: ``rent_arrears`` -> ``rentArrears``."""
+    head, *rest = name.split("_")
+    return head + "".join(part.capitalize() for part in rest)
+
+
+def pascal_prefix(name: str) -> str:
+    """GraphQL type prefix for a plugin name: ``rent_arrears`` -> ``RentArrears``."""
+    return "".join(part.capitalize() for part in name.split("_"))
+
+
+class PluginHost:
+    """The enabled plugins of one application, in their fixed order.
+
+    Build one with :meth:`load`. Two hosts in one process are independent: nothing is
+    registered globally, so a core-only and a core+plugins schema can coexist.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        plugins: Sequence[LoadedPlugin],
+        installed: Sequence[InstalledPlugin],
+        pm: pluggy.PluginManager,
+    ):
+        self.settings = settings
+        self.plugins = tuple(plugins)
+        self.installed = tuple(installed)
+        self.pm = pm
+        self._by_name = {plugin.name: plugin for plugin in self.plugins}
+        self.permissions: tuple[Permission, ...] = self._collect_permissions()
+        self.lookup_sets: tuple[tuple[str, LookupSetSpec], ...] = self._collect_lookup_sets()
+        self.graphql: tuple[tuple[LoadedPlugin, GraphQLContribution], ...] = tuple(
+            (plugin, contribution)
+            for plugin in self.plugins
+            if (contribution := self._call_one("pdms_graphql", plugin)) is not None
+        )
+
+    # -- loading ---------------------------------------------------------------------
+
+    @classmethod
+    def load(
+        cls,
+        settings: Settings,
+        *,
+        entry_points: Iterable[EntryPoint] | None = None,
+        extra_hooks: Iterable[object] = (),
+    ) -> PluginHost:
+        """Discover, import and validate the plugins that ``settings`` enable.
+
+        ``entry_points`` defaults to the installed ones. ``extra_hooks`` are objects that
+        implement runtime hooks only (such as ``pdms_actor_from_request`` in tests).
+        """
+        eps = installed_entry_points() if entry_points is None else list(entry_points)
+        installed = _describe_installed(eps, settings)
+        pm = pluggy.PluginManager(hookspecs.PROJECT)
+        pm.add_hookspecs(hookspecs)
+        pm.hook.pdms_add_hookspecs.call_historic(kwargs={"pluginmanager": pm})
+        from pdms_core import core_plugin
+
+        modules = [(CORE, core_plugin, None)]
+        by_name = {ep.name: ep for ep in eps}
+        for info in installed:
+            if info.enabled:
+                modules.append((info.name, _import_entry_point(by_name[info.name]), info))
+        loaded = [_register(pm, name, module, info, settings) for name, module, info in modules]
+        for hook_object in extra_hooks:
+            pm.register(hook_object)
+        host = cls(settings, loaded, installed, pm)
+        host.check_tables()
+        return host
+
+    # -- declarative contributions ------------------------------------------------------
+
+    def plugin(self, name: str) -> LoadedPlugin:
+        """The enabled plugin called ``name`` (``core`` included)."""
+        try:
+            return self._by_name[name]
+        except KeyError:
+            raise ConfigurationError(f"plugin {name!r} is not enabled") from None
+
+    def plugin_for_module(self, module_name: str) -> LoadedPlugin | None:
+        """The enabled plugin whose package contains the Python module ``module_name``."""
+        root = module_name.split(".")[0]
+        return next((p for p in self.plugins if p.package == root), None)
+
+    def record_sources(self, holder: str) -> list[tuple[str, Any]]:
+        """(module, ModuleRecordSource) pairs that attach records to the core type ``holder``."""
+        return [
+            (plugin.name, source)
+            for plugin, contribution in self.graphql
+            for source in contribution.module_records
+            if source.holder == holder
+        ]
+
+    def migration_dirs(self) -> list[tuple[str, Path]]:
+        """(plugin name, revisions folder) for every enabled plugin that has migrations."""
+        return [
+            (p.name, Path(p.manifest.migrations_dir))
+            for p in self.plugins
+            if p.manifest.migrations_dir is not None
+        ]
+
+    def owned_tables(self) -> dict[str, str]:
+        """Table name -> owning plugin, for the models of the enabled plugins only."""
+        from pdms_core.db.base import Base
+
+        owned: dict[str, str] = {}
+        for mapper in Base.registry.mappers:
+            plugin = self.plugin_for_module(mapper.class_.__module__)
+            if plugin is not None and mapper.local_table is not None:
+                owned[mapper.local_table.name] = plugin.name
+        return owned
+
+    def check_tables(self) -> None:
+        """Fail fast when a plugin's table does not carry its ``<name>_`` prefix."""
+        for table, owner in sorted(self.owned_tables().items()):
+            if owner != CORE and not table.startswith(f"{owner}_"):
+                raise PluginError(
+                    f"plugin {owner!r} defines table {table!r}; its tables must start "
+                    f"with {owner + '_'!r}"
+                )
+
+    def register_commands(self, cli: Any) -> None:
+        """Let each plugin add its command group; each may add only a group of its name."""
+        for plugin in self.plugins:
+            before = set(cli.commands)
+            self._call_one("pdms_register_commands", plugin, cli=cli)
+            added = set(cli.commands) - before
+            stray = added - {plugin.name}
+            if stray:
+                raise PluginError(
+                    f"plugin {plugin.name!r} added CLI command(s) {sorted(stray)}; a plugin "
+                    f"may add only a group named {plugin.name!r}"
+                )
+
+    def actor_from_request(self, request: Any) -> Actor:
+        """Who is calling: the first plugin that answers wins, core answers last."""
+        return self.pm.hook.pdms_actor_from_request(request=request, settings=self.settings)
+
+    async def startup(self, app: Any) -> None:
+        """Run every plugin's startup hook, awaiting those that return awaitables."""
+        for result in self.pm.hook.pdms_startup(app=app, settings=self.settings):
+            if inspect.isawaitable(result):
+                await result
+
+    # -- internals ------------------------------------------------------------------
+
+    def _call_one(self, hook_name: str, plugin: LoadedPlugin, **kwargs: Any) -> Any:
+        hook = getattr(self.pm.hook, hook_name)
+        for impl in hook.get_hookimpls():
+            if impl.plugin is plugin.module:
+                return impl.function(**kwargs)
+        return None
+
+    def _collect_permissions(self) -> tuple[Permission, ...]:
+        seen: dict[str, str] = {}
+        result = []
+        for plugin in self.plugins:
+            for permission in self._call_one("pdms_permissions", plugin) or ():
+                _check_owned_name("permission", permission.code, plugin.name, seen, dot=True)
+                if not PERMISSION_CODE.match(permission.code):
+                    raise PluginError(
+                        f"plugin {plugin.name!r} declares permission {permission.code!r}; codes "
+                        "look like '<module>.<resource>.<action>' in lower case"
+                    )
+                result.append(permission)
+        return tuple(result)
+
+    def _collect_lookup_sets(self) -> tuple[tuple[str, LookupSetSpec], ...]:
+        seen: dict[str, str] = {}
+        result = []
+        for plugin in self.plugins:
+            for spec in self._call_one("pdms_lookup_sets", plugin) or ():
+                _check_owned_name(
+                    "lookup set", spec.code, plugin.name, seen, dot=plugin.name != CORE
+                )
+                result.append((plugin.name, spec))
+        _check_lookup_parents(result)
+        return tuple(result)
+
+
+def _check_owned_name(kind: str, code: str, owner: str, seen: dict[str, str], *, dot: bool) -> None:
+    if code in seen:
+        raise PluginError(f"{kind} {code!r} is declared by both {seen[code]!r} and {owner!r}")
+    seen[code] = owner
+    if owner == CORE and not dot:
+        if "." in code:
+            raise PluginError(f"core {kind} {code!r} must not carry a module prefix")
+        return
+    if not code.startswith(f"{owner}."):
+        raise PluginError(
+            f"plugin {owner!r} declares {kind} {code!r}; it must start with {owner + '.'!r}"
+        )
+
+
+def _check_lookup_parents(sets: list[tuple[str, LookupSetSpec]]) -> None:
+    specs = {spec.code: spec for _, spec in sets}
+    for owner, spec in sets:
+        codes = [seed.code for seed in spec.seeds]
+        if len(codes) != len(set(codes)):
+            raise PluginError(f"plugin {owner!r}: lookup set {spec.code!r} repeats a seed code")
+        if spec.parent_set is None:
+            if any(seed.parent for seed in spec.seeds):
+                raise PluginError(
+                    f"plugin {owner!r}: lookup set {spec.code!r} has seeds with a "
+                    "parent but no parent_set"
+                )
+            continue
+        parent = specs.get(spec.parent_set)
+        if parent is None:
+            raise PluginError(
+                f"plugin {owner!r}: lookup set {spec.code!r} names parent set "
+                f"{spec.parent_set!r}, which no enabled module declares"
+            )
+        parent_codes = {seed.code for seed in parent.seeds}
+        for seed in spec.seeds:
+            if seed.parent not in parent_codes:
+                raise PluginError(
+                    f"plugin {owner!r}: seed {seed.code!r} of {spec.code!r} needs "
+                    f"a parent from the seeds of {spec.parent_set!r}"
+                )
+
+
+def _describe_installed(eps: list[EntryPoint], settings: Settings) -> list[InstalledPlugin]:
+    seen: dict[str, EntryPoint] = {}
+    for ep in eps:
+        if ep.name in seen and seen[ep.name].value != ep.value:
+            raise PluginError(
+                f"two installed plugins are both called {ep.name!r}: "
+                f"{_origin(seen[ep.name])} and {_origin(ep)}"
+            )
+        seen[ep.name] = ep
+    for name in seen:
+        if name == CORE or not PLUGIN_NAME.match(name):
+            raise PluginError(
+                f"installed plugin {_origin(seen[name])} uses the name {name!r}; "
+                "names are lower_snake_case and 'core' is reserved"
+            )
+    missing = sorted(set(settings.plugins) - set(seen) - {ALL_PLUGINS})
+    if missing:
+        raise ConfigurationError(
+            f"PDMS_PLUGINS enables {missing}, which no installed "
+            f"distribution provides; installed: {sorted(seen) or 'none'}"
+        )
+    return [
+        InstalledPlugin(
+            name=name,
+            module=ep.value,
+            distribution=ep.dist.name if ep.dist else None,
+            version=ep.dist.version if ep.dist else None,
+            enabled=settings.is_enabled(name),
+        )
+        for name, ep in sorted(seen.items())
+    ]
+
+
+def _origin(ep: EntryPoint) -> str:
+    return f"{ep.dist.name if ep.dist else 'an unnamed distribution'} ({ep.value})"
+
+
+def _import_entry_point(ep: EntryPoint) -> Any:
+    try:
+        return ep.load()
+    except Exception as exc:
+        raise PluginError(
+            f"plugin {ep.name!r} ({ep.value}) failed to import: {type(exc).__name__}: {exc}"
+        ) from exc
+
+
+def _register(
+    pm: pluggy.PluginManager,
+    name: str,
+    module: Any,
+    info: InstalledPlugin | None,
+    settings: Settings,
+) -> LoadedPlugin:
+    try:
+        pm.register(module, name=name)
+    except (ValueError, pluggy.PluginValidationError) as exc:
+        raise PluginError(f"plugin {name!r} does not fit the hook specifications: {exc}") from exc
+    manifest = _manifest_of(pm, module, name)
+    if manifest.models_module:
+        importlib.import_module(manifest.models_module)
+    return LoadedPlugin(
+        manifest=manifest,
+        module=module,
+        package=module.__name__.split(".")[0],
+        distribution=info.distribution if info else "pdms-core",
+        version=info.version if info else _core_version(),
+        settings=_validate_settings(manifest, settings),
+    )
+
+
+def _manifest_of(pm: pluggy.PluginManager, module: Any, name: str) -> PluginManifest:
+    impls = [i for i in pm.hook.pdms_plugin_manifest.get_hookimpls() if i.plugin is module]
+    if not impls:
+        raise PluginError(f"plugin {name!r} does not implement pdms_plugin_manifest()")
+    manifest = impls[0].function()
+    if not isinstance(manifest, PluginManifest):
+        raise PluginError(f"plugin {name!r}: pdms_plugin_manifest() must return a PluginManifest")
+    if manifest.name != name:
+        raise PluginError(
+            f"entry point {name!r} loads a plugin whose manifest is named "
+            f"{manifest.name!r}; the two must match"
+        )
+    return manifest
+
+
+def _validate_settings(manifest: PluginManifest, settings: Settings) -> BaseModel | None:
+    section = settings.plugin_sections.get(manifest.name, {})
+    if manifest.settings_model is None:
+        return None
+    try:
+        return manifest.settings_model(**section)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise ConfigurationError(
+            f"settings for plugin {manifest.name!r} are invalid: {problems}"
+        ) from None
+
+
+def _core_version() -> str:
+    from pdms_core import __version__
+
+    return __version__

@@ -1,0 +1,1 @@
+"""Configurable lookup lists: rows, not enums, so councils can change them."""

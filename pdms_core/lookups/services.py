@@ -1,0 +1,154 @@
+"""Reading and administering lookup values. No strawberry here: the CLI uses it too."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pdms_core.auth.actor import Actor
+from pdms_core.db.unit_of_work import expect_version
+from pdms_core.errors import Duplicate, NotFound, UserError, UserErrors, ValidationFailed
+from pdms_core.lookups.models import ADMIN, LookupSet, LookupValue
+
+CODE = re.compile(r"^[a-z0-9][a-z0-9_]{0,99}$")
+MAX_LABEL = 200
+
+
+async def get_set(session: AsyncSession, code: str, *, field: str = "setCode") -> LookupSet:
+    """The list called ``code``, or NOT_FOUND."""
+    found = await session.scalar(select(LookupSet).where(LookupSet.code == code))
+    if found is None:
+        raise NotFound(f"There is no lookup list {code!r}.", field=field)
+    return found
+
+
+async def get_value(session: AsyncSession, value_id: int, *, field: str = "id") -> LookupValue:
+    """The value with this id, or NOT_FOUND."""
+    found = await session.get(LookupValue, value_id)
+    if found is None:
+        raise NotFound("There is no such lookup value.", field=field)
+    return found
+
+
+def _check_label(label: str) -> str:
+    cleaned = " ".join(label.split())
+    if not cleaned:
+        raise ValidationFailed("Enter a label.", field="label")
+    if len(cleaned) > MAX_LABEL:
+        raise ValidationFailed(f"Labels are at most {MAX_LABEL} characters.", field="label")
+    return cleaned
+
+
+async def add_value(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    set_code: str,
+    code: str,
+    label: str,
+    parent_code: str | None = None,
+) -> LookupValue:
+    """Add a council-defined value at the end of a list."""
+    lookup_set = await get_set(session, set_code)
+    problems: list[UserError] = []
+    if not CODE.match(code):
+        problems.append(
+            ValidationFailed(
+                "Codes are 1-100 lower-case letters, digits or underscores.", field="code"
+            )
+        )
+    try:
+        label = _check_label(label)
+    except UserError as exc:
+        problems.append(exc)
+    parent_id = None
+    try:
+        parent_id = await _parent_for(session, lookup_set, parent_code)
+    except UserError as exc:
+        problems.append(exc)
+    if problems:
+        raise UserErrors(problems)
+    taken = await session.scalar(
+        select(LookupValue.id).where(LookupValue.set_id == lookup_set.id, LookupValue.code == code)
+    )
+    if taken is not None:
+        raise Duplicate(f"The list already has a value with code {code!r}.", field="code")
+    last = await session.scalar(
+        select(func.max(LookupValue.sort_order)).where(LookupValue.set_id == lookup_set.id)
+    )
+    value = LookupValue(
+        set_id=lookup_set.id,
+        code=code,
+        label=label,
+        origin=ADMIN,
+        sort_order=(last or 0) + 1,
+        parent_id=parent_id,
+    )
+    session.add(value)
+    await session.flush()
+    return value
+
+
+async def _parent_for(
+    session: AsyncSession, lookup_set: LookupSet, parent_code: str | None
+) -> int | None:
+    if lookup_set.parent_set_id is None:
+        if parent_code is not None:
+            raise ValidationFailed("This list has no parent list.", field="parentCode")
+        return None
+    if parent_code is None:
+        raise ValidationFailed("Choose the parent value.", field="parentCode")
+    parent = await session.scalar(
+        select(LookupValue).where(
+            LookupValue.set_id == lookup_set.parent_set_id, LookupValue.code == parent_code
+        )
+    )
+    if parent is None or not parent.is_active:
+        raise ValidationFailed(
+            "The parent value does not exist or is inactive.", field="parentCode"
+        )
+    return parent.id
+
+
+async def rename_value(
+    session: AsyncSession, actor: Actor, *, value_id: int, label: str, expected_version: int
+) -> LookupValue:
+    """Change a value's label; the code, which other systems may hold, never changes."""
+    value = await get_value(session, value_id)
+    expect_version(value, expected_version)
+    value.label = _check_label(label)
+    value.label_customised = True
+    await session.flush()
+    return value
+
+
+async def set_value_active(
+    session: AsyncSession, actor: Actor, *, value_id: int, active: bool, expected_version: int
+) -> LookupValue:
+    """Deactivate (hide from new records, keep for old ones) or reactivate a value."""
+    value = await get_value(session, value_id)
+    expect_version(value, expected_version)
+    value.is_active = active
+    await session.flush()
+    return value
+
+
+async def reorder_values(
+    session: AsyncSession, actor: Actor, *, set_code: str, value_ids: Sequence[int]
+) -> list[LookupValue]:
+    """Put a list's values in the given order; every value must be listed once."""
+    lookup_set = await get_set(session, set_code)
+    values = (
+        await session.scalars(select(LookupValue).where(LookupValue.set_id == lookup_set.id))
+    ).all()
+    by_id = {value.id: value for value in values}
+    if len(set(value_ids)) != len(value_ids) or set(value_ids) != set(by_id):
+        raise ValidationFailed("List every value of the list exactly once.", field="valueIds")
+    for position, value_id in enumerate(value_ids, start=1):
+        if by_id[value_id].sort_order != position:
+            by_id[value_id].sort_order = position
+    await session.flush()
+    return [by_id[value_id] for value_id in value_ids]

@@ -1,0 +1,6 @@
+"""Imports every core model so the shared metadata is complete (used by alembic)."""
+
+from pdms_core.lookups.models import LookupSet, LookupValue
+from pdms_core.places.models import Place
+
+__all__ = ["LookupSet", "LookupValue", "Place"]

@@ -1,0 +1,1 @@
+"""Places: properties and locations, keyed by UPRN where the gazetteer has one."""

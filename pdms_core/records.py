@@ -1,0 +1,130 @@
+"""Frozen records that plugins return from the declarative hooks.
+
+The host validates, de-duplicates and orders them at startup (core first, then by
+plugin name); nothing is discovered lazily at request time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from pdms_core.auth.actor import Actor
+
+CORE = "core"
+
+
+@dataclass(frozen=True)
+class PluginManifest:
+    """Who a plugin is and where its parts live.
+
+    ``name`` is the single name used everywhere: entry-point name, settings section,
+    table prefix (``name_``), alembic branch label, permission prefix (``name.``),
+    lookup-set prefix (``name.``) and GraphQL prefix (``nameInCamelCase`` fields,
+    ``NameInPascalCase`` types).
+
+    Example::
+
+        PluginManifest(
+            name="rent_arrears",
+            label="Rent arrears",
+            models_module="pdms_rent_arrears.models",
+            migrations_dir=Path(__file__).parent / "migrations" / "versions",
+            settings_model=RentArrearsSettings,
+        )
+    """
+
+    name: str
+    label: str
+    description: str = ""
+    #: Module that defines the plugin's SQLAlchemy models; imported only when enabled.
+    models_module: str | None = None
+    #: Folder of alembic revision scripts; the first one carries ``branch_labels=(name,)``.
+    migrations_dir: Path | None = None
+    #: A pydantic model validating the plugin's settings section.
+    settings_model: type[BaseModel] | None = None
+
+
+@dataclass(frozen=True)
+class Permission:
+    """A permission code (``<module>.<resource>.<action>``) with what it allows."""
+
+    code: str
+    description: str
+
+
+#: Loads module records for many holders at once: ``(session, actor, holder_ids) ->
+#: {holder_id: [records]}``. One call per request and source, whatever the row count.
+RecordLoader = Callable[
+    ["AsyncSession", "Actor", Sequence[int]], Awaitable[Mapping[int, Sequence[Any]]]
+]
+
+
+@dataclass(frozen=True)
+class ModuleRecordSource:
+    """Records a module holds about a core node, shown in ``<Node>.moduleRecords``.
+
+    ``record_type`` is a strawberry type implementing the core ``ModuleRecord``
+    interface; ``permission`` is the code an actor needs to see these records.
+    """
+
+    holder: str
+    record_type: type
+    load: RecordLoader
+    permission: str
+
+
+@dataclass(frozen=True)
+class GraphQLContribution:
+    """A module's part of the schema.
+
+    ``query`` and ``mutation`` are strawberry types whose fields are merged into the
+    root types (every field name must start with the module's camelCase prefix).
+    ``types`` are extra types to include, such as ``ModuleRecord`` implementations.
+
+    Example::
+
+        GraphQLContribution(query=RentArrearsQuery, mutation=RentArrearsMutation,
+                            types=(RentArrearsAccount,), module_records=(...,))
+    """
+
+    query: type | None = None
+    mutation: type | None = None
+    types: tuple[type, ...] = ()
+    module_records: tuple[ModuleRecordSource, ...] = ()
+
+
+@dataclass(frozen=True)
+class LookupSeed:
+    """One seed value of a lookup list; ``parent`` is a code in the parent list."""
+
+    code: str
+    label: str
+    parent: str | None = None
+
+
+@dataclass(frozen=True)
+class LookupSetSpec:
+    """A configurable list (task categories, contact-detail types ...).
+
+    Plugin lists are named ``<module>.<list>``; core lists are unprefixed. A list with
+    ``parent_set`` is hierarchical: each value belongs to a value of the parent list
+    (for example demand categories under demand types).
+
+    Example::
+
+        LookupSetSpec(code="rent_arrears.patch", label="Housing patches",
+                      seeds=(LookupSeed("north", "North"), LookupSeed("south", "South")))
+    """
+
+    code: str
+    label: str
+    description: str = ""
+    parent_set: str | None = None
+    seeds: tuple[LookupSeed, ...] = field(default=())

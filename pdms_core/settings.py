@@ -1,0 +1,128 @@
+"""Core settings, read once at startup from the environment (and an optional TOML file).
+
+Environment variables win over the file. Plugin sections live in the file under
+``[plugins.<name>]`` or in ``PDMS_<NAME>__<FIELD>`` variables and are validated by the
+plugin's own settings model (see ``PluginManifest.settings_model``).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from pdms_core.errors import ConfigurationError
+
+ALL_PLUGINS = "*"
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything core needs to know to start; immutable so it can be shared freely."""
+
+    data_dir: Path = Path("var")
+    database_url: str | None = None
+    debug: bool = False
+    #: Names of the plugins to enable, or ``("*",)`` for every installed plugin.
+    plugins: tuple[str, ...] = (ALL_PLUGINS,)
+    disabled_plugins: tuple[str, ...] = ()
+    #: Debug-only: every request acts as an all-permissions developer. Never honoured
+    #: unless ``debug`` is on too; replaced by real sign-in in production.
+    dev_superuser: bool = False
+    host: str = "127.0.0.1"
+    port: int = 8000
+    #: Per-plugin raw sections; validated by each plugin's settings model.
+    plugin_sections: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The database URL to use: the configured one, or the embedded SQLite file."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'pdms.sqlite3').resolve()}"
+
+    def is_enabled(self, plugin_name: str) -> bool:
+        """Whether settings enable the named plugin (core is always enabled)."""
+        if plugin_name in self.disabled_plugins:
+            return False
+        return ALL_PLUGINS in self.plugins or plugin_name in self.plugins
+
+    def with_changes(self, **changes: Any) -> Settings:
+        """A copy with some fields replaced (handy for tests and the CLI)."""
+        return replace(self, **changes)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Build settings from ``PDMS_*`` variables and the file named by ``PDMS_CONFIG``."""
+        env = os.environ if environ is None else environ
+        file_values = _read_config_file(env.get("PDMS_CONFIG"))
+        core = dict(file_values.get("pdms", {}))
+        for key in (
+            "data_dir",
+            "database_url",
+            "debug",
+            "plugins",
+            "disabled_plugins",
+            "dev_superuser",
+            "host",
+            "port",
+        ):
+            var = f"PDMS_{key.upper()}"
+            if var in env:
+                core[key] = env[var]
+        sections = {name: dict(values) for name, values in file_values.get("plugins", {}).items()}
+        for var, value in env.items():
+            if var.startswith("PDMS_") and "__" in var:
+                plugin, _, key = var[5:].partition("__")
+                sections.setdefault(plugin.lower(), {})[key.lower()] = value
+        return cls(
+            data_dir=Path(core.get("data_dir", "var")),
+            database_url=core.get("database_url") or None,
+            debug=_as_bool(core.get("debug", False), "PDMS_DEBUG"),
+            plugins=_as_names(core.get("plugins", ALL_PLUGINS)),
+            disabled_plugins=_as_names(core.get("disabled_plugins", "")),
+            dev_superuser=_as_bool(core.get("dev_superuser", False), "PDMS_DEV_SUPERUSER"),
+            host=str(core.get("host", "127.0.0.1")),
+            port=_as_int(core.get("port", 8000), "PDMS_PORT"),
+            plugin_sections=sections,
+        )
+
+
+def _read_config_file(path: str | None) -> dict[str, Any]:
+    if not path:
+        return {}
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigurationError(f"PDMS_CONFIG names a file that does not exist: {path}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigurationError(f"PDMS_CONFIG file {path} is not valid TOML: {exc}") from None
+
+
+def _as_bool(value: Any, name: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ConfigurationError(f"{name} must be true or false, not {value!r}")
+
+
+def _as_int(value: Any, name: str) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ConfigurationError(f"{name} must be a whole number, not {value!r}") from None
+
+
+def _as_names(value: Any) -> tuple[str, ...]:
+    items = value if isinstance(value, list | tuple) else str(value).split(",")
+    return tuple(sorted({str(item).strip() for item in items if str(item).strip()}))
