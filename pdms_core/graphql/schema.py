@@ -62,9 +62,11 @@ def build_schema(host: PluginHost) -> PdmsSchema:
         else None,
         types=list(dict.fromkeys(extra_types)),
         extensions=[
-            QueryDepthLimiter(max_depth=MAX_QUERY_DEPTH),
-            ParserCache(maxsize=256),
-            ValidationCache(maxsize=256),
+            # Factories: strawberry builds extensions per request; the caches below
+            # live at module level (keyed by size, and by schema for validation).
+            lambda: QueryDepthLimiter(max_depth=MAX_QUERY_DEPTH),
+            lambda: ParserCache(maxsize=256),
+            lambda: ValidationCache(maxsize=256),
             extension_factory(host.settings.debug),
         ],
         config=StrawberryConfig(relay_max_results=MAX_PAGE_SIZE),

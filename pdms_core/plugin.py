@@ -1,0 +1,91 @@
+"""The public API for plugin authors. Import from here only; everything else is private.
+
+A plugin is a distribution with an entry point in the ``pdms`` group whose module
+implements hooks (see ``docs/plugin_hooks.md``)::
+
+    # pyproject.toml
+    [project.entry-points.pdms]
+    rent_arrears = "pdms_rent_arrears.plugin"
+
+    # pdms_rent_arrears/plugin.py
+    from pdms_core.plugin import PluginManifest, hookimpl
+
+    @hookimpl
+    def pdms_plugin_manifest():
+        return PluginManifest(name="rent_arrears", label="Rent arrears", ...)
+"""
+
+from pdms_core.auth.actor import ANONYMOUS, SYSTEM, Actor, ActorKind
+from pdms_core.db.base import Base, IdType, Versioned
+from pdms_core.db.loaders import SessionLoader, group_by
+from pdms_core.db.unit_of_work import expect_version, unit_of_work
+from pdms_core.errors import (
+    Conflict,
+    Duplicate,
+    ErrorCode,
+    NotFound,
+    PermissionDenied,
+    UserError,
+    UserErrors,
+    ValidationFailed,
+)
+from pdms_core.graphql.errors import UserErrorType, run_mutation
+from pdms_core.graphql.module_records import ModuleRecord
+from pdms_core.graphql.node import ModelNode, decode_id, global_id
+from pdms_core.graphql.pagination import Connection, Edge, PageInfo, keyset_page
+from pdms_core.graphql.permissions import Public, Requires, mutation_field, query_field
+from pdms_core.hookspecs import hookimpl, hookspec
+from pdms_core.records import (
+    GraphQLContribution,
+    LookupSeed,
+    LookupSetSpec,
+    ModuleRecordSource,
+    Permission,
+    PluginManifest,
+)
+from pdms_core.settings import Settings
+
+__all__ = [
+    "ANONYMOUS",
+    "SYSTEM",
+    "Actor",
+    "ActorKind",
+    "Base",
+    "Conflict",
+    "Connection",
+    "Duplicate",
+    "Edge",
+    "ErrorCode",
+    "GraphQLContribution",
+    "IdType",
+    "LookupSeed",
+    "LookupSetSpec",
+    "ModelNode",
+    "ModuleRecord",
+    "ModuleRecordSource",
+    "NotFound",
+    "PageInfo",
+    "Permission",
+    "PermissionDenied",
+    "PluginManifest",
+    "Public",
+    "Requires",
+    "SessionLoader",
+    "Settings",
+    "UserError",
+    "UserErrorType",
+    "UserErrors",
+    "ValidationFailed",
+    "Versioned",
+    "decode_id",
+    "expect_version",
+    "global_id",
+    "group_by",
+    "hookimpl",
+    "hookspec",
+    "keyset_page",
+    "mutation_field",
+    "query_field",
+    "run_mutation",
+    "unit_of_work",
+]

@@ -1,0 +1,1 @@
+"""A plugin that implements every PDMS hook, used by core's tests and as an example."""

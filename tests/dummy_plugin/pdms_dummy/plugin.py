@@ -1,0 +1,134 @@
+"""The dummy plugin's hook implementations: one of every hook."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+from pydantic import BaseModel
+
+from pdms_core.plugin import (
+    Actor,
+    ActorKind,
+    GraphQLContribution,
+    LookupSeed,
+    LookupSetSpec,
+    ModuleRecordSource,
+    Permission,
+    PluginManifest,
+    hookimpl,
+    hookspec,
+)
+from pdms_dummy import services
+from pdms_dummy.graphql import DummyMutation, DummyQuery, DummyWidget
+
+#: A partner-style key that can read widgets only (the header is the whole "secret"
+#: because this plugin exists for tests; real keys come from the security module).
+ROBOT_HEADER = "x-dummy-robot"
+
+
+class DummySettings(BaseModel):
+    greeting: str = "hello"
+    max_widgets: int = 10
+
+
+class DummyHookSpecs:
+    """A hook this plugin publishes for other plugins."""
+
+    @hookspec
+    def pdms_dummy_widget_created(self, name: str) -> None:
+        """Called after a widget is created."""
+
+
+@hookimpl
+def pdms_add_hookspecs(pluginmanager: Any) -> None:
+    pluginmanager.add_hookspecs(DummyHookSpecs)
+
+
+@hookimpl
+def pdms_plugin_manifest() -> PluginManifest:
+    return PluginManifest(
+        name="dummy",
+        label="Dummy widgets",
+        description="Test plugin implementing every hook.",
+        models_module="pdms_dummy.models",
+        migrations_dir=Path(__file__).parent / "migrations" / "versions",
+        settings_model=DummySettings,
+    )
+
+
+@hookimpl
+def pdms_graphql() -> GraphQLContribution:
+    return GraphQLContribution(
+        query=DummyQuery,
+        mutation=DummyMutation,
+        module_records=(
+            ModuleRecordSource(
+                holder="Place",
+                record_type=DummyWidget,
+                load=services.widgets_by_place,
+                permission="dummy.widget.read",
+            ),
+        ),
+    )
+
+
+@hookimpl
+def pdms_permissions() -> list[Permission]:
+    return [
+        Permission("dummy.widget.read", "See widgets."),
+        Permission("dummy.widget.write", "Create widgets."),
+    ]
+
+
+@hookimpl
+def pdms_lookup_sets() -> list[LookupSetSpec]:
+    return [
+        LookupSetSpec(
+            code="dummy.colour",
+            label="Widget colours",
+            seeds=(LookupSeed("red", "Red"), LookupSeed("green", "Green")),
+        ),
+        LookupSetSpec(
+            code="dummy.shade",
+            label="Widget shades",
+            parent_set="dummy.colour",
+            seeds=(
+                LookupSeed("crimson", "Crimson", parent="red"),
+                LookupSeed("lime", "Lime", parent="green"),
+            ),
+        ),
+    ]
+
+
+@hookimpl
+def pdms_register_commands(cli: click.Group) -> None:
+    @cli.group("dummy")
+    def dummy() -> None:
+        """Dummy widgets."""
+
+    @dummy.command()
+    def hello() -> None:
+        """Print the greeting."""
+        click.echo("hello from dummy")
+
+
+@hookimpl
+def pdms_startup(app: Any, settings: Any) -> Any:
+    async def mark() -> None:
+        app.state.dummy_started = True
+
+    return mark()
+
+
+@hookimpl
+def pdms_actor_from_request(request: Any, settings: Any) -> Actor | None:
+    if request.headers.get(ROBOT_HEADER) == "widget-robot":
+        return Actor(
+            kind=ActorKind.API_KEY,
+            id="dummy-robot",
+            display_name="Widget robot",
+            permissions=frozenset({"dummy.widget.read"}),
+        )
+    return None
