@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pluggy
@@ -349,11 +350,17 @@ def _register(
     return LoadedPlugin(
         manifest=manifest,
         module=module,
-        package=module.__name__.split(".")[0],
+        package=_package_of(module),
         distribution=info.distribution if info else "pdms-core",
         version=info.version if info else _core_version(),
         settings=_validate_settings(manifest, settings),
     )
+
+
+def _package_of(plugin: Any) -> str:
+    # Entry points usually load a module; they may also load an object with hooks.
+    name = plugin.__name__ if isinstance(plugin, ModuleType) else type(plugin).__module__
+    return name.split(".")[0]
 
 
 def _manifest_of(pm: pluggy.PluginManager, module: Any, name: str) -> PluginManifest:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Iterator
+from enum import Enum
 from typing import Any, TypeVar
 
 import strawberry
@@ -12,16 +13,28 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.extensions import SchemaExtension
 from strawberry.types import Info
 
-from pdms_core.errors import ErrorCode, UserError, UserErrors
+from pdms_core.errors import UserError, UserErrors
 
 log = logging.getLogger("pdms.graphql")
 T = TypeVar("T")
 
-ErrorCodeType = strawberry.enum(
-    ErrorCode,
-    name="ErrorCode",
-    description="Why a request could not be carried out.",
-)
+
+@strawberry.enum(name="ErrorCode", description="Why a request could not be carried out.")
+class ErrorCodeType(Enum):
+    VALIDATION = strawberry.enum_value("VALIDATION", description="The input is not acceptable.")
+    NOT_FOUND = strawberry.enum_value("NOT_FOUND", description="The record does not exist.")
+    CONFLICT = strawberry.enum_value(
+        "CONFLICT", description="Someone else changed the record since you read it."
+    )
+    DUPLICATE = strawberry.enum_value(
+        "DUPLICATE", description="A value that must be unique is already taken."
+    )
+    PERMISSION_DENIED = strawberry.enum_value(
+        "PERMISSION_DENIED", description="You lack the permission this needs."
+    )
+    UNAUTHENTICATED = strawberry.enum_value(
+        "UNAUTHENTICATED", description="Sign in (or send an API key) first."
+    )
 
 
 @strawberry.type(
@@ -37,7 +50,7 @@ class UserErrorType:
 
     @classmethod
     def from_error(cls, error: UserError) -> UserErrorType:
-        return cls(code=error.code, field=error.field, message=error.message)
+        return cls(code=ErrorCodeType(error.code.value), field=error.field, message=error.message)
 
 
 async def run_mutation(

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from strawberry import relay
 from strawberry.types import Info
 
+from pdms_core.graphql.arguments import After, First, described
 from pdms_core.graphql.errors import UserErrorType, run_mutation
 from pdms_core.graphql.node import ModelNode, decode_id
 from pdms_core.graphql.pagination import Connection, keyset_page
@@ -149,9 +150,11 @@ class LookupQuery:
     async def lookup_sets(
         self,
         info: Info,
-        module: str | None = None,
-        first: int | None = None,
-        after: str | None = None,
+        module: Annotated[
+            str | None, described("Only this module's lists (`core` for core's).")
+        ] = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[LookupSetNode]:
         statement = select(LookupSet)
         if module is not None:
@@ -161,7 +164,9 @@ class LookupQuery:
         return page.connection()
 
     @query_field(description="One configurable list by its code.", permission=READ)
-    async def lookup_set(self, info: Info, code: str) -> LookupSetNode | None:
+    async def lookup_set(
+        self, info: Info, code: Annotated[str, described("The list's code.")]
+    ) -> LookupSetNode | None:
         async with info.context.session() as session:
             return await session.scalar(select(LookupSet).where(LookupSet.code == code))
 
@@ -173,7 +178,9 @@ def _value_payload(value: LookupValue | None, errors: list[UserErrorType]) -> Lo
 @strawberry.type
 class LookupMutation:
     @mutation_field(description="Add a council-defined value to a list.", permission=MANAGE)
-    async def add_lookup_value(self, info: Info, input: AddLookupValueInput) -> LookupValuePayload:
+    async def add_lookup_value(
+        self, info: Info, input: Annotated[AddLookupValueInput, described("What to change.")]
+    ) -> LookupValuePayload:
         return _value_payload(
             *await run_mutation(
                 info,
@@ -190,7 +197,7 @@ class LookupMutation:
 
     @mutation_field(description="Rename a value; its code stays the same.", permission=MANAGE)
     async def rename_lookup_value(
-        self, info: Info, input: RenameLookupValueInput
+        self, info: Info, input: Annotated[RenameLookupValueInput, described("What to change.")]
     ) -> LookupValuePayload:
         async def action(session):  # type: ignore[no-untyped-def]
             return await services.rename_value(
@@ -208,19 +215,19 @@ class LookupMutation:
         permission=MANAGE,
     )
     async def deactivate_lookup_value(
-        self, info: Info, input: LookupValueStateInput
+        self, info: Info, input: Annotated[LookupValueStateInput, described("What to change.")]
     ) -> LookupValuePayload:
         return await _set_active(info, input, active=False)
 
     @mutation_field(description="Offer a deactivated value again.", permission=MANAGE)
     async def reactivate_lookup_value(
-        self, info: Info, input: LookupValueStateInput
+        self, info: Info, input: Annotated[LookupValueStateInput, described("What to change.")]
     ) -> LookupValuePayload:
         return await _set_active(info, input, active=True)
 
     @mutation_field(description="Put a list's values in a new order.", permission=MANAGE)
     async def reorder_lookup_values(
-        self, info: Info, input: ReorderLookupValuesInput
+        self, info: Info, input: Annotated[ReorderLookupValuesInput, described("What to change.")]
     ) -> LookupSetPayload:
         async def action(session):  # type: ignore[no-untyped-def]
             ids = [decode_id(value, "LookupValue", field="valueIds") for value in input.value_ids]
@@ -234,7 +241,10 @@ class LookupMutation:
 
 
 async def _set_active(
-    info: Info, input: LookupValueStateInput, *, active: bool
+    info: Info,
+    input: Annotated[LookupValueStateInput, described("What to change.")],
+    *,
+    active: bool,
 ) -> LookupValuePayload:
     async def action(session):  # type: ignore[no-untyped-def]
         return await services.set_value_active(

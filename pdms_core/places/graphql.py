@@ -13,6 +13,7 @@ from strawberry.types import Info
 
 from pdms_core.db.loaders import SessionLoader
 from pdms_core.errors import ValidationFailed
+from pdms_core.graphql.arguments import described
 from pdms_core.graphql.module_records import ModuleRecord, module_records
 from pdms_core.graphql.node import ModelNode, decode_id
 from pdms_core.graphql.permissions import query_field
@@ -69,7 +70,10 @@ class PlaceNode(ModelNode):
 class PlaceQuery:
     @query_field(description="One place, by its global ID or by UPRN.", permission=READ)
     async def place(
-        self, info: Info, id: strawberry.ID | None = None, uprn: str | None = None
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID | None, described("The place's global ID.")] = None,
+        uprn: Annotated[str | None, described("The place's UPRN (digits).")] = None,
     ) -> PlaceNode | None:
         if (id is None) == (uprn is None):
             raise ValidationFailed("Give exactly one of `id` and `uprn`.", field="id")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from sqlalchemy import func, select
 from strawberry import relay
@@ -61,7 +63,12 @@ class DummyQuery:
 class DummyMutation:
     @mutation_field(description="Create a widget.", permission="dummy.widget.write")
     async def dummy_create_widget(
-        self, info: Info, name: str, place_id: strawberry.ID | None = None
+        self,
+        info: Info,
+        name: Annotated[str, strawberry.argument(description="The widget's name.")],
+        place_id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="Where the widget is.")
+        ] = None,
     ) -> DummyWidgetPayload:
         async def action(session):  # type: ignore[no-untyped-def]
             place = decode_id(place_id, "Place", field="placeId") if place_id else None

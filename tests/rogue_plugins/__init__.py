@@ -1,0 +1,1 @@
+"""Small broken plugins that prove the host's startup checks."""
