@@ -51,6 +51,7 @@ def create_app(
     if host is None:
         host = PluginHost.load(settings or Settings.from_env())
     settings = host.settings
+    owns_database = database is None
     if database is None:
         database = Database.connect(
             settings.resolved_database_url, hide_parameters=not settings.debug
@@ -74,7 +75,8 @@ def create_app(
         try:
             yield
         finally:
-            await database.dispose()
+            if owns_database:
+                await database.dispose()
 
     app = Starlette(
         debug=settings.debug,

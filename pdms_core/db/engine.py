@@ -18,11 +18,7 @@ from sqlalchemy.ext.asyncio import (
 from pdms_core.errors import ConfigurationError
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
-_DRIVERS = {
-    "sqlite": "sqlite+aiosqlite",
-    "postgresql": "postgresql+asyncpg",
-    "postgres": "postgresql+asyncpg",
-}
+_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
 
 
 def normalise_url(url: str) -> str:
@@ -31,6 +27,8 @@ def normalise_url(url: str) -> str:
         parsed = make_url(url)
     except Exception:
         raise ConfigurationError("PDMS_DATABASE_URL is not a valid database URL") from None
+    if parsed.drivername == "postgres":  # an older spelling some hosts still hand out
+        parsed = parsed.set(drivername="postgresql")
     backend = parsed.get_backend_name()
     if backend not in ("sqlite", "postgresql"):
         raise ConfigurationError(f"PDMS supports SQLite and PostgreSQL, not {backend!r}")

@@ -8,11 +8,11 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 
 import pdms_core.migrations
 from pdms_core.errors import ConfigurationError
 from pdms_core.host import PluginHost
-from pdms_core.records import CORE
 
 
 def alembic_config(host: PluginHost, url: str | None = None) -> Config:
@@ -39,23 +39,25 @@ def check(host: PluginHost, url: str | None = None) -> None:
 
 
 def heads(host: PluginHost) -> dict[str, str]:
-    """Branch label -> head revision, one per enabled plugin with migrations."""
+    """Branch label -> head revision, for every enabled plugin with revisions.
+
+    Asked per label because alembic's plain "heads" omits a revision that another
+    branch ``depends_on`` (core's latest, while a plugin's first revision needs it).
+    """
     script = ScriptDirectory.from_config(alembic_config(host))
     result: dict[str, str] = {}
-    for revision in script.get_revisions("heads"):
-        for label in _branch_of(script, revision.revision):
-            result.setdefault(label, revision.revision)
-    return dict(sorted(result.items(), key=lambda item: (item[0] != CORE, item[0])))
-
-
-def _branch_of(script: ScriptDirectory, revision_id: str) -> set[str]:
-    revision = script.get_revision(revision_id)
-    labels = set(revision.branch_labels)
-    while not labels and revision.down_revision:
-        down = revision.down_revision
-        revision = script.get_revision(down if isinstance(down, str) else down[0])
-        labels = set(revision.branch_labels)
-    return labels
+    for name, _folder in host.migration_dirs():
+        try:
+            revisions = script.get_revisions(f"{name}@head")
+        except CommandError:
+            continue  # no revisions yet: the plugin's first one will start its branch
+        if len(revisions) != 1:
+            raise ConfigurationError(
+                f"migration branch {name!r} has {len(revisions)} heads; merge them with "
+                "'alembic merge' before upgrading"
+            )
+        result[name] = revisions[0].revision
+    return result
 
 
 def new_revision(
@@ -85,6 +87,6 @@ def new_revision(
             head="base",
             branch_label=plugin_name,
             version_path=str(folder),
-            depends_on=existing.get(CORE) if plugin_name != CORE else None,
+            depends_on=existing.get("core") if plugin_name != "core" else None,
         )
     return script.path if script else ""

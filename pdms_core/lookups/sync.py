@@ -23,6 +23,7 @@ class SyncReport:
     """What one sync changed, list by list."""
 
     sets_created: list[str] = field(default_factory=list)
+    sets_updated: list[str] = field(default_factory=list)
     values_created: list[str] = field(default_factory=list)
     values_updated: list[str] = field(default_factory=list)
     values_deactivated: list[str] = field(default_factory=list)
@@ -33,6 +34,7 @@ class SyncReport:
         return any(
             (
                 self.sets_created,
+                self.sets_updated,
                 self.values_created,
                 self.values_updated,
                 self.values_deactivated,
@@ -42,7 +44,8 @@ class SyncReport:
 
     def summary(self) -> str:
         return (
-            f"{len(self.sets_created)} lists created, {len(self.values_created)} values "
+            f"{len(self.sets_created)} lists created, {len(self.sets_updated)} lists updated, "
+            f"{len(self.values_created)} values "
             f"created, {len(self.values_updated)} updated, {len(self.values_deactivated)} "
             f"deactivated, {len(self.values_deleted)} deleted"
         )
@@ -54,6 +57,7 @@ async def sync_lookups(
     """Upsert every declared list and its seeds; ``tables`` are those that may use values."""
     report = SyncReport()
     sets = {s.code: s for s in (await session.scalars(select(LookupSet))).all()}
+    retiring: list[tuple[LookupSetSpec, dict[str, LookupValue]]] = []
     for module, spec in _parents_first(declared):
         lookup_set = sets.get(spec.code)
         if lookup_set is None:
@@ -61,13 +65,26 @@ async def sync_lookups(
             session.add(lookup_set)
             sets[spec.code] = lookup_set
             report.sets_created.append(spec.code)
-        lookup_set.module = module
-        lookup_set.label = spec.label
-        lookup_set.description = spec.description
-        lookup_set.parent_set_id = sets[spec.parent_set].id if spec.parent_set else None
+        wanted = {
+            "module": module,
+            "label": spec.label,
+            "description": spec.description,
+            "parent_set_id": sets[spec.parent_set].id if spec.parent_set else None,
+        }
+        if any(getattr(lookup_set, name) != value for name, value in wanted.items()):
+            if lookup_set.id is not None:
+                report.sets_updated.append(spec.code)
+            for name, value in wanted.items():
+                setattr(lookup_set, name, value)
         await session.flush()
         parents = await _values_by_code(session, lookup_set.parent_set_id)
-        await _sync_values(session, lookup_set, spec, parents, tables, report)
+        existing = await _sync_values(session, lookup_set, spec, parents, report)
+        retiring.append((spec, existing))
+    # Children before parents: a retired child deleted first no longer keeps its
+    # retired parent "in use", so both go in one run and a second run has nothing to do.
+    for spec, existing in reversed(retiring):
+        await _retire_undeclared(session, spec, existing, tables, report)
+        await session.flush()
     return report
 
 
@@ -99,9 +116,9 @@ async def _sync_values(
     lookup_set: LookupSet,
     spec: LookupSetSpec,
     parents: dict[str, LookupValue],
-    tables: Collection[str],
     report: SyncReport,
-) -> None:
+) -> dict[str, LookupValue]:
+    """Upsert the seeds of one list; returns its values as they were before."""
     existing = await _values_by_code(session, lookup_set.id)
     next_order = max((v.sort_order for v in existing.values()), default=0) + 1
     for seed in spec.seeds:
@@ -126,8 +143,8 @@ async def _sync_values(
             if (value.label, value.parent_id) != (label, parent_id):
                 value.label, value.parent_id = label, parent_id
                 report.values_updated.append(name)
-    await _retire_undeclared(session, spec, existing, tables, report)
     await session.flush()
+    return existing
 
 
 async def _retire_undeclared(

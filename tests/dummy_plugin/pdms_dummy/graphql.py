@@ -58,6 +58,13 @@ class DummyQuery:
     def dummy_greeting(self, info: Info) -> str:
         return info.context.host.plugin("dummy").settings.greeting
 
+    @query_field(
+        description="Always fails unexpectedly (proves error masking).",
+        permission="dummy.widget.read",
+    )
+    def dummy_failure(self) -> str:
+        raise RuntimeError("internal detail: resident Jane Fictional owes 1234.56")
+
 
 @strawberry.type
 class DummyMutation:
