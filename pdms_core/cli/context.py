@@ -23,10 +23,21 @@ class CliState:
     only when a command needs the host.
     """
 
-    def __init__(self, settings: Settings | None, error: PdmsError | None = None):
-        self._settings = settings
+    def __init__(
+        self,
+        settings: Settings | None,
+        error: PdmsError | None = None,
+        *,
+        host: PluginHost | None = None,
+    ):
+        self._settings = settings if host is None else host.settings
         self._error = error
-        self._host: PluginHost | None = None
+        self._host = host
+
+    @classmethod
+    def for_host(cls, host: PluginHost) -> CliState:
+        """A state around an already loaded host (for embedding and tests)."""
+        return cls(None, host=host)
 
     @classmethod
     def from_env(cls) -> CliState:
@@ -66,11 +77,6 @@ class CliState:
                 await database.dispose()
 
         return asyncio.run(runner())
-
-
-def state_of(ctx: click.Context) -> CliState:
-    """The CliState of the running command."""
-    return ctx.find_root().obj
 
 
 pass_state = click.make_pass_decorator(CliState)
