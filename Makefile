@@ -8,7 +8,7 @@ PLUGIN_SOURCES := $(foreach p,$(PLUGIN_DIRS),-e $(dir $(p)))
 
 export PDMS_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test lint format schema clean
+.PHONY: run test lint format schema bench clean
 
 $(STAMP): pyproject.toml $(PLUGIN_DIRS)
 	$(PYTHON) -m venv $(VENV)
@@ -40,3 +40,7 @@ schema: $(STAMP)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache build *.egg-info
+
+## bench: run the benchmarks (PDMS_BENCH_POSTGRES_URL=... for PostgreSQL)
+bench: $(STAMP)
+	$(BIN)/python bench/node_request.py
