@@ -7,6 +7,7 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
+import orjson
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -33,6 +34,10 @@ class PdmsGraphQL(GraphQL):
         )
         self.host = schema.host
         self.database = database
+
+    def encode_json(self, data: object) -> bytes:
+        # orjson is several times faster than json.dumps on large portal responses.
+        return orjson.dumps(data)
 
     async def get_context(self, request: Any, response: Any) -> RequestContext:
         actor = self.host.actor_from_request(request)
