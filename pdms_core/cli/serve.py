@@ -10,9 +10,8 @@ from pdms_core.cli.context import CliState, pass_state
 @click.command()
 @click.option("--host", default=None, help="Interface to bind (default PDMS_HOST or 127.0.0.1).")
 @click.option("--port", type=int, default=None, help="Port (default PDMS_PORT or 8000).")
-@click.option("--workers", type=int, default=1, show_default=True, help="Worker processes.")
 @pass_state
-def serve(state: CliState, host: str | None, port: int | None, workers: int) -> None:
+def serve(state: CliState, host: str | None, port: int | None) -> None:
     """Start the GraphQL API (http://HOST:PORT/graphql)."""
     import uvicorn
 
@@ -28,7 +27,6 @@ def serve(state: CliState, host: str | None, port: int | None, workers: int) -> 
         app,
         host=host or settings.host,
         port=port or settings.port,
-        workers=workers if workers > 1 else None,
         log_level="info",
         access_log=settings.debug,
     )
