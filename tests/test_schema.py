@@ -76,27 +76,26 @@ def test_checked_in_schema_matches_core_and_first_party_plugins():
     )
 
 
+def _git(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=False)
+
+
 def _previous_committed_sdl() -> str | None:
-    """schema.graphql as it was before its latest committed change (None if none)."""
+    """The SDL this change is measured against, or None without enough git history.
+
+    An uncommitted edit of schema.graphql is compared with HEAD's copy; a committed one
+    with the copy before the latest commit that changed the file.
+    """
     if shutil.which("git") is None or not (ROOT / ".git").exists():
         return None
-    log = subprocess.run(
-        ["git", "log", "--format=%H", "-n", "2", "--", "schema.graphql"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    commits = log.stdout.split()
-    if log.returncode != 0 or len(commits) < 2:
-        return None
-    shown = subprocess.run(
-        ["git", "show", f"{commits[1]}:schema.graphql"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    if _git("diff", "--quiet", "HEAD", "--", "schema.graphql").returncode == 1:
+        revision = "HEAD"
+    else:
+        commits = _git("log", "--format=%H", "-n", "2", "--", "schema.graphql").stdout.split()
+        if len(commits) < 2:
+            return None
+        revision = commits[1]
+    shown = _git("show", f"{revision}:schema.graphql")
     return shown.stdout if shown.returncode == 0 else None
 
 

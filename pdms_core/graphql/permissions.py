@@ -63,8 +63,13 @@ class PerNodeType(PermissionRule):
         return "Each node type requires its own read permission."
 
 
-def _rule(permission: str | PermissionRule) -> PermissionRule:
-    return Requires(permission) if isinstance(permission, str) else permission
+def _guarded(permission: str | PermissionRule, description: str) -> dict[str, Any]:
+    """Description and extension arguments that attach exactly one permission rule."""
+    rule = Requires(permission) if isinstance(permission, str) else permission
+    return {
+        "description": f"{description} {rule.describe()}",
+        "extensions": [PermissionExtension(permissions=[rule], use_directives=False)],
+    }
 
 
 def permission_of(field: Any) -> PermissionRule | None:
@@ -81,21 +86,11 @@ def query_field(
     *, description: str, permission: str | PermissionRule, **kwargs: Any
 ) -> Callable[[Callable[..., Any]], Any]:
     """Decorate a root query resolver with its description and permission."""
-    rule = _rule(permission)
-    return strawberry.field(
-        description=f"{description} {rule.describe()}",
-        extensions=[PermissionExtension(permissions=[rule], use_directives=False)],
-        **kwargs,
-    )
+    return strawberry.field(**_guarded(permission, description), **kwargs)
 
 
 def mutation_field(
     *, description: str, permission: str | PermissionRule, **kwargs: Any
 ) -> Callable[[Callable[..., Any]], Any]:
     """Decorate a root mutation resolver with its description and permission."""
-    rule = _rule(permission)
-    return strawberry.mutation(
-        description=f"{description} {rule.describe()}",
-        extensions=[PermissionExtension(permissions=[rule], use_directives=False)],
-        **kwargs,
-    )
+    return strawberry.mutation(**_guarded(permission, description), **kwargs)
