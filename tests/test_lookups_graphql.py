@@ -112,7 +112,6 @@ async def sync(pdms_db, pdms_host, declared=None):
         return await sync_lookups(
             session,
             pdms_host.lookup_sets if declared is None else declared,
-            set(pdms_host.owned_tables()),
         )
 
 

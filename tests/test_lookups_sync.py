@@ -63,7 +63,6 @@ async def sync(pdms_db, pdms_host, declared=None) -> SyncReport:
         return await sync_lookups(
             session,
             pdms_host.lookup_sets if declared is None else declared,
-            set(pdms_host.owned_tables()),
         )
 
 

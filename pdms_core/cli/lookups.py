@@ -26,13 +26,14 @@ def sync(state: CliState, verbose: bool) -> None:
 
     async def work(database: Database) -> SyncReport:
         async with unit_of_work(database.sessionmaker) as session:
-            return await sync_lookups(session, host.lookup_sets, set(host.owned_tables()))
+            return await sync_lookups(session, host.lookup_sets)
 
     report = state.run_with_database(work)
     click.echo(f"Lookups synced: {report.summary()}.")
     if verbose:
         for kind in (
             "sets_created",
+            "sets_updated",
             "values_created",
             "values_updated",
             "values_deactivated",

@@ -7,7 +7,7 @@ something does. Values the council added, and labels it changed, are left alone.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -52,9 +52,9 @@ class SyncReport:
 
 
 async def sync_lookups(
-    session: AsyncSession, declared: Sequence[tuple[str, LookupSetSpec]], tables: Collection[str]
+    session: AsyncSession, declared: Sequence[tuple[str, LookupSetSpec]]
 ) -> SyncReport:
-    """Upsert every declared list and its seeds; ``tables`` are those that may use values."""
+    """Upsert every declared list and its seeds; retire seeds no longer declared."""
     report = SyncReport()
     sets = {s.code: s for s in (await session.scalars(select(LookupSet))).all()}
     retiring: list[tuple[LookupSetSpec, dict[str, LookupValue]]] = []
@@ -83,7 +83,7 @@ async def sync_lookups(
     # Children before parents: a retired child deleted first no longer keeps its
     # retired parent "in use", so both go in one run and a second run has nothing to do.
     for spec, existing in reversed(retiring):
-        await _retire_undeclared(session, spec, existing, tables, report)
+        await _retire_undeclared(session, spec, existing, report)
         await session.flush()
     return report
 
@@ -151,14 +151,13 @@ async def _retire_undeclared(
     session: AsyncSession,
     spec: LookupSetSpec,
     existing: dict[str, LookupValue],
-    tables: Collection[str],
     report: SyncReport,
 ) -> None:
     declared = {seed.code for seed in spec.seeds}
     retired = [v for code, v in existing.items() if v.origin == SEED and code not in declared]
     if not retired:
         return
-    used = await values_in_use(session, [v.id for v in retired], tables)
+    used = await values_in_use(session, [v.id for v in retired])
     for value in retired:
         if value.id in used:
             if value.is_active:
