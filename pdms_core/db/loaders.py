@@ -11,6 +11,7 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
 from aiodataloader import DataLoader
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 K = TypeVar("K", bound=Hashable)
@@ -42,6 +43,15 @@ class SessionLoader(DataLoader, Generic[K, V]):
 
     async def load_many_from(self, session: AsyncSession, keys: Sequence[K]) -> Mapping[K, V]:
         raise NotImplementedError
+
+
+class RowsByIdLoader(SessionLoader[int, Any]):
+    """Rows of the ORM model passed as the ``model`` parameter, by their ``id``."""
+
+    async def load_many_from(self, session: AsyncSession, keys: Sequence[int]) -> Mapping[int, Any]:
+        model = self.params["model"]
+        rows = await session.scalars(select(model).where(model.id.in_(keys)))
+        return {row.id: row for row in rows}
 
 
 class LoaderRegistry:

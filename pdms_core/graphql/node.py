@@ -7,6 +7,7 @@ from typing import Any
 from strawberry import relay
 from strawberry.types import Info
 
+from pdms_core.db.loaders import RowsByIdLoader
 from pdms_core.errors import NotFound, PermissionDenied, ValidationFailed
 
 MAX_NODES = 100
@@ -62,16 +63,22 @@ def _node_type(info: Info, value: str) -> tuple[type | None, str]:
     return origin, gid.node_id
 
 
-class ModelNode(relay.Node):
-    """A Node whose objects are ORM rows of ``model``, loaded through ``loader``.
+async def load_row(info: Info, model: Any, row_id: int | None) -> Any:
+    """The ``model`` row with this id (None for None), batched with the request's others."""
+    if row_id is None:
+        return None
+    return await info.context.loaders.get(RowsByIdLoader, model=model).load(row_id)
 
-    Subclasses set ``model``, ``loader`` (a ``SessionLoader`` keyed by id) and
-    ``read_permission``. Resolvers return ORM rows directly; ``is_type_of`` lets
-    interfaces (Node, ModuleRecord) find the concrete type of such a row.
+
+class ModelNode(relay.Node):
+    """A Node whose objects are ORM rows of ``model``, loaded by id in batches.
+
+    Subclasses set ``model`` and ``read_permission``. Resolvers return ORM rows
+    directly; ``is_type_of`` lets interfaces (Node, ModuleRecord) find the concrete
+    type of such a row.
     """
 
     model: Any = None
-    loader: Any = None
     read_permission: str = ""
 
     @classmethod
@@ -86,4 +93,4 @@ class ModelNode(relay.Node):
                 keys.append(int(node_id))
             except ValueError:
                 keys.append(-1)
-        return await info.context.loaders.get(cls.loader).load_many(keys)
+        return await info.context.loaders.get(RowsByIdLoader, model=cls.model).load_many(keys)

@@ -11,15 +11,11 @@ from strawberry.types import Info
 
 from pdms_core.graphql.arguments import After, First, described
 from pdms_core.graphql.errors import UserErrorType, run_mutation
-from pdms_core.graphql.node import ModelNode, decode_id
+from pdms_core.graphql.node import ModelNode, decode_id, load_row
 from pdms_core.graphql.pagination import Connection, keyset_page
 from pdms_core.graphql.permissions import mutation_field, query_field
 from pdms_core.lookups import services
-from pdms_core.lookups.loaders import (
-    LookupSetsByIdLoader,
-    LookupValuesByIdLoader,
-    LookupValuesBySetLoader,
-)
+from pdms_core.lookups.loaders import LookupValuesBySetLoader
 from pdms_core.lookups.models import LookupSet, LookupValue
 
 READ = "core.lookups.read"
@@ -33,7 +29,6 @@ MANAGE = "core.lookups.manage"
 )
 class LookupSetNode(ModelNode):
     model = LookupSet
-    loader = LookupSetsByIdLoader
     read_permission = READ
 
     id: relay.NodeID[int]
@@ -51,7 +46,7 @@ class LookupSetNode(ModelNode):
     async def parent_set(self, info: Info) -> LookupSetNode | None:
         if self.parent_set_id is None:
             return None
-        return await info.context.loaders.get(LookupSetsByIdLoader).load(self.parent_set_id)
+        return await load_row(info, LookupSet, self.parent_set_id)
 
     @strawberry.field(description="The list's values in their configured order.")
     async def values(
@@ -75,7 +70,6 @@ class LookupSetNode(ModelNode):
 )
 class LookupValueNode(ModelNode):
     model = LookupValue
-    loader = LookupValuesByIdLoader
     read_permission = READ
 
     id: relay.NodeID[int]
@@ -91,13 +85,13 @@ class LookupValueNode(ModelNode):
 
     @strawberry.field(description="The list this value belongs to.")
     async def lookup_set(self, info: Info) -> LookupSetNode:
-        return await info.context.loaders.get(LookupSetsByIdLoader).load(self.set_id)
+        return await load_row(info, LookupSet, self.set_id)
 
     @strawberry.field(description="The value of the parent list this value belongs to.")
     async def parent(self, info: Info) -> LookupValueNode | None:
         if self.parent_id is None:
             return None
-        return await info.context.loaders.get(LookupValuesByIdLoader).load(self.parent_id)
+        return await load_row(info, LookupValue, self.parent_id)
 
 
 @strawberry.type(description="Result of changing a lookup value.")

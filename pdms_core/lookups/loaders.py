@@ -8,23 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdms_core.db.loaders import SessionLoader, group_by
-from pdms_core.lookups.models import LookupSet, LookupValue
-
-
-class LookupSetsByIdLoader(SessionLoader[int, LookupSet]):
-    async def load_many_from(
-        self, session: AsyncSession, keys: Sequence[int]
-    ) -> Mapping[int, LookupSet]:
-        rows = await session.scalars(select(LookupSet).where(LookupSet.id.in_(keys)))
-        return {row.id: row for row in rows}
-
-
-class LookupValuesByIdLoader(SessionLoader[int, LookupValue]):
-    async def load_many_from(
-        self, session: AsyncSession, keys: Sequence[int]
-    ) -> Mapping[int, LookupValue]:
-        rows = await session.scalars(select(LookupValue).where(LookupValue.id.in_(keys)))
-        return {row.id: row for row in rows}
+from pdms_core.lookups.models import LookupValue
 
 
 class LookupValuesBySetLoader(SessionLoader[int, list[LookupValue]]):

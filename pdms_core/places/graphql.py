@@ -2,32 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from typing import Annotated
 
 import strawberry
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
 from strawberry.types import Info
 
-from pdms_core.db.loaders import SessionLoader
 from pdms_core.errors import ValidationFailed
 from pdms_core.graphql.arguments import described
 from pdms_core.graphql.module_records import ModuleRecord, module_records
-from pdms_core.graphql.node import ModelNode, decode_id
+from pdms_core.graphql.node import ModelNode, decode_id, load_row
 from pdms_core.graphql.permissions import query_field
 from pdms_core.places.models import Place
 
 READ = "core.places.read"
-
-
-class PlacesByIdLoader(SessionLoader[int, Place]):
-    async def load_many_from(
-        self, session: AsyncSession, keys: Sequence[int]
-    ) -> Mapping[int, Place]:
-        rows = await session.scalars(select(Place).where(Place.id.in_(keys)))
-        return {row.id: row for row in rows}
 
 
 @strawberry.type(
@@ -37,7 +26,6 @@ class PlacesByIdLoader(SessionLoader[int, Place]):
 )
 class PlaceNode(ModelNode):
     model = Place
-    loader = PlacesByIdLoader
     read_permission = READ
 
     id: relay.NodeID[int]
@@ -78,7 +66,7 @@ class PlaceQuery:
         if (id is None) == (uprn is None):
             raise ValidationFailed("Give exactly one of `id` and `uprn`.", field="id")
         if id is not None:
-            return await info.context.loaders.get(PlacesByIdLoader).load(decode_id(id, "Place"))
+            return await load_row(info, Place, decode_id(id, "Place"))
         if not (uprn.isdigit() and len(uprn) <= 12):
             raise ValidationFailed("A UPRN is 1 to 12 digits.", field="uprn")
         async with info.context.session() as session:

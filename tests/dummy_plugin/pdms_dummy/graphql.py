@@ -12,7 +12,6 @@ from strawberry.types import Info
 from pdms_core.plugin import (
     ModelNode,
     ModuleRecord,
-    SessionLoader,
     UserErrorType,
     decode_id,
     mutation_field,
@@ -23,16 +22,9 @@ from pdms_dummy import services
 from pdms_dummy.models import Widget
 
 
-class WidgetsByIdLoader(SessionLoader[int, Widget]):
-    async def load_many_from(self, session, keys):  # type: ignore[no-untyped-def]
-        rows = await session.scalars(select(Widget).where(Widget.id.in_(keys)))
-        return {row.id: row for row in rows}
-
-
 @strawberry.type(description="A test widget, optionally at a place.")
 class DummyWidget(ModelNode, ModuleRecord):
     model = Widget
-    loader = WidgetsByIdLoader
     read_permission = "dummy.widget.read"
 
     id: relay.NodeID[int]
