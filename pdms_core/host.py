@@ -132,6 +132,14 @@ class PluginHost:
         for hook_object in extra_hooks:
             pm.register(hook_object)
         host = cls(settings, loaded, installed, pm)
+        try:
+            # A hook implementation whose name matches no specification is a typo
+            # (pdms_permisions) that would otherwise be silently never called.
+            pm.check_pending()
+        except pluggy.PluginValidationError as exc:
+            raise PluginError(
+                f"plugin {pm.get_name(exc.plugin)!r} implements an unknown hook: {exc}"
+            ) from None
         host.check_tables()
         return host
 
@@ -187,17 +195,28 @@ class PluginHost:
                 )
 
     def register_commands(self, cli: Any) -> None:
-        """Let each plugin add its command group; each may add only a group of its name."""
+        """Add each plugin's command group; a plugin may add one group, named after it.
+
+        Plugins register into a scratch group first, so a plugin that breaks the rule
+        (or tries to replace a core command) changes nothing in the real CLI.
+        """
+        import click
+
         for plugin in self.plugins:
-            before = set(cli.commands)
-            self._call_one("pdms_register_commands", plugin, cli=cli)
-            added = set(cli.commands) - before
-            stray = added - {plugin.name}
+            scratch = click.Group(plugin.name)
+            self._call_one("pdms_register_commands", plugin, cli=scratch)
+            stray = sorted(set(scratch.commands) - {plugin.name})
             if stray:
                 raise PluginError(
-                    f"plugin {plugin.name!r} added CLI command(s) {sorted(stray)}; a plugin "
-                    f"may add only a group named {plugin.name!r}"
+                    f"plugin {plugin.name!r} added CLI command(s) {stray}; a plugin may add "
+                    f"only a group named {plugin.name!r}"
                 )
+            for name, command in scratch.commands.items():
+                if name in cli.commands:
+                    raise PluginError(
+                        f"plugin {plugin.name!r} adds CLI group {name!r}, which core already has"
+                    )
+                cli.add_command(command, name)
 
     def actor_from_request(self, request: Any) -> Actor:
         """Who is calling: the first plugin that answers wins, core answers last."""
@@ -261,6 +280,7 @@ def _check_owned_name(kind: str, code: str, owner: str, seen: dict[str, str], *,
 
 def _check_lookup_parents(sets: list[tuple[str, LookupSetSpec]]) -> None:
     specs = {spec.code: spec for _, spec in sets}
+    _check_no_parent_cycle(specs)
     for owner, spec in sets:
         codes = [seed.code for seed in spec.seeds]
         if len(codes) != len(set(codes)):
@@ -285,6 +305,20 @@ def _check_lookup_parents(sets: list[tuple[str, LookupSetSpec]]) -> None:
                     f"plugin {owner!r}: seed {seed.code!r} of {spec.code!r} needs "
                     f"a parent from the seeds of {spec.parent_set!r}"
                 )
+
+
+def _check_no_parent_cycle(specs: dict[str, LookupSetSpec]) -> None:
+    for code in specs:
+        seen = [code]
+        parent = specs[code].parent_set
+        while parent is not None and parent in specs:
+            if parent in seen:
+                raise PluginError(
+                    f"lookup sets {' -> '.join([*seen, parent])} form a parent "
+                    "cycle; a list cannot be its own ancestor"
+                )
+            seen.append(parent)
+            parent = specs[parent].parent_set
 
 
 def _describe_installed(eps: list[EntryPoint], settings: Settings) -> list[InstalledPlugin]:

@@ -29,9 +29,10 @@ from pdms_core.errors import (
     UserErrors,
     ValidationFailed,
 )
+from pdms_core.graphql.arguments import After, First, described
 from pdms_core.graphql.errors import UserErrorType, run_mutation
 from pdms_core.graphql.module_records import ModuleRecord
-from pdms_core.graphql.node import ModelNode, decode_id, global_id
+from pdms_core.graphql.node import ModelNode, decode_id, global_id, load_row
 from pdms_core.graphql.pagination import Connection, Edge, PageInfo, keyset_page
 from pdms_core.graphql.permissions import Public, Requires, mutation_field, query_field
 from pdms_core.hookspecs import hookimpl, hookspec
@@ -50,12 +51,14 @@ __all__ = [
     "SYSTEM",
     "Actor",
     "ActorKind",
+    "After",
     "Base",
     "Conflict",
     "Connection",
     "Duplicate",
     "Edge",
     "ErrorCode",
+    "First",
     "GraphQLContribution",
     "IdType",
     "LookupSeed",
@@ -78,12 +81,14 @@ __all__ = [
     "ValidationFailed",
     "Versioned",
     "decode_id",
+    "described",
     "expect_version",
     "global_id",
     "group_by",
     "hookimpl",
     "hookspec",
     "keyset_page",
+    "load_row",
     "mutation_field",
     "query_field",
     "run_mutation",

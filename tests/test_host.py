@@ -90,6 +90,8 @@ def test_reserved_or_malformed_names_are_refused(name: str):
             "'rogue' declares lookup set 'colour'; it must start with 'rogue.'",
         ),
         ("orphan_lookup_set", "names parent set 'rogue.nothing'"),
+        ("lookup_cycle", "lookup sets rogue.a -> rogue.b -> rogue.a form a parent cycle"),
+        ("misspelt_hook", "plugin 'rogue' implements an unknown hook"),
     ],
 )
 def test_startup_checks_name_both_sides(attribute: str, message: str):
@@ -97,10 +99,16 @@ def test_startup_checks_name_both_sides(attribute: str, message: str):
         load(rogue(attribute))
 
 
-def test_a_plugin_may_add_only_a_command_group_of_its_own_name():
-    host = load(rogue("stray_command"))
-    with pytest.raises(PluginError, match=re.escape("added CLI command(s) ['serve-better']")):
-        host.register_commands(click.Group("pdms"))
+@pytest.mark.parametrize(
+    ("attribute", "command"), [("stray_command", "serve-better"), ("replaces_core_command", "db")]
+)
+def test_a_plugin_may_add_only_a_command_group_of_its_own_name(attribute: str, command: str):
+    core_db = click.Group("db")
+    cli = click.Group("pdms", commands={"db": core_db})
+    host = load(rogue(attribute))
+    with pytest.raises(PluginError, match=re.escape(f"added CLI command(s) ['{command}']")):
+        host.register_commands(cli)
+    assert cli.commands == {"db": core_db}
 
 
 @pytest.mark.parametrize(
@@ -120,6 +128,7 @@ def test_a_plugin_may_add_only_a_command_group_of_its_own_name():
             "unprefixed_type",
             "'rogue' defines GraphQL type 'Gadget'; its types must start with 'Rogue'",
         ),
+        ("records_on_unknown_holder", "attaches records to 'Planet', which is not a core type"),
     ],
 )
 def test_schema_composition_refuses_rule_breakers(attribute: str, message: str):

@@ -36,8 +36,8 @@ async def add_place(db, uprn: int, address: str) -> int:
 
 async def test_place_shows_widgets_from_the_dummy_module_in_one_query(graphql, pdms_db):
     # given a place with two widgets
-    await add_place(pdms_db, 100023336956, "1 Fictional Street, Testtown")
-    place = await graphql.as_actor(READER).execute(PLACE_WITH_RECORDS, {"uprn": "100023336956"})
+    await add_place(pdms_db, 990000000001, "1 Fictional Street, Testtown")
+    place = await graphql.as_actor(READER).execute(PLACE_WITH_RECORDS, {"uprn": "990000000001"})
     place_id = place.ok()["place"]["id"]
     for name in ("Sprocket", "Flange"):
         created = await graphql.as_actor(READER).execute(
@@ -46,7 +46,7 @@ async def test_place_shows_widgets_from_the_dummy_module_in_one_query(graphql, p
         assert created.ok()["dummyCreateWidget"]["errors"] == []
 
     # when the portal asks for the place
-    result = await graphql.as_actor(READER).execute(PLACE_WITH_RECORDS, {"uprn": "100023336956"})
+    result = await graphql.as_actor(READER).execute(PLACE_WITH_RECORDS, {"uprn": "990000000001"})
 
     # then both widgets come back as module records of the dummy module
     records = result.ok()["place"]["moduleRecords"]

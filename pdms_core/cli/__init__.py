@@ -60,9 +60,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     except Exception as exc:
         if os.environ.get("PDMS_TRACEBACK"):
             raise
+        # Only the type: messages from drivers can carry personal data.
         click.echo(
-            f"error: unexpected {type(exc).__name__}: {exc} "
-            "(set PDMS_TRACEBACK=1 for the traceback)",
+            f"error: unexpected {type(exc).__name__} (set PDMS_TRACEBACK=1 for the details)",
             err=True,
         )
         sys.exit(1)

@@ -70,7 +70,10 @@ class CliState:
         """Run async ``work`` against the configured database, then close it."""
 
         async def runner() -> T:
-            database = Database.connect(self.host.settings.resolved_database_url)
+            settings = self.host.settings
+            database = Database.connect(
+                settings.resolved_database_url, hide_parameters=not settings.debug
+            )
             try:
                 return await work(database)
             finally:

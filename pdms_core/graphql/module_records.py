@@ -5,7 +5,7 @@ the ``ModuleRecord`` interface. Each enabled module registers a ``ModuleRecordSo
 per holder type; its records implement the interface, so a portal asks for a place and
 sees, in one query, what every installed module holds about it::
 
-    place(uprn: "100023336956") { moduleRecords { module summary
+    place(uprn: "990000000001") { moduleRecords { module summary
                                    ... on RentArrearsAccount { balance } } }
 
 With a module disabled its types are simply not in the schema: the field is the same,
@@ -38,9 +38,9 @@ class ModuleRecord(relay.Node):
         plugin = info.context.host.plugin_for_module(type(self).__module__)
         return plugin.name if plugin else ""
 
-    @strawberry.field(description="One line describing the record, for lists and timelines.")
-    def summary(self) -> str:
-        return str(getattr(self, "summary", ""))
+    summary: str = strawberry.field(
+        description="One line describing the record, for lists and timelines."
+    )
 
 
 class ModuleRecordLoader(SessionLoader[int, list[Any]]):

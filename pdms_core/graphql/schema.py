@@ -73,6 +73,7 @@ def build_schema(host: PluginHost) -> PdmsSchema:
     )
     schema.host = host
     _check_type_names(schema, host)
+    _check_record_sources(schema, host)
     return schema
 
 
@@ -146,6 +147,24 @@ def _check_type_names(schema: PdmsSchema, host: PluginHost) -> None:
                 f"must start with {pascal_prefix(plugin.name)!r}"
             )
     logging.getLogger("pdms.schema").debug("plugin types: %s", owners)
+
+
+def _check_record_sources(schema: PdmsSchema, host: PluginHost) -> None:
+    declared = {permission.code for permission in host.permissions}
+    for plugin, contribution in host.graphql:
+        for source in contribution.module_records:
+            holder = schema._schema.type_map.get(source.holder)
+            if holder is None or "moduleRecords" not in getattr(holder, "fields", {}):
+                raise PluginError(
+                    f"plugin {plugin.name!r} attaches records to {source.holder!r}, "
+                    "which is not a core type with moduleRecords"
+                )
+            if source.permission not in declared:
+                raise PluginError(
+                    f"plugin {plugin.name!r}: records on {source.holder!r} need "
+                    f"permission {source.permission!r}, which no enabled module "
+                    "declares"
+                )
 
 
 def export_sdl(schema: PdmsSchema) -> str:

@@ -47,7 +47,7 @@ def run_with(connection: Any) -> None:
 
 
 async def run_online() -> None:
-    engine = create_engine(url, poolclass=NullPool)
+    engine = create_engine(url, poolclass=NullPool, hide_parameters=True)
     try:
         async with engine.connect() as connection:
             await connection.run_sync(run_with)

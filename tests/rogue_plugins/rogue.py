@@ -11,6 +11,7 @@ import strawberry
 from pdms_core.plugin import (
     GraphQLContribution,
     LookupSetSpec,
+    ModuleRecordSource,
     Permission,
     PluginManifest,
     Public,
@@ -135,6 +136,58 @@ class StrayCommand(_Base):
             """Not in a group named after the plugin."""
 
 
+class MisspeltHook(_Base):
+    @hookimpl
+    def pdms_permisions(self) -> list[Permission]:
+        return [Permission("rogue.thing.read", "Never called: the hook name is misspelt.")]
+
+
+class ReplacesCoreCommand(_Base):
+    @hookimpl
+    def pdms_register_commands(self, cli) -> None:  # type: ignore[no-untyped-def]
+        @cli.group("rogue")
+        def rogue() -> None:
+            """The plugin's own group: allowed."""
+
+        @cli.group("db")
+        def db() -> None:
+            """Tries to hijack core's db group."""
+
+
+class LookupCycle(_Base):
+    @hookimpl
+    def pdms_lookup_sets(self) -> list[LookupSetSpec]:
+        return [
+            LookupSetSpec(code="rogue.a", label="A", parent_set="rogue.b"),
+            LookupSetSpec(code="rogue.b", label="B", parent_set="rogue.a"),
+        ]
+
+
+async def _no_records(session, actor, ids):  # type: ignore[no-untyped-def]
+    return {}
+
+
+class RecordsOnUnknownHolder(_Base):
+    @hookimpl
+    def pdms_graphql(self) -> GraphQLContribution:
+        from pdms_dummy.graphql import DummyWidget
+
+        return GraphQLContribution(
+            module_records=(
+                ModuleRecordSource(
+                    holder="Planet",
+                    record_type=DummyWidget,
+                    load=_no_records,
+                    permission="rogue.x.read",
+                ),
+            )
+        )
+
+
+misspelt_hook = MisspeltHook()
+records_on_unknown_holder = RecordsOnUnknownHolder()
+replaces_core_command = ReplacesCoreCommand()
+lookup_cycle = LookupCycle()
 wrong_manifest_name = WrongManifestName()
 unprefixed_permission = UnprefixedPermission()
 duplicate_permission = DuplicatePermission()
