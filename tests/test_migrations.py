@@ -59,3 +59,23 @@ async def test_upgrade_is_idempotent(pdms_database, pdms_host):
     # alembic records a revision another one depends on only through that dependant
     heads = script_directory(pdms_host).get_revisions("heads")
     assert versions == {revision.revision for revision in heads}
+
+
+async def test_disabling_a_migrated_plugin_keeps_the_database_commands_working(
+    pdms_database, pdms_host
+):
+    # given the dummy's branch is applied, and then a council disables the module
+    from conftest import DUMMY
+
+    from pdms_core.host import PluginHost, installed_entry_points
+
+    settings = pdms_host.settings.with_changes(disabled_plugins=("dummy",))
+    host = PluginHost.load(settings, entry_points=[*installed_entry_points(), DUMMY])
+
+    # then upgrade and check still work, and touch only the enabled branches
+    await asyncio.to_thread(migrations.upgrade, host)
+    await asyncio.to_thread(migrations.check, host)
+    assert set(migrations.heads(host)) == {"core"}
+    async with pdms_database.engine.connect() as connection:
+        tables = await connection.run_sync(lambda sync: set(inspect(sync).get_table_names()))
+    assert "dummy_widget" in tables  # its data is kept, not dropped

@@ -2,40 +2,108 @@
 
 from __future__ import annotations
 
+import asyncio
+import importlib.util
 import os
+import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
+from sqlalchemy import inspect
+from sqlalchemy.pool import NullPool
 
 import pdms_core.migrations
+from pdms_core.db.engine import create_engine
 from pdms_core.errors import ConfigurationError
 from pdms_core.host import PluginHost
 
 
 def alembic_config(host: PluginHost, url: str | None = None) -> Config:
-    """An alembic Config covering core and every enabled plugin's revisions."""
+    """An alembic Config for core and every enabled plugin, plus dormant branches.
+
+    A dormant branch belongs to an installed plugin that settings now disable but whose
+    migrations already ran: alembic must still find those revisions (they are in the
+    version table) or it refuses to work at all. Its code is never imported; only its
+    revision scripts are read, from the conventional ``<package>/migrations/versions``.
+    """
+    url = url or host.settings.resolved_database_url
+    folders = [path for _, path in host.migration_dirs()] + _dormant_dirs(host, url)
     config = Config()
     config.set_main_option("script_location", str(Path(pdms_core.migrations.__file__).parent))
     config.set_main_option("path_separator", "os")
-    config.set_main_option(
-        "version_locations", os.pathsep.join(str(path) for _, path in host.migration_dirs())
-    )
+    config.set_main_option("version_locations", os.pathsep.join(str(p) for p in folders))
     config.attributes["host"] = host
-    config.attributes["url"] = url or host.settings.resolved_database_url
+    config.attributes["url"] = url
     return config
 
 
 def upgrade(host: PluginHost, url: str | None = None) -> None:
-    """Upgrade core and every enabled plugin to their latest revisions."""
-    command.upgrade(alembic_config(host, url), "heads")
+    """Upgrade core and every enabled plugin to their latest revisions (never dormant ones)."""
+    config = alembic_config(host, url)
+    for name in heads(host):
+        command.upgrade(config, f"{name}@head")
 
 
 def check(host: PluginHost, url: str | None = None) -> None:
     """Raise when the models differ from what the migrations create."""
     command.check(alembic_config(host, url))
+
+
+def _dormant_dirs(host: PluginHost, url: str) -> list[Path]:
+    candidates = []
+    for info in host.installed:
+        if info.enabled:
+            continue
+        spec = importlib.util.find_spec(info.module.split(":")[0].split(".")[0])
+        for location in (spec.submodule_search_locations or []) if spec else []:
+            folder = Path(location) / "migrations" / "versions"
+            if folder.is_dir():
+                candidates.append(folder)
+    if not candidates:
+        return []
+    applied = _run_coroutine(_applied_revisions(url))
+    return [folder for folder in candidates if applied & _revision_ids(folder)]
+
+
+def _run_coroutine(coroutine: Any) -> Any:
+    # Callers may be sync code inside a running loop (an async test, a server);
+    # asyncio.run refuses that, so such calls get a loop of their own in a thread.
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+def _revision_ids(folder: Path) -> set[str]:
+    found = set()
+    for script in folder.glob("*.py"):
+        match = re.search(
+            r"^revision(?::[^=]*)? = ['\"]([0-9a-f]+)['\"]",
+            script.read_text(encoding="utf-8"),
+            re.MULTILINE,
+        )
+        if match:
+            found.add(match.group(1))
+    return found
+
+
+async def _applied_revisions(url: str) -> set[str]:
+    engine = create_engine(url, poolclass=NullPool, hide_parameters=True)
+    try:
+        async with engine.connect() as connection:
+            if not await connection.run_sync(lambda c: inspect(c).has_table("alembic_version")):
+                return set()
+            rows = await connection.exec_driver_sql("SELECT version_num FROM alembic_version")
+            return {row[0] for row in rows}
+    finally:
+        await engine.dispose()
 
 
 def heads(host: PluginHost) -> dict[str, str]:
