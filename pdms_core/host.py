@@ -23,6 +23,7 @@ from pydantic import BaseModel, ValidationError
 from pdms_core import hookspecs
 from pdms_core.auth.actor import Actor
 from pdms_core.errors import ConfigurationError, PluginError
+from pdms_core.host_rules import check_lookup_parents, check_owned_name
 from pdms_core.records import CORE, GraphQLContribution, LookupSetSpec, Permission, PluginManifest
 from pdms_core.settings import ALL_PLUGINS, Settings
 
@@ -242,7 +243,7 @@ class PluginHost:
         result = []
         for plugin in self.plugins:
             for permission in self._call_one("pdms_permissions", plugin) or ():
-                _check_owned_name("permission", permission.code, plugin.name, seen, dot=True)
+                check_owned_name("permission", permission.code, plugin.name, seen, dot=True)
                 if not PERMISSION_CODE.match(permission.code):
                     raise PluginError(
                         f"plugin {plugin.name!r} declares permission {permission.code!r}; codes "
@@ -256,69 +257,12 @@ class PluginHost:
         result = []
         for plugin in self.plugins:
             for spec in self._call_one("pdms_lookup_sets", plugin) or ():
-                _check_owned_name(
+                check_owned_name(
                     "lookup set", spec.code, plugin.name, seen, dot=plugin.name != CORE
                 )
                 result.append((plugin.name, spec))
-        _check_lookup_parents(result)
+        check_lookup_parents(result)
         return tuple(result)
-
-
-def _check_owned_name(kind: str, code: str, owner: str, seen: dict[str, str], *, dot: bool) -> None:
-    if code in seen:
-        raise PluginError(f"{kind} {code!r} is declared by both {seen[code]!r} and {owner!r}")
-    seen[code] = owner
-    if owner == CORE and not dot:
-        if "." in code:
-            raise PluginError(f"core {kind} {code!r} must not carry a module prefix")
-        return
-    if not code.startswith(f"{owner}."):
-        raise PluginError(
-            f"plugin {owner!r} declares {kind} {code!r}; it must start with {owner + '.'!r}"
-        )
-
-
-def _check_lookup_parents(sets: list[tuple[str, LookupSetSpec]]) -> None:
-    specs = {spec.code: spec for _, spec in sets}
-    _check_no_parent_cycle(specs)
-    for owner, spec in sets:
-        codes = [seed.code for seed in spec.seeds]
-        if len(codes) != len(set(codes)):
-            raise PluginError(f"plugin {owner!r}: lookup set {spec.code!r} repeats a seed code")
-        if spec.parent_set is None:
-            if any(seed.parent for seed in spec.seeds):
-                raise PluginError(
-                    f"plugin {owner!r}: lookup set {spec.code!r} has seeds with a "
-                    "parent but no parent_set"
-                )
-            continue
-        parent = specs.get(spec.parent_set)
-        if parent is None:
-            raise PluginError(
-                f"plugin {owner!r}: lookup set {spec.code!r} names parent set "
-                f"{spec.parent_set!r}, which no enabled module declares"
-            )
-        parent_codes = {seed.code for seed in parent.seeds}
-        for seed in spec.seeds:
-            if seed.parent not in parent_codes:
-                raise PluginError(
-                    f"plugin {owner!r}: seed {seed.code!r} of {spec.code!r} needs "
-                    f"a parent from the seeds of {spec.parent_set!r}"
-                )
-
-
-def _check_no_parent_cycle(specs: dict[str, LookupSetSpec]) -> None:
-    for code in specs:
-        seen = [code]
-        parent = specs[code].parent_set
-        while parent is not None and parent in specs:
-            if parent in seen:
-                raise PluginError(
-                    f"lookup sets {' -> '.join([*seen, parent])} form a parent "
-                    "cycle; a list cannot be its own ancestor"
-                )
-            seen.append(parent)
-            parent = specs[parent].parent_set
 
 
 def _describe_installed(eps: list[EntryPoint], settings: Settings) -> list[InstalledPlugin]:
