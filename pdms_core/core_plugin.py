@@ -11,8 +11,15 @@ from pdms_core.auth.actor import ANONYMOUS, DEVELOPER, Actor
 from pdms_core.graphql.core_schema import NodeQuery
 from pdms_core.hookspecs import hookimpl
 from pdms_core.lookups.graphql import LookupMutation, LookupQuery
+from pdms_core.people.lookups import PEOPLE_LOOKUP_SETS
 from pdms_core.places.graphql import PlaceQuery
-from pdms_core.records import CORE, GraphQLContribution, Permission, PluginManifest
+from pdms_core.records import (
+    CORE,
+    GraphQLContribution,
+    LookupSetSpec,
+    Permission,
+    PluginManifest,
+)
 from pdms_core.settings import Settings
 
 MIGRATIONS = Path(__file__).parent / "migrations" / "versions"
@@ -46,6 +53,11 @@ def pdms_permissions() -> list[Permission]:
         Permission("core.lookups.manage", "Add, rename, reorder and deactivate list values."),
         Permission("core.places.read", "See places and their addresses."),
     ]
+
+
+@hookimpl
+def pdms_lookup_sets() -> list[LookupSetSpec]:
+    return list(PEOPLE_LOOKUP_SETS)
 
 
 @hookimpl(trylast=True)

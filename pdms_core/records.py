@@ -107,6 +107,9 @@ class LookupSeed:
     code: str
     label: str
     parent: str | None = None
+    #: Code-defined attributes the value carries, e.g. ``{"kind": "email"}`` for a
+    #: contact-detail type or ``{"inverse": "child"}`` for a relationship type.
+    data: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pdms_core.db.base import Base, IdType, Versioned
@@ -42,3 +42,5 @@ class LookupValue(Versioned, Base):
     origin: Mapped[str] = mapped_column(String(10), default=ADMIN)
     #: Set when an admin renames a seeded value, so sync keeps the council's label.
     label_customised: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Attributes declared by the module with the seed (see ``LookupSeed.data``).
+    data: Mapped[dict | None] = mapped_column(JSON)

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdms_core.lookups.models import SEED, LookupSet, LookupValue
 from pdms_core.lookups.usage import values_in_use
-from pdms_core.records import LookupSetSpec
+from pdms_core.records import LookupSeed, LookupSetSpec
 
 
 @dataclass
@@ -134,17 +135,23 @@ async def _sync_values(
                     sort_order=next_order,
                     parent_id=parent_id,
                     origin=SEED,
+                    data=_data(seed),
                 )
             )
             next_order += 1
             report.values_created.append(name)
         elif value.origin == SEED:
             label = value.label if value.label_customised else seed.label
-            if (value.label, value.parent_id) != (label, parent_id):
-                value.label, value.parent_id = label, parent_id
+            wanted = (label, parent_id, _data(seed))
+            if (value.label, value.parent_id, value.data) != wanted:
+                value.label, value.parent_id, value.data = wanted
                 report.values_updated.append(name)
     await session.flush()
     return existing
+
+
+def _data(seed: LookupSeed) -> dict[str, Any] | None:
+    return dict(seed.data) if seed.data else None
 
 
 async def _retire_undeclared(
