@@ -11,6 +11,7 @@ from pdms_core.auth.actor import ANONYMOUS, DEVELOPER, Actor
 from pdms_core.graphql.core_schema import NodeQuery
 from pdms_core.hookspecs import hookimpl
 from pdms_core.lookups.graphql import LookupMutation, LookupQuery
+from pdms_core.people.graphql import PeopleMutation, PeopleQuery
 from pdms_core.people.lookups import PEOPLE_LOOKUP_SETS
 from pdms_core.places.graphql import PlaceQuery
 from pdms_core.records import (
@@ -37,13 +38,18 @@ def pdms_plugin_manifest() -> PluginManifest:
 
 
 @strawberry.type
-class CoreQuery(NodeQuery, LookupQuery, PlaceQuery):
+class CoreQuery(NodeQuery, LookupQuery, PeopleQuery, PlaceQuery):
     """Core's root query fields (merged with the modules' by the host)."""
+
+
+@strawberry.type
+class CoreMutation(LookupMutation, PeopleMutation):
+    """Core's root mutation fields."""
 
 
 @hookimpl
 def pdms_graphql() -> GraphQLContribution:
-    return GraphQLContribution(query=CoreQuery, mutation=LookupMutation)
+    return GraphQLContribution(query=CoreQuery, mutation=CoreMutation)
 
 
 @hookimpl
@@ -51,6 +57,11 @@ def pdms_permissions() -> list[Permission]:
     return [
         Permission("core.lookups.read", "See configurable lists and their values."),
         Permission("core.lookups.manage", "Add, rename, reorder and deactivate list values."),
+        Permission(
+            "core.people.read",
+            "See people, their contact details, references, addresses and relationships.",
+        ),
+        Permission("core.people.write", "Create, edit and archive people and their records."),
         Permission("core.places.read", "See places and their addresses."),
     ]
 

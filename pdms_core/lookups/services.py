@@ -25,6 +25,20 @@ async def get_set(session: AsyncSession, code: str, *, field: str = "setCode") -
     return found
 
 
+async def active_value(
+    session: AsyncSession, set_code: str, code: str, *, field: str
+) -> LookupValue:
+    """The active value ``code`` of the list ``set_code``, or VALIDATION naming ``field``."""
+    value = await session.scalar(
+        select(LookupValue)
+        .join(LookupSet, LookupSet.id == LookupValue.set_id)
+        .where(LookupSet.code == set_code, LookupValue.code == code)
+    )
+    if value is None or not value.is_active:
+        raise ValidationFailed(f"{code!r} is not an active value of {set_code!r}.", field=field)
+    return value
+
+
 async def get_value(session: AsyncSession, value_id: int, *, field: str = "id") -> LookupValue:
     """The value with this id, or NOT_FOUND."""
     found = await session.get(LookupValue, value_id)

@@ -9,12 +9,16 @@ from sqlalchemy import select
 from strawberry import relay
 from strawberry.types import Info
 
-from pdms_core.errors import ValidationFailed
+from pdms_core.errors import PermissionDenied, ValidationFailed
 from pdms_core.graphql.arguments import described
 from pdms_core.graphql.module_records import ModuleRecord, module_records
 from pdms_core.graphql.node import ModelNode, decode_id, load_row
 from pdms_core.graphql.permissions import query_field
-from pdms_core.places.models import Place
+from pdms_core.people.loaders import AddressesByPlaceLoader
+from pdms_core.people.types import READ as PEOPLE_READ
+from pdms_core.people.types import CurrentOnly, PersonAddress
+from pdms_core.places.address import AddressParts, address_lines
+from pdms_core.places.models import HISTORICAL, Place
 
 READ = "core.places.read"
 
@@ -32,6 +36,37 @@ class PlaceNode(ModelNode):
     single_line_address: str = strawberry.field(description="The address on one line.")
     postcode: str | None = strawberry.field(description="Postcode, when the place has one.")
 
+    usrn: int | None = strawberry.field(description="Unique Street Reference Number.")
+    street: str | None = strawberry.field(description="Street description.")
+    organisation: str | None = strawberry.field(description="Organisation at the address.")
+    sao_text: str | None = strawberry.field(
+        description="BS 7666 secondary object text, e.g. 'Flat 2'."
+    )
+    pao_text: str | None = strawberry.field(
+        description="BS 7666 primary object text, e.g. 'Rose Cottage'."
+    )
+    locality: str | None = strawberry.field(description="Locality.")
+    town: str | None = strawberry.field(description="Town.")
+    administrative_area: str | None = strawberry.field(description="Administrative area.")
+    easting: float | None = strawberry.field(description="British National Grid easting (m).")
+    northing: float | None = strawberry.field(description="British National Grid northing (m).")
+    latitude: float | None = strawberry.field(description="WGS84 latitude.")
+    longitude: float | None = strawberry.field(description="WGS84 longitude.")
+    classification_code: str | None = strawberry.field(
+        description="Gazetteer classification, e.g. RD04."
+    )
+    logical_status: int | None = strawberry.field(
+        description="Gazetteer logical status: 1 "
+        "approved, 3 alternative, 5 candidate, 6 "
+        "provisional, 8 historical, 9 rejected."
+    )
+    blpu_state: int | None = strawberry.field(
+        description="BLPU state: 1 under construction, 2 "
+        "in use, 3 unoccupied, 4 demolished, 6 planning "
+        "permission granted."
+    )
+    version: int = strawberry.field(description="Optimistic-lock version.")
+
     @strawberry.field(
         description="Unique Property Reference Number (up to 12 digits), as "
         "text because it exceeds GraphQL's 32-bit Int."
@@ -39,9 +74,31 @@ class PlaceNode(ModelNode):
     def uprn(self) -> str | None:
         return None if self.uprn is None else str(self.uprn)
 
+    @strawberry.field(description="UPRN of the parent property (the building of a flat).")
+    def parent_uprn(self) -> str | None:
+        return None if self.parent_uprn is None else str(self.parent_uprn)
+
     @strawberry.field(description="False for places that are not in the gazetteer.")
     def has_uprn(self) -> bool:
         return self.uprn is not None
+
+    @strawberry.field(description="True when the gazetteer has retired this place (status 8).")
+    def is_historical(self) -> bool:
+        return self.logical_status == HISTORICAL
+
+    @strawberry.field(description="The address as lines (BS 7666 order), postcode last.")
+    def address_lines(self) -> list[str]:
+        return address_lines(AddressParts.of(self))
+
+    @strawberry.field(
+        description="People linked to this place (residents, correspondence "
+        "addresses ...), current first."
+    )
+    async def residents(self, info: Info, current: CurrentOnly = None) -> list[PersonAddress]:
+        if not info.context.actor.has(PEOPLE_READ):
+            raise PermissionDenied(f"This needs the permission {PEOPLE_READ}.")
+        loader = info.context.loaders.get(AddressesByPlaceLoader, current=current)
+        return await loader.load(self.id)
 
     @strawberry.field(description="What every installed module holds about this place.")
     async def module_records(

@@ -1,0 +1,155 @@
+"""GraphQL types for people and the records that hang off them."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+from strawberry import relay
+from strawberry.types import Info
+
+from pdms_core.graphql.arguments import described
+from pdms_core.graphql.module_records import ModuleRecord, module_records
+from pdms_core.graphql.node import ModelNode, global_id, load_row
+from pdms_core.lookups.graphql import LookupValueNode
+from pdms_core.lookups.models import LookupValue
+from pdms_core.people.loaders import (
+    AddressesByPersonLoader,
+    ContactDetailsByPersonLoader,
+    ExternalReferencesByPersonLoader,
+    RelationshipsByPersonLoader,
+)
+from pdms_core.people.models import Person
+from pdms_core.places.models import Place
+
+if TYPE_CHECKING:
+    from pdms_core.places.graphql import PlaceNode
+
+READ = "core.people.read"
+CurrentOnly = Annotated[
+    bool | None,
+    described("true: only current (no end date); false: only past; omitted: both."),
+]
+
+
+@strawberry.type(description="A way to reach a person.")
+class ContactDetail:
+    @strawberry.field(description="Global ID, for removeContactDetail.")
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(global_id("ContactDetail", self.id))
+
+    value: str = strawberry.field(description="The number or address as entered.")
+    is_preferred: bool = strawberry.field(description="The preferred one of its kind.")
+
+    @strawberry.field(description="Mobile, landline, email ... (configurable).")
+    async def type(self, info: Info) -> LookupValueNode:
+        return await load_row(info, LookupValue, self.type_id)
+
+
+@strawberry.type(description="A reference to this person in another system.")
+class ExternalReference:
+    @strawberry.field(description="Global ID, for removeExternalReference.")
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(global_id("ExternalReference", self.id))
+
+    value: str = strawberry.field(description="The reference, normalised.")
+
+    @strawberry.field(description="NI number, NHS number, tenancy reference ... (configurable).")
+    async def type(self, info: Info) -> LookupValueNode:
+        return await load_row(info, LookupValue, self.type_id)
+
+
+@strawberry.type(description="A period when a person was linked to a place in a role.")
+class PersonAddress:
+    @strawberry.field(description="Global ID, for endPersonAddress.")
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(global_id("PersonAddress", self.id))
+
+    from_date: date | None = strawberry.field(description="From (when known).")
+    to_date: date | None = strawberry.field(description="Until; null while current.")
+    note: str = strawberry.field(description="Notes, e.g. re-pointing by a gazetteer import.")
+
+    @strawberry.field(description="True while the period has no end date.")
+    def is_current(self) -> bool:
+        return self.to_date is None
+
+    @strawberry.field(description="Home, correspondence ... (configurable).")
+    async def role(self, info: Info) -> LookupValueNode:
+        return await load_row(info, LookupValue, self.role_id)
+
+    @strawberry.field(description="The place.")
+    async def place(
+        self, info: Info
+    ) -> Annotated[PlaceNode, strawberry.lazy("pdms_core.places.graphql")]:
+        return await load_row(info, Place, self.place_id)
+
+    @strawberry.field(description="The person.")
+    async def person(self, info: Info) -> PersonNode:
+        return await load_row(info, Person, self.person_id)
+
+
+@strawberry.type(description="How this person is related to another, read from this person.")
+class Relationship:
+    @strawberry.field(description="Global ID, for removeRelationship.")
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(global_id("Relationship", self.id))
+
+    @strawberry.field(description="Parent of, partner of ... (configurable, with an inverse).")
+    async def type(self, info: Info) -> LookupValueNode:
+        return await load_row(info, LookupValue, self.type_id)
+
+    @strawberry.field(description="The other person.")
+    async def related(self, info: Info) -> PersonNode:
+        return await load_row(info, Person, self.related_person_id)
+
+
+@strawberry.type(name="Person", description="A resident or anyone else the council deals with.")
+class PersonNode(ModelNode):
+    model = Person
+    read_permission = READ
+
+    id: relay.NodeID[int]
+    title: str | None = strawberry.field(description="Mr, Ms, Dr ... when given.")
+    forenames: str = strawberry.field(description="Given names.")
+    surname: str = strawberry.field(description="Family name.")
+    preferred_name: str | None = strawberry.field(description="What they like to be called.")
+    date_of_birth: date | None = strawberry.field(description="Date of birth, when known.")
+    date_of_death: date | None = strawberry.field(description="Date of death, when recorded.")
+    notes: str = strawberry.field(description="Free-text notes.")
+    version: int = strawberry.field(
+        description="Optimistic-lock version; send it back as `expectedVersion` when editing."
+    )
+
+    @strawberry.field(description="Title, forenames and surname on one line.")
+    def full_name(self) -> str:
+        return " ".join(filter(None, [self.title, self.forenames, self.surname]))
+
+    @strawberry.field(description="True once archived: kept, but hidden from searches.")
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    @strawberry.field(description="Phone numbers, email addresses ..., preferred first.")
+    async def contact_details(self, info: Info) -> list[ContactDetail]:
+        return await info.context.loaders.get(ContactDetailsByPersonLoader).load(self.id)
+
+    @strawberry.field(description="References in other systems.")
+    async def external_references(self, info: Info) -> list[ExternalReference]:
+        return await info.context.loaders.get(ExternalReferencesByPersonLoader).load(self.id)
+
+    @strawberry.field(description="Address history, current first, then most recent.")
+    async def addresses(self, info: Info, current: CurrentOnly = None) -> list[PersonAddress]:
+        loader = info.context.loaders.get(AddressesByPersonLoader, current=current)
+        return await loader.load(self.id)
+
+    @strawberry.field(description="Relationships to other people.")
+    async def relationships(self, info: Info) -> list[Relationship]:
+        return await info.context.loaders.get(RelationshipsByPersonLoader).load(self.id)
+
+    @strawberry.field(description="What every installed module holds about this person.")
+    async def module_records(
+        self,
+        info: Info,
+        modules: Annotated[list[str] | None, described("Only these modules' records.")] = None,
+    ) -> list[ModuleRecord]:
+        return await module_records(info, "Person", self.id, modules)
