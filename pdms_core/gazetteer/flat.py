@@ -1,0 +1,108 @@
+"""One row, one place: the shared machinery of the flat formats.
+
+AddressBase Plus and the simple format both carry a complete place per row; they differ
+only in column names and order. A :class:`FlatLayout` maps a file's columns onto
+:data:`PLACE_COLUMNS` once, so the per-row work is a short loop of converter calls.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import NamedTuple
+
+from pdms_core.gazetteer import fields
+from pdms_core.gazetteer.addressing import check_addressable, check_grid_pair, format_address
+from pdms_core.gazetteer.records import (
+    COLUMN_INDEX,
+    DELETE,
+    PLACE_COLUMNS,
+    UPRN_INDEX,
+    FieldError,
+    Part,
+    PlaceRecord,
+    RowError,
+)
+
+Converter = Callable[[str, str], object]
+
+
+class Field(NamedTuple):
+    """Where a place column comes from in a flat file."""
+
+    source: str  # the file's column name
+    convert: Converter
+    fallback: str | None = None  # read this column instead when ``source`` is empty
+
+
+def text(column: str) -> Converter:
+    """A converter for free text limited to the ``place`` column's length."""
+    limit = fields.text_limit(column)
+    return lambda value, name: fields.text(value, name, limit)
+
+
+def constant(value: object) -> Converter:
+    """A converter that ignores the file (a value the format implies)."""
+    return lambda _value, _name: value
+
+
+class FlatLayout:
+    """Turns rows of one flat file into place records."""
+
+    def __init__(
+        self,
+        file_columns: Sequence[str],
+        mapping: Mapping[str, Field],
+        *,
+        uprn: str,
+        change: str,
+        names: Mapping[str, str],
+    ):
+        """``names`` gives the file's names for ``pao``, ``street``, ``easting``, ``northing``."""
+        position = {name: index for index, name in enumerate(file_columns)}
+        self.width = len(file_columns)
+        self._uprn = (position[uprn], uprn)
+        self._change = (position[change], change)
+        self._names = names
+        self._plan = [
+            (
+                COLUMN_INDEX[place_column],
+                position.get(field.source, -1),
+                field.convert,
+                field.source,
+                position.get(field.fallback, -1) if field.fallback else -1,
+            )
+            for place_column, field in mapping.items()
+            if field.source in position or field.source == ""
+        ]
+        # Columns a file leaves out keep their stored values (the importer fills them in).
+        absent = tuple(
+            place_column
+            for place_column, field in mapping.items()
+            if field.source and field.source not in position
+        )
+        self._missing = (Part("columns not in the file", absent, False),) if absent else ()
+
+    def parse(self, line: int, row: list[str]) -> PlaceRecord | RowError:
+        """The place in ``row``, or why it cannot be imported."""
+        if len(row) != self.width:
+            return RowError(line, None, f"expected {self.width} columns, found {len(row)}")
+        try:
+            change = fields.change_type(row[self._change[0]], self._change[1])
+            uprn = fields.uprn(row[self._uprn[0]], self._uprn[1])
+            if change == DELETE:
+                return PlaceRecord(line, change, (uprn,) + (None,) * (len(PLACE_COLUMNS) - 1))
+            values: list = [None] * len(PLACE_COLUMNS)
+            values[UPRN_INDEX] = uprn
+            for index, position, convert, column, fallback in self._plan:
+                raw = row[position] if position >= 0 else ""
+                if not raw and fallback >= 0:
+                    raw = row[fallback]
+                values[index] = convert(raw, column)
+            names = self._names
+            check_grid_pair(values, names["easting"], names["northing"])
+            if self._missing:
+                return PlaceRecord(line, change, tuple(values), self._missing)
+            check_addressable(values, names["pao"], names["street"])
+        except FieldError as exc:
+            return RowError(line, exc.column, exc.reason)
+        return PlaceRecord(line, change, format_address(values))
