@@ -1,0 +1,220 @@
+"""Import one gazetteer file into ``place``: all of it in one transaction, or none of it.
+
+The file is parsed once, as a stream. Complete places go to the backend's bulk writer
+in large batches; partial ones (change-only updates of the multi-record formats) are
+completed from the stored places first. The first bad row stops the writing but not
+the reading, so the report lists every bad row (up to :data:`MAX_ERRORS`) and the
+transaction is rolled back: a council fixes its file and imports it again, rather than
+working out which half of it landed.
+
+Deletes and successor links are gathered while reading (a change-only update holds
+few) and applied after the upserts, since a delete followed by a re-insert of the same
+UPRN in one file must leave the place in place.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from pdms_core.db.engine import Database
+from pdms_core.errors import PdmsError
+from pdms_core.gazetteer.completion import Completer
+from pdms_core.gazetteer.formats import FORMATS, GazetteerFormat
+from pdms_core.gazetteer.reader import Progress
+from pdms_core.gazetteer.records import DELETE, PlaceRecord, RowError, SuccessorRecord
+from pdms_core.gazetteer.retire import Repointing, retire
+from pdms_core.gazetteer.writers import writer_for
+
+MAX_ERRORS = 1000
+#: Rows per executemany / COPY: large enough that per-call costs vanish, small
+#: enough that a batch of tuples stays a few tens of megabytes.
+BATCH = 20_000
+#: Partial records completed per database lookup.
+PARTIAL_BATCH = 1000
+
+
+@dataclass
+class ImportReport:
+    """What an import did, or why it did nothing."""
+
+    file: str
+    format: str
+    rows: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    marked_historical: int = 0
+    deletes_not_found: int = 0
+    successors: int = 0
+    repointed: list[Repointing] = field(default_factory=list)
+    unresolved_successors: list[str] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    more_errors: int = 0
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        """True when the file was imported (no bad rows)."""
+        return not self.errors
+
+    @property
+    def bad_rows(self) -> int:
+        return len(self.errors) + self.more_errors
+
+    def summary(self) -> str:
+        if not self.ok:
+            return f"{self.file}: {self.bad_rows} bad rows; nothing was written."
+        return (
+            f"{self.file}: {self.rows} rows in {self.seconds:.1f} s; {self.inserted} inserted, "
+            f"{self.updated} updated, {self.unchanged} unchanged, {self.deleted} deleted, "
+            f"{self.marked_historical} marked historical, "
+            f"{len(self.repointed)} current addresses re-pointed."
+        )
+
+    def add_error(self, error: RowError) -> None:
+        if len(self.errors) < MAX_ERRORS:
+            self.errors.append(error)
+        else:
+            self.more_errors += 1
+
+
+async def import_gazetteer(
+    database: Database,
+    path: str | Path,
+    fmt: str,
+    *,
+    progress: Progress | None = None,
+    today: date | None = None,
+) -> ImportReport:
+    """Import ``path`` (in format ``fmt``, a key of FORMATS) in one transaction.
+
+    ``progress`` is called now and then with the number of bytes read. When any row is
+    bad nothing is written and ``report.errors`` says where and why.
+    """
+    spec = FORMATS.get(fmt)
+    if spec is None:
+        raise PdmsError(f"unknown gazetteer format {fmt!r}; one of {', '.join(FORMATS)}")
+    path = Path(path)
+    if not path.is_file():
+        raise PdmsError(f"{path} is not a file")
+    report = ImportReport(path.name, fmt)
+    started = time.perf_counter()
+    note = f"by gazetteer import of {path.name} on {(today or date.today()).isoformat()}"
+    async with database.engine.connect() as connection:
+        transaction = await connection.begin()
+        try:
+            await _Import(connection, spec, report).run(path, progress, note)
+        except BaseException:
+            await transaction.rollback()
+            raise
+        if report.ok:
+            await transaction.commit()
+        else:
+            await transaction.rollback()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+@contextlib.contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Run the cyclic garbage collector less often while importing.
+
+    Every row allocates a few dozen objects, none of them in reference cycles, so the
+    default threshold (a collection every 700 allocations) spends a fifth of the
+    parsing time finding nothing. Memory is unaffected: reference counting frees rows.
+    """
+    threshold = gc.get_threshold()
+    gc.set_threshold(100_000, *threshold[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+
+
+class _Import:
+    def __init__(self, connection: AsyncConnection, spec: GazetteerFormat, report: ImportReport):
+        self.connection = connection
+        self.spec = spec
+        self.report = report
+        self.writer = writer_for(connection)
+        self.completer = Completer(connection, spec.pao_column, spec.street_column)
+        self.batch: list[PlaceRecord] = []
+        self.partial: list[PlaceRecord] = []
+
+    async def run(self, path: Path, progress: Progress | None, note: str) -> None:
+        try:
+            with _fewer_collections():
+                await self._run(path, progress, note)
+        finally:
+            # Never leave a batch running on a connection that is about to roll back.
+            with contextlib.suppress(Exception):
+                await self.writer.drain()
+
+    async def _run(self, path: Path, progress: Progress | None, note: str) -> None:
+        report, batch = self.report, self.batch
+        deletes: dict[int, int] = {}  # UPRN -> line
+        successors: list[SuccessorRecord] = []
+        await self.writer.start()
+        # The hot loop of a million-row file: keep it flat.
+        for item in self.spec.parse(path, progress):
+            kind = type(item)
+            if kind is PlaceRecord:
+                report.rows += 1
+                if report.errors and not item.missing:
+                    continue  # still reading, to report every bad row
+                uprn = item.values[0]
+                if item.change == DELETE:
+                    deletes[uprn] = item.line
+                    continue
+                if deletes and uprn in deletes:
+                    del deletes[uprn]  # deleted, then inserted again later in the file
+                if item.missing:
+                    self.partial.append(item)
+                    if len(self.partial) >= PARTIAL_BATCH:
+                        await self._complete()
+                else:
+                    batch.append(item)
+                    if len(batch) >= BATCH:
+                        await self._write()
+            elif kind is SuccessorRecord:
+                report.successors += 1
+                successors.append(item)
+            else:
+                report.add_error(item)
+        if self.partial:
+            await self._complete()
+        if report.errors:
+            return
+        await self._write()
+        report.inserted, report.updated, report.unchanged = await self.writer.finish()
+        retired = await retire(self.connection, deletes, successors, note)
+        report.deleted = retired.deleted
+        report.marked_historical = retired.historical
+        report.deletes_not_found = retired.deletes_not_found
+        report.repointed = retired.repointed
+        report.unresolved_successors = retired.unresolved
+
+    async def _write(self) -> None:
+        if self.batch:
+            await self.writer.write(self.batch)
+            self.batch.clear()
+
+    async def _complete(self) -> None:
+        await self.writer.drain()  # the completer's queries need the connection
+        partial, self.partial = self.partial, []
+        for done in await self.completer.complete(partial):
+            if isinstance(done, RowError):
+                self.report.add_error(done)
+            elif not self.report.errors:
+                self.batch.append(done)
+        if len(self.batch) >= BATCH and not self.report.errors:
+            await self._write()

@@ -1,0 +1,209 @@
+"""The bulk paths that write places: executemany on SQLite, COPY on PostgreSQL.
+
+The ORM unit of work would build an object, track it and issue one INSERT per place;
+an AddressBase supply has millions. Both writers work on the import's own connection,
+inside its one transaction, through the raw driver connection, and both upsert on UPRN:
+a place that exists is updated, and its ``version`` bumped, only when a value differs,
+so importing the same file twice changes nothing the second time.
+
+Writes are pipelined: ``write`` starts a batch on the database and returns, so the next
+batch is parsed while the database works (aiosqlite's thread releases the GIL inside
+SQLite; PostgreSQL is another process). At most one batch is in flight; ``drain``
+waits for it, and must be called before anything else uses the connection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Sequence
+from typing import NamedTuple, Protocol
+
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from pdms_core.gazetteer.records import PLACE_COLUMNS, PlaceRecord
+from pdms_core.places.models import Place
+
+_TABLE = Place.__tablename__
+_UPDATED = PLACE_COLUMNS[1:]  # everything but the key
+_ASSIGNMENTS = ", ".join(f"{name} = excluded.{name}" for name in _UPDATED)
+_LIST = ", ".join(PLACE_COLUMNS)
+
+
+class Counts(NamedTuple):
+    """What the upserts did."""
+
+    inserted: int
+    updated: int
+    unchanged: int
+
+
+class PlaceWriter(Protocol):
+    async def start(self) -> None: ...
+    async def write(self, records: Sequence[PlaceRecord]) -> None: ...
+    async def drain(self) -> None: ...
+    async def finish(self) -> Counts: ...
+
+
+class _Pipeline:
+    """One database call in flight while the caller goes on parsing."""
+
+    _pending: asyncio.Future | None = None
+
+    async def _launch(self, call: Awaitable[None]) -> None:
+        self._pending = asyncio.ensure_future(call)
+        # One turn of the loop hands the call to the driver (aiosqlite's queue, or
+        # asyncpg's socket) before the caller's synchronous parsing resumes.
+        await asyncio.sleep(0)
+
+    async def drain(self) -> None:
+        """Wait for the batch in flight; re-raises its error."""
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            await pending
+
+
+def writer_for(connection: AsyncConnection) -> PlaceWriter:
+    """The bulk writer for the connection's backend."""
+    if connection.dialect.name == "postgresql":
+        return PostgresWriter(connection)
+    return SqliteWriter(connection)
+
+
+class SqliteWriter(_Pipeline):
+    """``executemany`` in the import's transaction: insert the new places, then update
+    the changed ones.
+
+    SQLite has no COPY; prepared-once executemany inside one transaction is its fast
+    path (no per-row commit, no statement re-parse). It is two statements rather than
+    one ``INSERT ... ON CONFLICT DO UPDATE`` because of triggers on ``place`` (the
+    search index's): SQLite applies the conflict policy of the outer statement to the
+    statements inside its triggers, so under an upsert their ``INSERT OR IGNORE``
+    fails on the first word already known. Inserting first, then updating, also keeps
+    "the later row wins" for a UPRN that appears twice in a batch.
+    """
+
+    _PARAMETERS = ", ".join(f"?{n}" for n in range(1, len(PLACE_COLUMNS) + 1))
+    INSERT = (
+        f"INSERT INTO {_TABLE} ({_LIST}, version) SELECT {_PARAMETERS}, 1"
+        f" WHERE NOT EXISTS (SELECT 1 FROM {_TABLE} WHERE uprn = ?1)"
+    )
+    UPDATE = (
+        f"UPDATE {_TABLE} SET "
+        + ", ".join(f"{name} = ?{n}" for n, name in enumerate(PLACE_COLUMNS, 1) if n > 1)
+        + ", version = version + 1 WHERE uprn = ?1 AND ("
+        + " OR ".join(f"{name} IS NOT ?{n}" for n, name in enumerate(PLACE_COLUMNS, 1) if n > 1)
+        + ")"
+    )
+
+    def __init__(self, connection: AsyncConnection):
+        self._connection = connection
+        self._driver = None
+        self._counts = Counts(0, 0, 0)
+
+    async def start(self) -> None:
+        self._driver = (await self._connection.get_raw_connection()).driver_connection
+
+    async def write(self, records: Sequence[PlaceRecord]) -> None:
+        await self.drain()
+        await self._launch(self._upsert([r.values for r in records]))
+
+    async def _upsert(self, rows: list[tuple]) -> None:
+        # sqlite3 sums the rows each execution changed.
+        inserted = await self._executemany(self.INSERT, rows)
+        updated = await self._executemany(self.UPDATE, rows)
+        done = self._counts
+        self._counts = Counts(
+            done.inserted + inserted,
+            done.updated + updated,
+            done.unchanged + len(rows) - inserted - updated,
+        )
+
+    async def _executemany(self, sql: str, rows: list[tuple]) -> int:
+        cursor = await self._driver.executemany(sql, rows)
+        changed = cursor.rowcount
+        await cursor.close()
+        return changed
+
+    async def finish(self) -> Counts:
+        await self.drain()
+        return self._counts
+
+
+def _stage_type(name: str) -> str:
+    if name == "last_update_date":
+        return "text"  # parsers keep dates as ISO text; cast once in SQL
+    return Place.__table__.c[name].type.compile(dialect=postgresql.dialect())
+
+
+class PostgresWriter(_Pipeline):
+    """COPY into a temporary staging table, then one INSERT ... SELECT ... ON CONFLICT.
+
+    COPY is PostgreSQL's bulk path; asyncpg encodes records in binary. Staging first
+    lets one set-based statement upsert each batch, and a UPRN that appears twice in a
+    batch is reduced to its last row (ON CONFLICT may not touch a row twice); batches
+    apply in file order, so across batches the later row wins too.
+    """
+
+    STAGE = "gazetteer_stage"
+    CREATE = (
+        f"CREATE TEMPORARY TABLE {STAGE} (line integer NOT NULL, "
+        + ", ".join(f"{name} {_stage_type(name)}" for name in PLACE_COLUMNS)
+        + ") ON COMMIT DROP"
+    )
+    _SELECTED = _LIST.replace("last_update_date", "last_update_date::date")
+    _DIFFERS = (
+        f"({', '.join(f'{_TABLE}.{n}' for n in _UPDATED)}) IS DISTINCT FROM "
+        f"({', '.join(f'excluded.{n}' for n in _UPDATED)})"
+    )
+    UPSERT = f"""
+        WITH source AS (
+            SELECT DISTINCT ON (uprn) {_SELECTED} FROM {STAGE} ORDER BY uprn, line DESC
+        ), upserted AS (
+            INSERT INTO {_TABLE} ({_LIST}, version) SELECT *, 1 FROM source
+            ON CONFLICT (uprn) DO UPDATE SET {_ASSIGNMENTS}, version = {_TABLE}.version + 1
+            WHERE {_DIFFERS}
+            RETURNING (xmax = 0) AS inserted
+        )
+        SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted),
+               (SELECT count(*) FROM source)
+        FROM upserted
+    """
+
+    def __init__(self, connection: AsyncConnection):
+        self._connection = connection
+        self._driver = None
+        self._counts = Counts(0, 0, 0)
+
+    async def start(self) -> None:
+        # Through SQLAlchemy first: that is what opens the transaction on the asyncpg
+        # connection, so the raw COPYs below run inside it.
+        await self._connection.exec_driver_sql(self.CREATE)
+        self._driver = (await self._connection.get_raw_connection()).driver_connection
+        assert self._driver.is_in_transaction()
+
+    async def write(self, records: Sequence[PlaceRecord]) -> None:
+        await self.drain()  # the stage is free again
+        # Awaited in full: COPY streams more data than a socket buffer holds, so it
+        # needs the event loop until the last byte is sent. Encoding is cheap; the
+        # upsert, which the server then runs while parsing goes on, is not.
+        await self._driver.copy_records_to_table(
+            self.STAGE,
+            records=[(r.line, *r.values) for r in records],
+            columns=("line", *PLACE_COLUMNS),
+        )
+        await self._launch(self._upsert())
+
+    async def _upsert(self) -> None:
+        inserted, updated, distinct = await self._driver.fetchrow(self.UPSERT)
+        await self._driver.execute(f"TRUNCATE {self.STAGE}")
+        done = self._counts
+        self._counts = Counts(
+            done.inserted + inserted,
+            done.updated + updated,
+            done.unchanged + distinct - inserted - updated,
+        )
+
+    async def finish(self) -> Counts:
+        await self.drain()
+        return self._counts
