@@ -44,3 +44,4 @@ clean:
 ## bench: run the benchmarks (PDMS_BENCH_POSTGRES_URL=... for PostgreSQL)
 bench: $(STAMP)
 	$(BIN)/python bench/node_request.py
+	$(BIN)/python bench/gazetteer_import.py

@@ -1,0 +1,168 @@
+"""Gazetteer import throughput and memory, beside the raw bulk insert of the same rows.
+
+Generates a synthetic AddressBase Plus file once (fictional addresses, see
+pdms_core/gazetteer/generate.py), then for SQLite, and for PostgreSQL when
+PDMS_BENCH_POSTGRES_URL names a server where a throwaway database may be created:
+
+* imports it into a fresh, migrated database with ``import_gazetteer`` (parse, validate,
+  format BS 7666 addresses, upsert in one transaction), and again (idempotent re-import);
+* measures the floor on another fresh database: the same rows, already parsed, sent
+  with a plain executemany INSERT (SQLite) or COPY straight into ``place``
+  (PostgreSQL), timing only the database calls.
+
+Each measurement runs in a child process, so its peak RSS is its own.
+
+    .venv/bin/python bench/gazetteer_import.py [--rows 1000000] [--seed 0]
+
+Targets: >= 100k rows/s, peak RSS < 500 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+from pdms_core.db import migrations
+from pdms_core.db.engine import Database
+from pdms_core.gazetteer import import_gazetteer
+from pdms_core.gazetteer.addressbase_plus import parse
+from pdms_core.gazetteer.generate import generate
+from pdms_core.gazetteer.records import PLACE_COLUMNS
+from pdms_core.host import PluginHost
+from pdms_core.settings import Settings
+from pdms_core.testing.database import throwaway_database
+
+POSTGRES = os.environ.get("PDMS_BENCH_POSTGRES_URL")
+BATCH = 20_000
+_DATE = PLACE_COLUMNS.index("last_update_date")
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+
+
+async def migrated(url: str, folder: Path) -> Database:
+    host = PluginHost.load(Settings(database_url=url, data_dir=folder))
+    await asyncio.to_thread(migrations.upgrade, host)
+    return Database.connect(url)
+
+
+async def measure_import(url: str, folder: Path, file: Path) -> dict:
+    database = await migrated(url, folder)
+    try:
+        first = await import_gazetteer(database, file, "addressbase-plus")
+        peak = peak_rss_mb()
+        again = await import_gazetteer(database, file, "addressbase-plus")
+    finally:
+        await database.dispose()
+    assert first.ok and first.inserted == first.rows, first.summary()
+    assert again.unchanged == again.rows, again.summary()
+    return {"rows": first.rows, "seconds": first.seconds, "again": again.seconds, "rss": peak}
+
+
+async def measure_floor(url: str, folder: Path, file: Path) -> dict:
+    database = await migrated(url, folder)
+    spent = 0.0
+    rows = 0
+    try:
+        async with database.engine.connect() as connection:
+            transaction = await connection.begin()
+            await connection.exec_driver_sql("SELECT 1")  # opens the transaction on asyncpg
+            driver = (await connection.get_raw_connection()).driver_connection
+            batch: list[tuple] = []
+            for record in parse(file):
+                batch.append(record.values)
+                if len(batch) == BATCH:
+                    spent += await _send(database.backend, driver, batch)
+                    rows += len(batch)
+                    batch = []
+            spent += await _send(database.backend, driver, batch)
+            rows += len(batch)
+            started = time.perf_counter()
+            await transaction.commit()
+            spent += time.perf_counter() - started
+    finally:
+        await database.dispose()
+    return {"rows": rows, "seconds": spent}
+
+
+async def _send(backend: str, driver, batch: list[tuple]) -> float:  # type: ignore[no-untyped-def]
+    if not batch:
+        return 0.0
+    columns = (*PLACE_COLUMNS, "version")
+    if backend == "postgresql":
+        # COPY needs real dates for the date column; converting is not the database's work.
+        records = [
+            (*v[:_DATE], date.fromisoformat(v[_DATE]) if v[_DATE] else None, *v[_DATE + 1 :], 1)
+            for v in batch
+        ]
+        started = time.perf_counter()
+        await driver.copy_records_to_table("place", records=records, columns=columns)
+        return time.perf_counter() - started
+    records = [(*v, 1) for v in batch]
+    sql = f"INSERT INTO place ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+    started = time.perf_counter()
+    cursor = await driver.executemany(sql, records)
+    await cursor.close()
+    return time.perf_counter() - started
+
+
+async def child(kind: str, backend: str, file: Path) -> dict:
+    with tempfile.TemporaryDirectory() as folder:
+        async with throwaway_database(backend, POSTGRES, Path(folder)) as url:
+            work = measure_import if kind == "import" else measure_floor
+            return await work(url, Path(folder), file)
+
+
+def run_child(kind: str, backend: str, file: Path) -> dict:
+    output = subprocess.run(
+        [sys.executable, __file__, "--child", kind, backend, str(file)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(output.splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        kind, backend, file = args.child
+        print(json.dumps(asyncio.run(child(kind, backend, Path(file)))))
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        file = Path(folder) / "synthetic-addressbase-plus.csv"
+        started = time.perf_counter()
+        size = generate(file, args.rows, args.seed)
+        print(
+            f"generated {args.rows} AddressBase Plus rows ({size / 1e6:.0f} MB) "
+            f"in {time.perf_counter() - started:.1f} s"
+        )
+        for backend in ("sqlite", "postgresql") if POSTGRES else ("sqlite",):
+            imported = run_child("import", backend, file)
+            floor = run_child("floor", backend, file)
+            rate = imported["rows"] / imported["seconds"]
+            floor_rate = floor["rows"] / floor["seconds"]
+            print(f"\nbackend {backend}, {imported['rows']} rows")
+            print(f"import:              {rate:9,.0f} rows/s  ({imported['seconds']:.1f} s)")
+            print(f"floor, raw insert:   {floor_rate:9,.0f} rows/s  ({floor['seconds']:.1f} s)")
+            print(f"ratio to floor:      {floor_rate / rate:9.2f} x")
+            print(f"re-import unchanged: {imported['rows'] / imported['again']:9,.0f} rows/s")
+            print(f"import peak RSS:     {imported['rss']:9.0f} MB  (target < 500 MB)")
+
+
+if __name__ == "__main__":
+    main()
