@@ -16,10 +16,11 @@ $(STAMP): pyproject.toml $(PLUGIN_DIRS)
 	$(BIN)/python -m pip install --quiet -e '.[test]' $(PLUGIN_SOURCES)
 	touch $(STAMP)
 
-## run: set up, migrate the embedded SQLite database and serve with GraphiQL
+## run: set up, migrate the embedded SQLite database, seed a demo council, serve with GraphiQL
 run: $(STAMP)
 	PDMS_DEBUG=1 PDMS_DEV_SUPERUSER=1 $(BIN)/pdms db upgrade
 	PDMS_DEBUG=1 PDMS_DEV_SUPERUSER=1 $(BIN)/pdms lookups sync
+	PDMS_DEBUG=1 PDMS_DEV_SUPERUSER=1 $(BIN)/pdms demo seed --size small --if-empty
 	PDMS_DEBUG=1 PDMS_DEV_SUPERUSER=1 $(BIN)/pdms serve
 
 ## test: set up, lint, and run the whole suite (PostgreSQL too when PDMS_TEST_POSTGRES_URL is set)

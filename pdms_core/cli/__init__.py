@@ -11,6 +11,7 @@ import click
 
 from pdms_core.cli.context import CliState
 from pdms_core.cli.db import db
+from pdms_core.cli.demo import demo
 from pdms_core.cli.gazetteer import gazetteer
 from pdms_core.cli.lookups import lookups
 from pdms_core.cli.plugins import plugins
@@ -32,7 +33,7 @@ def build_cli(state: CliState) -> click.Group:
         """
         ctx.obj = state
 
-    for command in (serve, db, schema, lookups, plugins, gazetteer):
+    for command in (serve, db, schema, lookups, plugins, gazetteer, demo):
         cli.add_command(command)
     state.add_plugin_commands(cli)
     return cli

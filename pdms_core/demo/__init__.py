@@ -1,0 +1,1 @@
+"""A fictional council for demos and benchmarks: generated places, people and histories."""
