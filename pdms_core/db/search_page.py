@@ -1,0 +1,86 @@
+"""One page of ranked search results, with opaque cursors (no strawberry here).
+
+Results are ordered by an integer score, highest first, then by id; a cursor is that
+(score, id) key, so the next page is ``WHERE (score, id) after the cursor`` in the
+database, as cheap as the first page and never overlapping it. The cursor encoding is
+the one the GraphQL connections use (base64 JSON), so a resolver passes them through.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import Select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
+
+from pdms_core.db.text_search import keyset_after
+from pdms_core.errors import ValidationFailed
+
+MAX_PAGE_SIZE = 100
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class SearchPage(Generic[T]):
+    """Rows in rank order, each with the cursor to pass as ``after`` for what follows."""
+
+    rows: list[T]
+    cursors: list[str]
+    has_next_page: bool
+    has_previous_page: bool
+
+    @property
+    def start_cursor(self) -> str | None:
+        return self.cursors[0] if self.cursors else None
+
+    @property
+    def end_cursor(self) -> str | None:
+        return self.cursors[-1] if self.cursors else None
+
+
+def check_first(first: int) -> int:
+    if not 0 <= first <= MAX_PAGE_SIZE:
+        raise ValidationFailed(f"`first` must be between 0 and {MAX_PAGE_SIZE}.", field="first")
+    return first
+
+
+def encode_cursor(score: int, row_id: int) -> str:
+    return base64.urlsafe_b64encode(json.dumps([score, row_id]).encode()).decode()
+
+
+def decode_cursor(cursor: str) -> list[int]:
+    try:
+        key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (ValueError, TypeError):
+        key = None
+    if not (isinstance(key, list) and len(key) == 2 and all(type(k) is int for k in key)):
+        raise ValidationFailed("The cursor is not valid for this search.", field="after")
+    return key
+
+
+async def ranked_page(
+    session: AsyncSession,
+    statement: Select[Any],
+    score: ColumnElement[int],
+    id_column: ColumnElement[int],
+    *,
+    first: int,
+    after: str | None,
+) -> SearchPage[Any]:
+    """Run ``statement`` (selecting one entity) for the page after ``after``."""
+    size = check_first(first)
+    if after is not None:
+        statement = statement.where(keyset_after(score, id_column, decode_cursor(after)))
+    statement = (
+        statement.add_columns(score.label("search_score"))
+        .order_by(score.desc(), id_column)
+        .limit(size + 1)
+    )
+    result = (await session.execute(statement)).all()[: size + 1]
+    rows = [row[0] for row in result[:size]]
+    cursors = [encode_cursor(row.search_score, row[0].id) for row in result[:size]]
+    return SearchPage(rows, cursors, len(result) > size, after is not None)
