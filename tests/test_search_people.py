@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 
+from pdms_core.db.search_bulk import search_indexing_deferred
 from pdms_core.db.unit_of_work import unit_of_work
 from pdms_core.errors import ValidationFailed
 from pdms_core.lookups.models import LookupSet, LookupValue
@@ -140,6 +141,21 @@ async def test_a_changed_or_deleted_name_is_searched_as_it_now_is(pdms_db):
     async with pdms_db.sessionmaker() as session, session.begin():
         await session.delete(await session.get(Person, person_id))
     assert names(await search(pdms_db, name="alfred whitworth")) == []
+
+
+async def test_a_bulk_load_with_deferred_indexing_is_searchable_and_upkeep_resumes(pdms_db):
+    # given a bulk insert with the search index rebuilt once at the end
+    rows = [{"forenames": f, "surname": s, "notes": "", "version": 1} for f, s in NAMES]
+    async with (
+        pdms_db.engine.begin() as connection,
+        search_indexing_deferred(connection, "person"),
+    ):
+        await connection.execute(insert(Person), rows)
+
+    # then the loaded people are found, typos and all, and later writes are indexed again
+    assert names(await search(pdms_db, name="jonh smiht"))[0] == "John Smith"
+    await add_people(pdms_db, [("Jonh", "Smiht")])
+    assert names(await search(pdms_db, name="jonh smiht"))[0] == "Jonh Smiht"
 
 
 async def test_each_other_criterion_finds_people_on_its_own(pdms_db, lookups):
