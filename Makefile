@@ -46,3 +46,4 @@ clean:
 bench: $(STAMP)
 	$(BIN)/python bench/node_request.py
 	$(BIN)/python bench/gazetteer_import.py
+	$(BIN)/python bench/person_search.py
