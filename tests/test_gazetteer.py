@@ -312,6 +312,38 @@ async def test_a_successor_that_is_not_in_the_database_is_reported_not_followed(
     assert (await address_of(pdms_db, current))[0] == HOUSE
 
 
+async def test_a_deleted_uprn_with_a_successor_moves_its_residents_then_goes(
+    cli, pdms_db, home_role, tmp_path
+):
+    await imported(cli, "simple", "simple.csv")
+    current = await live_at(pdms_db, home_role, RETIRED)
+    changes = tmp_path / "replace.csv"
+    changes.write_text(
+        SIMPLE_HEADER + "990000100008,3,DRANFEL ROAD,QUIVLUM,ZZ1 2AG,I,\n"
+        "990000100007,,,,,D,990000100008\n",
+        encoding="utf-8",
+    )
+
+    result = await imported(cli, "simple", changes)
+
+    # moved first, so nothing points at the old place any more and it is deleted
+    assert "1 deleted, 0 marked historical, 1 current addresses re-pointed" in result.stdout
+    assert RETIRED not in await stored(pdms_db)
+    assert (await address_of(pdms_db, current))[0] == SUCCESSOR
+
+
+async def test_an_address_too_long_for_its_column_is_a_bad_row(cli, pdms_db, tmp_path):
+    long = tmp_path / "long.csv"
+    long.write_text(
+        "uprn,organisation,sao_text,pao_text,street,locality,town,change_type\n"
+        f"990000100001,{'O' * 100},{'S' * 90},{'P' * 90},{'T' * 100},{'L' * 100},{'W' * 100},I\n",
+        encoding="utf-8",
+    )
+    result = await pdms(cli, "gazetteer", "import", str(long), "--format", "simple")
+    assert result.exit_code == 1
+    assert "  line 2: the address is longer than 500 characters" in result.stderr.splitlines()
+
+
 async def test_a_delete_then_insert_of_one_uprn_in_one_file_keeps_the_place(cli, pdms_db, tmp_path):
     await imported(cli, "simple", "simple.csv")
     changes = tmp_path / "again.csv"

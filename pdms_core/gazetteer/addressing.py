@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from pdms_core.gazetteer.records import ADDRESS_INDEX, COLUMN_INDEX, FieldError
 from pdms_core.places.address import AddressParts, single_line
+from pdms_core.places.models import Place
 
 #: Where each AddressParts field sits in a values list (AddressParts is positional).
 _PART_INDICES = tuple(COLUMN_INDEX[name] for name in AddressParts.__dataclass_fields__)
@@ -18,11 +19,16 @@ _PAO_TEXT = COLUMN_INDEX["pao_text"]
 _STREET = COLUMN_INDEX["street"]
 _EASTING = COLUMN_INDEX["easting"]
 _NORTHING = COLUMN_INDEX["northing"]
+_ADDRESS_LIMIT = Place.__table__.c.single_line_address.type.length
 
 
 def format_address(values: list) -> tuple:
     """``values`` as a tuple with ``single_line_address`` filled in."""
-    values[ADDRESS_INDEX] = single_line(AddressParts(*[values[i] for i in _PART_INDICES]))
+    address = single_line(AddressParts(*[values[i] for i in _PART_INDICES]))
+    if len(address) > _ADDRESS_LIMIT:
+        # Each part fits its column, but all of them together can exceed this one.
+        raise FieldError(None, f"the address is longer than {_ADDRESS_LIMIT} characters")
+    values[ADDRESS_INDEX] = address
     return tuple(values)
 
 

@@ -82,7 +82,7 @@ class Completer:
             self._streets.clear()
         columns = [_PLACE.c.usrn, *(_PLACE.c[name] for name in _STREET_COLUMNS)]
         result = await self._connection.execute(
-            select(*columns).where(_PLACE.c.usrn.in_(wanted), _PLACE.c.street.is_not(None))
+            select(*columns).where(_PLACE.c.usrn.in_(sorted(wanted)), _PLACE.c.street.is_not(None))
         )
         for row in result:
             self._streets.setdefault(row[0], tuple(row[1:]))

@@ -103,6 +103,6 @@ class FlatLayout:
             if self._missing:
                 return PlaceRecord(line, change, tuple(values), self._missing)
             check_addressable(values, names["pao"], names["street"])
+            return PlaceRecord(line, change, format_address(values))
         except FieldError as exc:
             return RowError(line, exc.column, exc.reason)
-        return PlaceRecord(line, change, format_address(values))

@@ -15,6 +15,7 @@ from pdms_core.gazetteer import fields
 from pdms_core.gazetteer.flat import Field, FlatLayout, text
 from pdms_core.gazetteer.reader import Progress, read_rows
 from pdms_core.gazetteer.records import (
+    INSERT,
     PlaceRecord,
     RowError,
     SuccessorRecord,
@@ -111,4 +112,6 @@ def _successor(record: PlaceRecord, value: str) -> SuccessorRecord | RowError:
         return RowError(record.line, exc.column, exc.reason)
     if successor == record.values[0]:
         return RowError(record.line, SUCCESSOR, "a UPRN cannot succeed itself")
-    return SuccessorRecord(record.line, record.change, record.values[0], successor)
+    # The row asserts the link whatever it does to the place: a deleted UPRN may name
+    # its successor too. (In record 30, D withdraws the link itself.)
+    return SuccessorRecord(record.line, INSERT, record.values[0], successor)
