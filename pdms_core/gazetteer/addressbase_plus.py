@@ -63,13 +63,13 @@ MAPPING: dict[str, Field] = {
     # The locator is the BLPU's postcode and always present; POSTCODE is Royal Mail's,
     # only for postal addresses.
     "postcode": Field("POSTCODE_LOCATOR", fields.postcode, "POSTCODE"),
-    "easting": Field("X_COORDINATE", lambda v, c: fields.coordinate(v, c, fields.EASTING_RANGE)),
-    "northing": Field("Y_COORDINATE", lambda v, c: fields.coordinate(v, c, fields.NORTHING_RANGE)),
-    "latitude": Field("LATITUDE", lambda v, c: fields.coordinate(v, c, fields.LATITUDE_RANGE)),
-    "longitude": Field("LONGITUDE", lambda v, c: fields.coordinate(v, c, fields.LONGITUDE_RANGE)),
+    "easting": Field("X_COORDINATE", fields.easting),
+    "northing": Field("Y_COORDINATE", fields.northing),
+    "latitude": Field("LATITUDE", fields.latitude),
+    "longitude": Field("LONGITUDE", fields.longitude),
     "classification_code": Field("CLASS", text("classification_code")),
     "logical_status": Field("", constant(APPROVED)),
-    "blpu_state": Field("STATE", lambda v, c: fields.code(v, c, fields.BLPU_STATES)),
+    "blpu_state": Field("STATE", fields.blpu_state),
     "last_update_date": Field("LAST_UPDATE_DATE", fields.iso_date),
 }
 

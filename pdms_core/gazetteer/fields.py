@@ -12,6 +12,7 @@ instead of failing the whole transaction at the end.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from pdms_core.gazetteer.records import CHANGE_TYPES, FieldError
@@ -25,6 +26,9 @@ LATITUDE_RANGE = (49.0, 61.5)
 LONGITUDE_RANGE = (-9.0, 2.5)
 LOGICAL_STATUSES = frozenset((1, 3, 5, 6, 8, 9))
 BLPU_STATES = frozenset((1, 2, 3, 4, 6))
+
+#: (raw text, the file's column name) -> value; raises FieldError.
+Converter = Callable[[str, str], object]
 
 
 def text_limit(column: str) -> int:
@@ -81,37 +85,60 @@ def suffix(value: str, column: str) -> str | None:
     return value.upper()
 
 
-def text(value: str, column: str, limit: int) -> str | None:
-    """Free text, stripped; ``None`` when blank."""
-    if not value:
-        return None
-    value = value.strip()
-    if len(value) > limit:
-        raise FieldError(column, f"longer than {limit} characters")
-    return value or None
+def text(column: str) -> Converter:
+    """A converter for free text, stripped, that must fit the ``place`` column."""
+    limit = text_limit(column)
+
+    def convert(value: str, name: str) -> str | None:
+        if not value:
+            return None
+        value = value.strip()
+        if len(value) > limit:
+            raise FieldError(name, f"longer than {limit} characters")
+        return value or None
+
+    return convert
 
 
-def coordinate(value: str, column: str, bounds: tuple[float, float]) -> float | None:
-    """A number inside ``bounds`` (which also rules out NaN and infinities)."""
-    if not value:
-        return None
-    try:
-        number = float(value)
-    except ValueError:
-        raise FieldError(column, f"not a number: {value!r}") from None
-    if not bounds[0] <= number <= bounds[1]:
-        low, high = (int(b) if b.is_integer() else b for b in bounds)
-        raise FieldError(column, f"{value} is outside {low} to {high}")
-    return number
+def coordinate(bounds: tuple[float, float]) -> Converter:
+    """A converter for a number inside ``bounds`` (which also rules out NaN and infinity)."""
+    low, high = bounds
+    shown = " to ".join(str(int(b) if b.is_integer() else b) for b in bounds)
+
+    def convert(value: str, column: str) -> float | None:
+        if not value:
+            return None
+        try:
+            number = float(value)
+        except ValueError:
+            raise FieldError(column, f"not a number: {value!r}") from None
+        if not low <= number <= high:
+            raise FieldError(column, f"{value} is outside {shown}")
+        return number
+
+    return convert
 
 
-def code(value: str, column: str, allowed: frozenset[int]) -> int | None:
-    """A numeric code from a closed list (LOGICAL_STATUS, BLPU_STATE)."""
-    if not value:
-        return None
-    if not (value.isascii() and value.isdigit()) or int(value) not in allowed:
-        raise FieldError(column, f"{value!r} is not one of {', '.join(map(str, sorted(allowed)))}")
-    return int(value)
+def code(allowed: frozenset[int]) -> Converter:
+    """A converter for a numeric code from a closed list."""
+    listed = ", ".join(map(str, sorted(allowed)))
+
+    def convert(value: str, column: str) -> int | None:
+        if not value:
+            return None
+        if not (value.isascii() and value.isdigit()) or int(value) not in allowed:
+            raise FieldError(column, f"{value!r} is not one of {listed}")
+        return int(value)
+
+    return convert
+
+
+easting = coordinate(EASTING_RANGE)
+northing = coordinate(NORTHING_RANGE)
+latitude = coordinate(LATITUDE_RANGE)
+longitude = coordinate(LONGITUDE_RANGE)
+logical_status = code(LOGICAL_STATUSES)
+blpu_state = code(BLPU_STATES)
 
 
 def iso_date(value: str, column: str) -> str | None:

@@ -7,7 +7,7 @@ only in column names and order. A :class:`FlatLayout` maps a file's columns onto
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 from pdms_core.gazetteer import fields
@@ -23,7 +23,8 @@ from pdms_core.gazetteer.records import (
     RowError,
 )
 
-Converter = Callable[[str, str], object]
+Converter = fields.Converter
+text = fields.text
 
 
 class Field(NamedTuple):
@@ -32,12 +33,6 @@ class Field(NamedTuple):
     source: str  # the file's column name
     convert: Converter
     fallback: str | None = None  # read this column instead when ``source`` is empty
-
-
-def text(column: str) -> Converter:
-    """A converter for free text limited to the ``place`` column's length."""
-    limit = fields.text_limit(column)
-    return lambda value, name: fields.text(value, name, limit)
 
 
 def constant(value: object) -> Converter:
@@ -63,17 +58,23 @@ class FlatLayout:
         self._uprn = (position[uprn], uprn)
         self._change = (position[change], change)
         self._names = names
-        self._plan = [
-            (
-                COLUMN_INDEX[place_column],
-                position.get(field.source, -1),
-                field.convert,
-                field.source,
-                position.get(field.fallback, -1) if field.fallback else -1,
-            )
-            for place_column, field in mapping.items()
-            if field.source in position or field.source == ""
-        ]
+        # Per row: a copy of the template (constants filled in), then one converter call
+        # per column the file has; the few columns with a fallback are kept apart so
+        # the common loop has no test for one.
+        self._template: list = [None] * len(PLACE_COLUMNS)
+        self._direct = []
+        self._with_fallback = []
+        for place_column, field in mapping.items():
+            index = COLUMN_INDEX[place_column]
+            if not field.source:
+                self._template[index] = field.convert("", "")
+            elif field.source in position and field.fallback in position:
+                self._with_fallback.append(
+                    (index, position[field.source], position[field.fallback], field.convert,
+                     field.source)
+                )  # fmt: skip
+            elif field.source in position:
+                self._direct.append((index, position[field.source], field.convert, field.source))
         # Columns a file leaves out keep their stored values (the importer fills them in).
         absent = tuple(
             place_column
@@ -91,13 +92,12 @@ class FlatLayout:
             uprn = fields.uprn(row[self._uprn[0]], self._uprn[1])
             if change == DELETE:
                 return PlaceRecord(line, change, (uprn,) + (None,) * (len(PLACE_COLUMNS) - 1))
-            values: list = [None] * len(PLACE_COLUMNS)
+            values = self._template.copy()
             values[UPRN_INDEX] = uprn
-            for index, position, convert, column, fallback in self._plan:
-                raw = row[position] if position >= 0 else ""
-                if not raw and fallback >= 0:
-                    raw = row[fallback]
-                values[index] = convert(raw, column)
+            for index, position, convert, column in self._direct:
+                values[index] = convert(row[position], column)
+            for index, position, fallback, convert, column in self._with_fallback:
+                values[index] = convert(row[position] or row[fallback], column)
             names = self._names
             check_grid_pair(values, names["easting"], names["northing"])
             if self._missing:

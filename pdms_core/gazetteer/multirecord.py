@@ -47,12 +47,12 @@ Item = PlaceRecord | SuccessorRecord | RowError
 
 _BLPU_FIELDS: tuple[tuple[str, str, Converter], ...] = (
     ("parent_uprn", "PARENT_UPRN", fields.optional_uprn),
-    ("easting", "X_COORDINATE", lambda v, c: fields.coordinate(v, c, fields.EASTING_RANGE)),
-    ("northing", "Y_COORDINATE", lambda v, c: fields.coordinate(v, c, fields.NORTHING_RANGE)),
-    ("latitude", "LATITUDE", lambda v, c: fields.coordinate(v, c, fields.LATITUDE_RANGE)),
-    ("longitude", "LONGITUDE", lambda v, c: fields.coordinate(v, c, fields.LONGITUDE_RANGE)),
-    ("logical_status", "LOGICAL_STATUS", lambda v, c: fields.code(v, c, fields.LOGICAL_STATUSES)),
-    ("blpu_state", "BLPU_STATE", lambda v, c: fields.code(v, c, fields.BLPU_STATES)),
+    ("easting", "X_COORDINATE", fields.easting),
+    ("northing", "Y_COORDINATE", fields.northing),
+    ("latitude", "LATITUDE", fields.latitude),
+    ("longitude", "LONGITUDE", fields.longitude),
+    ("logical_status", "LOGICAL_STATUS", fields.logical_status),
+    ("blpu_state", "BLPU_STATE", fields.blpu_state),
     ("postcode", "POSTCODE_LOCATOR", fields.postcode),
     ("classification_code", "BLPU_CLASS", text("classification_code")),
     ("organisation", "ORGANISATION", text("organisation")),
@@ -176,7 +176,7 @@ def _lpi(scratch: Scratch, line: int, change: str, row: _Row) -> None:
     uprn = fields.uprn(row["UPRN"], "UPRN")
     if change == DELETE:
         return  # one LPI withdrawn; the place keeps its others, or its stored address
-    status = fields.code(row["LOGICAL_STATUS"], "LOGICAL_STATUS", fields.LOGICAL_STATUSES)
+    status = fields.logical_status(row["LOGICAL_STATUS"], "LOGICAL_STATUS")
     usrn = fields.usrn(row["USRN"], "USRN")
     if usrn is None:
         raise FieldError("USRN", "an LPI is on a street; its USRN is required")

@@ -43,15 +43,13 @@ MAPPING: dict[str, Field] = {
     "town": Field("town", text("town")),
     "administrative_area": Field("administrative_area", text("administrative_area")),
     "postcode": Field("postcode", fields.postcode),
-    "easting": Field("easting", lambda v, c: fields.coordinate(v, c, fields.EASTING_RANGE)),
-    "northing": Field("northing", lambda v, c: fields.coordinate(v, c, fields.NORTHING_RANGE)),
-    "latitude": Field("latitude", lambda v, c: fields.coordinate(v, c, fields.LATITUDE_RANGE)),
-    "longitude": Field("longitude", lambda v, c: fields.coordinate(v, c, fields.LONGITUDE_RANGE)),
+    "easting": Field("easting", fields.easting),
+    "northing": Field("northing", fields.northing),
+    "latitude": Field("latitude", fields.latitude),
+    "longitude": Field("longitude", fields.longitude),
     "classification_code": Field("classification_code", text("classification_code")),
-    "logical_status": Field(
-        "logical_status", lambda v, c: fields.code(v, c, fields.LOGICAL_STATUSES)
-    ),
-    "blpu_state": Field("blpu_state", lambda v, c: fields.code(v, c, fields.BLPU_STATES)),
+    "logical_status": Field("logical_status", fields.logical_status),
+    "blpu_state": Field("blpu_state", fields.blpu_state),
     "last_update_date": Field("last_update_date", fields.iso_date),
 }
 
