@@ -7,9 +7,10 @@ a place that exists is updated, and its ``version`` bumped, only when a value di
 so importing the same file twice changes nothing the second time.
 
 Writes are pipelined: ``write`` starts a batch on the database and returns, so the next
-batch is parsed while the database works (aiosqlite's thread releases the GIL inside
-SQLite; PostgreSQL is another process). At most one batch is in flight; ``drain``
-waits for it, and must be called before anything else uses the connection.
+batch is parsed while the database works. PostgreSQL is another process, so the two
+really overlap; aiosqlite's thread releases the GIL only while SQLite steps (binding
+each row needs it back), so there the gain is small. At most one batch is in flight;
+``drain`` waits for it, and must be called before anything else uses the connection.
 """
 
 from __future__ import annotations
