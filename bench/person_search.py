@@ -18,7 +18,6 @@ import asyncio
 import os
 import random
 import statistics
-import sys
 import tempfile
 import time
 from collections import Counter
@@ -30,13 +29,11 @@ from pdms_core.db import migrations
 from pdms_core.db.engine import Database
 from pdms_core.db.search_bulk import search_indexing_deferred
 from pdms_core.db.words import words
+from pdms_core.demo.names import people, typo
 from pdms_core.host import PluginHost
 from pdms_core.people.search import NAMES, PersonSearch, search_people
 from pdms_core.settings import Settings
 from pdms_core.testing.database import throwaway_database
-
-sys.path.insert(0, str(Path(__file__).parent))
-from fictional_names import people, typo
 
 SEED = 20261122
 INSERT = (

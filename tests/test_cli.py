@@ -31,6 +31,7 @@ PDMS = Path(sys.executable).parent / "pdms"
 CORE_COMMANDS: dict[str, dict[str, str]] = {
     "": {
         "db": "Create and migrate the database.",
+        "demo": "Fictional demo data",
         "gazetteer": "Import the address gazetteer",
         "lookups": "Configurable lists",
         "plugins": "Inspect installed modules.",
@@ -43,6 +44,7 @@ CORE_COMMANDS: dict[str, dict[str, str]] = {
         "revision": "Write a new migration for PLUGIN",
         "upgrade": "Migrate core and every enabled plugin",
     },
+    "demo": {"seed": "Create a fictional council"},
     "gazetteer": {"generate": "Write a synthetic gazetteer file", "import": "Import FILE in one"},
     "lookups": {"show": "Show every list", "sync": "Create and update declared lists"},
     "plugins": {"list": "List installed plugins"},

@@ -85,19 +85,28 @@ class KeysetPage:
     has_previous: bool
 
     def connection(self) -> Connection[Any]:
-        edges = [
-            Edge(cursor=encode_cursor(key), node=row)
-            for row, key in zip(self.rows, self.keys, strict=True)
-        ]
-        return Connection(
-            edges=edges,
-            page_info=PageInfo(
-                has_next_page=self.has_next,
-                has_previous_page=self.has_previous,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
-            ),
+        return connection_of(
+            self.rows,
+            [encode_cursor(key) for key in self.keys],
+            has_next=self.has_next,
+            has_previous=self.has_previous,
         )
+
+
+def connection_of(
+    rows: list[Any], cursors: list[str], *, has_next: bool, has_previous: bool
+) -> Connection[Any]:
+    """A connection from rows already paged by a service (with their cursors)."""
+    edges = [Edge(cursor=cursor, node=row) for row, cursor in zip(rows, cursors, strict=True)]
+    return Connection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=has_next,
+            has_previous_page=has_previous,
+            start_cursor=cursors[0] if cursors else None,
+            end_cursor=cursors[-1] if cursors else None,
+        ),
+    )
 
 
 async def keyset_page(

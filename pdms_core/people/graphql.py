@@ -15,12 +15,14 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
 
-from pdms_core.graphql.arguments import described
+from pdms_core.graphql.arguments import After, First, described
 from pdms_core.graphql.errors import UserErrorType, run_mutation
 from pdms_core.graphql.node import decode_id, load_row
+from pdms_core.graphql.pagination import Connection, check_first, connection_of
 from pdms_core.graphql.permissions import mutation_field, query_field
 from pdms_core.people import addresses, relationships, services
 from pdms_core.people.models import Person
+from pdms_core.people.search import PersonSearch, search_people
 from pdms_core.people.services import PersonFields
 from pdms_core.people.types import READ, PersonNode
 
@@ -135,8 +137,46 @@ def _person_id(value: strawberry.ID, field: str = "personId") -> int:
     return decode_id(value, "Person", field=field)
 
 
+@strawberry.input(description="What to look for; every criterion given must hold.")
+class PersonSearchInput:
+    name: str | None = strawberry.field(
+        default=None,
+        description="Any part of the name, in any order; typos and nicknames are tolerated.",
+    )
+    date_of_birth: date | None = strawberry.field(default=None, description="Exact date.")
+    postcode: str | None = strawberry.field(
+        default=None, description="Of a current or past address."
+    )
+    reference: str | None = strawberry.field(
+        default=None,
+        description="An external reference of any type (NI number, tenancy reference ...).",
+    )
+    contact: str | None = strawberry.field(default=None, description="A phone number or email.")
+    include_archived: bool = strawberry.field(default=False, description="Include archived people.")
+
+
 @strawberry.type
 class PeopleQuery:
+    @query_field(description="Find people, best match first.", permission=READ)
+    async def people(
+        self,
+        info: Info,
+        search: Annotated[
+            PersonSearchInput, described("What to look for: at least one criterion.")
+        ],
+        first: First = None,
+        after: After = None,
+    ) -> Connection[PersonNode]:
+        criteria = PersonSearch(**vars(search))
+        async with info.context.session() as session:
+            page = await search_people(session, criteria, first=check_first(first), after=after)
+        return connection_of(
+            page.rows,
+            page.cursors,
+            has_next=page.has_next_page,
+            has_previous=page.has_previous_page,
+        )
+
     @query_field(description="One person by global ID.", permission=READ)
     async def person(
         self, info: Info, id: Annotated[strawberry.ID, described("The person's global ID.")]

@@ -10,15 +10,17 @@ from strawberry import relay
 from strawberry.types import Info
 
 from pdms_core.errors import PermissionDenied, ValidationFailed
-from pdms_core.graphql.arguments import described
+from pdms_core.graphql.arguments import After, First, described
 from pdms_core.graphql.module_records import ModuleRecord, module_records
 from pdms_core.graphql.node import ModelNode, decode_id, load_row
+from pdms_core.graphql.pagination import Connection, check_first, connection_of
 from pdms_core.graphql.permissions import query_field
 from pdms_core.people.loaders import AddressesByPlaceLoader
 from pdms_core.people.types import READ as PEOPLE_READ
 from pdms_core.people.types import CurrentOnly, PersonAddress
 from pdms_core.places.address import AddressParts, address_lines
 from pdms_core.places.models import HISTORICAL, Place
+from pdms_core.places.search import PlaceSearch, search_places
 
 READ = "core.places.read"
 
@@ -111,8 +113,36 @@ class PlaceNode(ModelNode):
         return await module_records(info, "Place", self.id, modules)
 
 
+@strawberry.input(description="What to look for; every criterion given must hold.")
+class PlaceSearchInput:
+    text: str | None = strawberry.field(
+        default=None,
+        description="Words of the address in any order; typos and abbreviations are tolerated.",
+    )
+    postcode: str | None = strawberry.field(default=None, description="Exact postcode.")
+    uprn: str | None = strawberry.field(default=None, description="Exact UPRN.")
+
+
 @strawberry.type
 class PlaceQuery:
+    @query_field(description="Find places, best match first.", permission=READ)
+    async def places(
+        self,
+        info: Info,
+        search: Annotated[PlaceSearchInput, described("What to look for: at least one criterion.")],
+        first: First = None,
+        after: After = None,
+    ) -> Connection[PlaceNode]:
+        criteria = PlaceSearch(**vars(search))
+        async with info.context.session() as session:
+            page = await search_places(session, criteria, first=check_first(first), after=after)
+        return connection_of(
+            page.rows,
+            page.cursors,
+            has_next=page.has_next_page,
+            has_previous=page.has_previous_page,
+        )
+
     @query_field(description="One place, by its global ID or by UPRN.", permission=READ)
     async def place(
         self,
