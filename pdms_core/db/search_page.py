@@ -8,8 +8,6 @@ the one the GraphQL connections use (base64 JSON), so a resolver passes them thr
 
 from __future__ import annotations
 
-import base64
-import json
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -17,10 +15,9 @@ from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
+from pdms_core.db.cursors import check_first, decode_cursor, encode_cursor
 from pdms_core.db.text_search import keyset_after
-from pdms_core.errors import ValidationFailed
 
-MAX_PAGE_SIZE = 100
 T = TypeVar("T")
 
 
@@ -42,26 +39,6 @@ class SearchPage(Generic[T]):
         return self.cursors[-1] if self.cursors else None
 
 
-def check_first(first: int) -> int:
-    if not 0 <= first <= MAX_PAGE_SIZE:
-        raise ValidationFailed(f"`first` must be between 0 and {MAX_PAGE_SIZE}.", field="first")
-    return first
-
-
-def encode_cursor(score: int, row_id: int) -> str:
-    return base64.urlsafe_b64encode(json.dumps([score, row_id]).encode()).decode()
-
-
-def decode_cursor(cursor: str) -> list[int]:
-    try:
-        key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except (ValueError, TypeError):
-        key = None
-    if not (isinstance(key, list) and len(key) == 2 and all(type(k) is int for k in key)):
-        raise ValidationFailed("The cursor is not valid for this search.", field="after")
-    return key
-
-
 async def ranked_page(
     session: AsyncSession,
     statement: Select[Any],
@@ -74,7 +51,9 @@ async def ranked_page(
     """Run ``statement`` (selecting one entity) for the page after ``after``."""
     size = check_first(first)
     if after is not None:
-        statement = statement.where(keyset_after(score, id_column, decode_cursor(after)))
+        statement = statement.where(
+            keyset_after(score, id_column, decode_cursor(after, 2, integers=True))
+        )
     statement = (
         statement.add_columns(score.label("search_score"))
         .order_by(score.desc(), id_column)
@@ -82,5 +61,5 @@ async def ranked_page(
     )
     result = (await session.execute(statement)).all()[: size + 1]
     rows = [row[0] for row in result[:size]]
-    cursors = [encode_cursor(row.search_score, row[0].id) for row in result[:size]]
+    cursors = [encode_cursor([row.search_score, row[0].id]) for row in result[:size]]
     return SearchPage(rows, cursors, len(result) > size, after is not None)

@@ -1,13 +1,14 @@
 """Cursor connections with keyset pagination; ``first`` is capped at 100.
 
+Cursor encoding and page-size rules live in :mod:`pdms_core.db.cursors`, shared with
+the search services.
+
 Keyset (``WHERE key > cursor``) rather than OFFSET keeps a deep page as cheap as the
 first one on a county-sized table.
 """
 
 from __future__ import annotations
 
-import base64
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -17,10 +18,12 @@ from sqlalchemy import Select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
-from pdms_core.errors import ValidationFailed
+from pdms_core.db.cursors import (
+    check_first,
+    decode_cursor,
+    encode_cursor,
+)
 
-MAX_PAGE_SIZE = 100
-DEFAULT_PAGE_SIZE = 20
 T = TypeVar("T")
 
 
@@ -48,31 +51,6 @@ class Connection(Generic[T]):
     @strawberry.field(description="The items of this page, without cursors.")
     def nodes(self) -> list[T]:
         return [edge.node for edge in self.edges]
-
-
-def encode_cursor(key: Sequence[Any]) -> str:
-    """An opaque cursor for an ordering key."""
-    return base64.urlsafe_b64encode(json.dumps(list(key)).encode()).decode()
-
-
-def decode_cursor(cursor: str, width: int) -> list[Any]:
-    """The ordering key inside a cursor; VALIDATION error when it was tampered with."""
-    try:
-        key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except (ValueError, TypeError):
-        key = None
-    if not isinstance(key, list) or len(key) != width:
-        raise ValidationFailed("The cursor is not valid for this list.", field="after")
-    return key
-
-
-def check_first(first: int | None) -> int:
-    """The page size to use, rejecting sizes outside 0-100."""
-    if first is None:
-        return DEFAULT_PAGE_SIZE
-    if not 0 <= first <= MAX_PAGE_SIZE:
-        raise ValidationFailed(f"`first` must be between 0 and {MAX_PAGE_SIZE}.", field="first")
-    return first
 
 
 @dataclass

@@ -20,10 +20,10 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import create_type
 from strawberry.types.base import get_object_definition
 
+from pdms_core.db.cursors import MAX_PAGE_SIZE
 from pdms_core.errors import PluginError
 from pdms_core.graphql.errors import extension_factory
 from pdms_core.graphql.module_records import ModuleRecord
-from pdms_core.graphql.pagination import MAX_PAGE_SIZE
 from pdms_core.graphql.permissions import Requires, permission_of
 from pdms_core.host import LoadedPlugin, PluginHost, camel_prefix, pascal_prefix
 from pdms_core.records import CORE

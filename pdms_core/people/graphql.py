@@ -15,10 +15,11 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
 
+from pdms_core.db.cursors import check_first
 from pdms_core.graphql.arguments import After, First, described
 from pdms_core.graphql.errors import UserErrorType, run_mutation
 from pdms_core.graphql.node import decode_id, load_row
-from pdms_core.graphql.pagination import Connection, check_first, connection_of
+from pdms_core.graphql.pagination import Connection, connection_of
 from pdms_core.graphql.permissions import mutation_field, query_field
 from pdms_core.people import addresses, relationships, services
 from pdms_core.people.models import Person

@@ -9,11 +9,12 @@ from sqlalchemy import select
 from strawberry import relay
 from strawberry.types import Info
 
+from pdms_core.db.cursors import check_first
 from pdms_core.errors import PermissionDenied, ValidationFailed
 from pdms_core.graphql.arguments import After, First, described
 from pdms_core.graphql.module_records import ModuleRecord, module_records
 from pdms_core.graphql.node import ModelNode, decode_id, load_row
-from pdms_core.graphql.pagination import Connection, check_first, connection_of
+from pdms_core.graphql.pagination import Connection, connection_of
 from pdms_core.graphql.permissions import query_field
 from pdms_core.people.loaders import AddressesByPlaceLoader
 from pdms_core.people.types import READ as PEOPLE_READ

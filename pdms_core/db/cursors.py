@@ -1,0 +1,46 @@
+"""Opaque page cursors and page-size rules shared by every list (no strawberry here).
+
+A cursor is the ordering key of the last row seen, as base64 JSON: keyset pagination
+(``WHERE key > cursor``) keeps a deep page as cheap as the first one.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from pdms_core.errors import ValidationFailed
+
+MAX_PAGE_SIZE = 100
+DEFAULT_PAGE_SIZE = 20
+
+
+def check_first(first: int | None) -> int:
+    """The page size to use, rejecting sizes outside 0-100 (default 20)."""
+    if first is None:
+        return DEFAULT_PAGE_SIZE
+    if not 0 <= first <= MAX_PAGE_SIZE:
+        raise ValidationFailed(f"`first` must be between 0 and {MAX_PAGE_SIZE}.", field="first")
+    return first
+
+
+def encode_cursor(key: Sequence[Any]) -> str:
+    """An opaque cursor for an ordering key."""
+    return base64.urlsafe_b64encode(json.dumps(list(key)).encode()).decode()
+
+
+def decode_cursor(cursor: str, width: int, *, integers: bool = False) -> list[Any]:
+    """The ordering key inside a cursor; VALIDATION when it was tampered with."""
+    try:
+        key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (ValueError, TypeError):
+        key = None
+    if (
+        not isinstance(key, list)
+        or len(key) != width
+        or (integers and not all(type(part) is int for part in key))
+    ):
+        raise ValidationFailed("The cursor is not valid for this list.", field="after")
+    return key
