@@ -87,6 +87,18 @@ def connection_of(
     )
 
 
+async def search_connection(
+    info: Any, search: Any, criteria: Any, *, first: int | None, after: str | None
+) -> Connection[Any]:
+    """Run a ranked search service (``search(session, criteria, first=, after=)``) as a
+    connection, in the request's short-lived read session."""
+    async with info.context.session() as session:
+        page = await search(session, criteria, first=check_first(first), after=after)
+    return connection_of(
+        page.rows, page.cursors, has_next=page.has_next_page, has_previous=page.has_previous_page
+    )
+
+
 async def keyset_page(
     session: AsyncSession,
     statement: Select[Any],

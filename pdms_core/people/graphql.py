@@ -15,11 +15,10 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
 
-from pdms_core.db.cursors import check_first
 from pdms_core.graphql.arguments import After, First, described
 from pdms_core.graphql.errors import UserErrorType, run_mutation
 from pdms_core.graphql.node import decode_id, load_row
-from pdms_core.graphql.pagination import Connection, connection_of
+from pdms_core.graphql.pagination import Connection, search_connection
 from pdms_core.graphql.permissions import mutation_field, query_field
 from pdms_core.people import addresses, relationships, services
 from pdms_core.people.models import Person
@@ -168,14 +167,8 @@ class PeopleQuery:
         first: First = None,
         after: After = None,
     ) -> Connection[PersonNode]:
-        criteria = PersonSearch(**vars(search))
-        async with info.context.session() as session:
-            page = await search_people(session, criteria, first=check_first(first), after=after)
-        return connection_of(
-            page.rows,
-            page.cursors,
-            has_next=page.has_next_page,
-            has_previous=page.has_previous_page,
+        return await search_connection(
+            info, search_people, PersonSearch(**vars(search)), first=first, after=after
         )
 
     @query_field(description="One person by global ID.", permission=READ)

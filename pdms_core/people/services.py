@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -174,13 +175,9 @@ async def remove_contact_detail(
     session: AsyncSession, actor: Actor, *, contact_detail_id: int, expected_version: int
 ) -> Person:
     """Delete a contact detail that is wrong or no longer used."""
-    row = await session.get(ContactDetail, contact_detail_id)
-    if row is None:
-        raise NotFound("There is no such contact detail.", field="id")
-    await claim_version(session, Person, row.person_id, expected_version, noun="person")
-    await session.delete(row)
-    await session.flush()
-    return await get_person(session, row.person_id)
+    return await _remove_record(
+        session, ContactDetail, contact_detail_id, expected_version, "contact detail"
+    )
 
 
 async def add_external_reference(
@@ -213,9 +210,17 @@ async def remove_external_reference(
     session: AsyncSession, actor: Actor, *, reference_id: int, expected_version: int
 ) -> Person:
     """Delete a reference recorded in error."""
-    row = await session.get(ExternalReference, reference_id)
+    return await _remove_record(
+        session, ExternalReference, reference_id, expected_version, "reference"
+    )
+
+
+async def _remove_record(
+    session: AsyncSession, model: Any, record_id: int, expected_version: int, noun: str
+) -> Person:
+    row = await session.get(model, record_id)
     if row is None:
-        raise NotFound("There is no such reference.", field="id")
+        raise NotFound(f"There is no such {noun}.", field="id")
     await claim_version(session, Person, row.person_id, expected_version, noun="person")
     await session.delete(row)
     await session.flush()

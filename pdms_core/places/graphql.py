@@ -9,12 +9,11 @@ from sqlalchemy import select
 from strawberry import relay
 from strawberry.types import Info
 
-from pdms_core.db.cursors import check_first
 from pdms_core.errors import PermissionDenied, ValidationFailed
 from pdms_core.graphql.arguments import After, First, described
 from pdms_core.graphql.module_records import ModuleRecord, module_records
 from pdms_core.graphql.node import ModelNode, decode_id, load_row
-from pdms_core.graphql.pagination import Connection, connection_of
+from pdms_core.graphql.pagination import Connection, search_connection
 from pdms_core.graphql.permissions import query_field
 from pdms_core.people.loaders import AddressesByPlaceLoader
 from pdms_core.people.types import READ as PEOPLE_READ
@@ -134,14 +133,8 @@ class PlaceQuery:
         first: First = None,
         after: After = None,
     ) -> Connection[PlaceNode]:
-        criteria = PlaceSearch(**vars(search))
-        async with info.context.session() as session:
-            page = await search_places(session, criteria, first=check_first(first), after=after)
-        return connection_of(
-            page.rows,
-            page.cursors,
-            has_next=page.has_next_page,
-            has_previous=page.has_previous_page,
+        return await search_connection(
+            info, search_places, PlaceSearch(**vars(search)), first=first, after=after
         )
 
     @query_field(description="One place, by its global ID or by UPRN.", permission=READ)
