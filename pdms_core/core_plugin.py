@@ -8,6 +8,7 @@ from typing import Any
 import strawberry
 
 from pdms_core.auth.actor import ANONYMOUS, DEVELOPER, Actor
+from pdms_core.cases.lookups import PROBLEM_LOOKUP_SETS
 from pdms_core.graphql.core_schema import NodeQuery
 from pdms_core.hookspecs import hookimpl
 from pdms_core.lookups.graphql import LookupMutation, LookupQuery
@@ -63,12 +64,27 @@ def pdms_permissions() -> list[Permission]:
         ),
         Permission("core.people.write", "Create, edit and archive people and their records."),
         Permission("core.places.read", "See places and their addresses."),
+        Permission(
+            "core.cases.read",
+            "See cases with their parties, demands, activities, intentions and timelines.",
+        ),
+        Permission(
+            "core.cases.write",
+            "Open, edit and close cases; record demands, activities and intentions.",
+        ),
+        Permission("core.conditions.read", "See system conditions and what they affected."),
+        Permission("core.conditions.write", "Raise, edit, link and resolve system conditions."),
+        Permission(
+            "core.standards.manage", "Set the service standards of demand and intention types."
+        ),
+        Permission("core.measures.read", "See the strategic measures and saved snapshots."),
+        Permission("core.measures.snapshot", "Save measure snapshots."),
     ]
 
 
 @hookimpl
 def pdms_lookup_sets() -> list[LookupSetSpec]:
-    return list(PEOPLE_LOOKUP_SETS)
+    return [*PEOPLE_LOOKUP_SETS, *PROBLEM_LOOKUP_SETS]
 
 
 @hookimpl(trylast=True)

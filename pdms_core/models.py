@@ -1,6 +1,21 @@
 """Imports every core model so the shared metadata is complete (used by alembic)."""
 
+from pdms_core.activities.models import Activity, ActivityPerson, Task
+from pdms_core.auth.models import StaffUser, Team, TeamMembership
+from pdms_core.cases.models import (
+    CaseLink,
+    CaseParty,
+    CasePause,
+    CasePlace,
+    CaseRecord,
+    CaseSequence,
+)
+from pdms_core.conditions.models import SystemCondition, SystemConditionEffect
+from pdms_core.demands.models import Demand, DemandCause
+from pdms_core.intentions.models import Intention
 from pdms_core.lookups.models import LookupSet, LookupValue
+from pdms_core.measures.models import MeasureSnapshot
+from pdms_core.notifications.models import OutboxMessage
 from pdms_core.people.models import (
     ContactDetail,
     ExternalReference,
@@ -9,14 +24,35 @@ from pdms_core.people.models import (
     Relationship,
 )
 from pdms_core.places.models import Place
+from pdms_core.standards.models import ServiceStandard
 
 __all__ = [
+    "Activity",
+    "ActivityPerson",
+    "CaseLink",
+    "CaseParty",
+    "CasePause",
+    "CasePlace",
+    "CaseRecord",
+    "CaseSequence",
     "ContactDetail",
+    "Demand",
+    "DemandCause",
     "ExternalReference",
+    "Intention",
     "LookupSet",
     "LookupValue",
+    "MeasureSnapshot",
+    "OutboxMessage",
     "Person",
     "PersonAddress",
     "Place",
     "Relationship",
+    "ServiceStandard",
+    "StaffUser",
+    "SystemCondition",
+    "SystemConditionEffect",
+    "Task",
+    "Team",
+    "TeamMembership",
 ]

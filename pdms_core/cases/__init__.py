@@ -1,0 +1,1 @@
+"""Cases: the Problem of Person, Place, Problem."""

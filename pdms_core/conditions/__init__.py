@@ -1,0 +1,1 @@
+"""System conditions: what in the council's own system blocked the work."""

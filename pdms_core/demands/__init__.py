@@ -1,0 +1,1 @@
+"""Demands: what a person asks of the council, presenting or underlying."""

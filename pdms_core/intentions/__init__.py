@@ -1,0 +1,1 @@
+"""Intentions: follow-up actions with a due date and an assignee."""

@@ -1,0 +1,1 @@
+"""Strategic measures: what the work shows about demand, root causes and the system."""

@@ -1,0 +1,26 @@
+"""Saved measure snapshots: a report frozen as it was on a date."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Date, DateTime, String, Text, func
+from sqlalchemy.orm import Mapped, mapped_column
+
+from pdms_core.db.base import Base, IdType
+
+
+class MeasureSnapshot(Base):
+    """A measure's result saved with the filters it was computed for."""
+
+    __tablename__ = "measure_snapshot"
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    measure: Mapped[str] = mapped_column(String(100), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    as_of: Mapped[date] = mapped_column(Date)
+    filters: Mapped[dict] = mapped_column(JSON)
+    result: Mapped[dict] = mapped_column(JSON)
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    note: Mapped[str] = mapped_column(Text, default="")

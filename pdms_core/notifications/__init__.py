@@ -1,0 +1,1 @@
+"""The notification outbox: messages written in the same transaction as the change."""

@@ -1,0 +1,1 @@
+"""Service standards: targets in working days, and the due dates they give."""
