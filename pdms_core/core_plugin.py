@@ -64,6 +64,7 @@ def pdms_permissions() -> list[Permission]:
         ),
         Permission("core.people.write", "Create, edit and archive people and their records."),
         Permission("core.places.read", "See places and their addresses."),
+        Permission("core.staff.read", "See staff users and teams."),
         Permission(
             "core.cases.read",
             "See cases with their parties, demands, activities, intentions and timelines.",

@@ -88,8 +88,8 @@ CORE_MODULE_SEEDS: dict[str, tuple[LookupSeed, ...]] = {
     CASE_STATUS: (
         S("open", "Open"),
         S("in_progress", "In progress"),
-        S("resolved", "Closed – resolved", data={"closed": True, "forbid_open_intentions": True}),
-        S("withdrawn", "Closed – withdrawn", data={"closed": True}),
+        S("resolved", "Closed: resolved", data={"closed": True, "forbid_open_intentions": True}),
+        S("withdrawn", "Closed: withdrawn", data={"closed": True}),
     ),
     DEMAND_TYPE: (
         S("rent", "Rent"),

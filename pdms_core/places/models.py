@@ -45,6 +45,8 @@ class Place(Versioned, Base):
     town: Mapped[str | None] = mapped_column(String(100))
     administrative_area: Mapped[str | None] = mapped_column(String(100))
     postcode: Mapped[str | None] = mapped_column(String(8), index=True)
+    #: ONS code of the electoral ward (E05...), when the gazetteer gives it.
+    ward_code: Mapped[str | None] = mapped_column(String(9), index=True)
     easting: Mapped[float | None] = mapped_column(Float)
     northing: Mapped[float | None] = mapped_column(Float)
     latitude: Mapped[float | None] = mapped_column(Float)
