@@ -7,10 +7,15 @@ from typing import Any
 
 import strawberry
 
+from pdms_core.activities.graphql import ActivityMutation
 from pdms_core.auth.actor import ANONYMOUS, DEVELOPER, Actor
+from pdms_core.cases.graphql import CaseMutation, CaseQuery
 from pdms_core.cases.lookups import PROBLEM_LOOKUP_SETS
+from pdms_core.conditions.graphql import SystemConditionMutation, SystemConditionQuery
+from pdms_core.demands.graphql import DemandMutation
 from pdms_core.graphql.core_schema import NodeQuery
 from pdms_core.hookspecs import hookimpl
+from pdms_core.intentions.graphql import IntentionMutation, IntentionQuery
 from pdms_core.lookups.graphql import LookupMutation, LookupQuery
 from pdms_core.people.graphql import PeopleMutation, PeopleQuery
 from pdms_core.people.lookups import PEOPLE_LOOKUP_SETS
@@ -23,6 +28,7 @@ from pdms_core.records import (
     PluginManifest,
 )
 from pdms_core.settings import Settings
+from pdms_core.standards.graphql import ServiceStandardMutation, ServiceStandardQuery
 
 MIGRATIONS = Path(__file__).parent / "migrations" / "versions"
 
@@ -39,12 +45,30 @@ def pdms_plugin_manifest() -> PluginManifest:
 
 
 @strawberry.type
-class CoreQuery(NodeQuery, LookupQuery, PeopleQuery, PlaceQuery):
+class CoreQuery(
+    NodeQuery,
+    LookupQuery,
+    PeopleQuery,
+    PlaceQuery,
+    CaseQuery,
+    IntentionQuery,
+    SystemConditionQuery,
+    ServiceStandardQuery,
+):
     """Core's root query fields (merged with the modules' by the host)."""
 
 
 @strawberry.type
-class CoreMutation(LookupMutation, PeopleMutation):
+class CoreMutation(
+    LookupMutation,
+    PeopleMutation,
+    CaseMutation,
+    DemandMutation,
+    ActivityMutation,
+    IntentionMutation,
+    SystemConditionMutation,
+    ServiceStandardMutation,
+):
     """Core's root mutation fields."""
 
 

@@ -19,6 +19,7 @@ class ErrorCode(Enum):
     DUPLICATE = "DUPLICATE"
     PERMISSION_DENIED = "PERMISSION_DENIED"
     UNAUTHENTICATED = "UNAUTHENTICATED"
+    NOT_ALLOWED = "NOT_ALLOWED"
 
 
 class PdmsError(Exception):
@@ -74,6 +75,12 @@ class PermissionDenied(UserError):
     """The caller lacks the permission the operation declares."""
 
     code = ErrorCode.PERMISSION_DENIED
+
+
+class NotAllowed(UserError):
+    """A rule of the process forbids the change in the record's current state."""
+
+    code = ErrorCode.NOT_ALLOWED
 
 
 class UserErrors(PdmsError):

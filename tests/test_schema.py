@@ -163,4 +163,13 @@ def test_lookup_values_are_object_types_not_enums():
         for n, t in schema.type_map.items()
         if isinstance(t, GraphQLEnumType) and not n.startswith("__")
     }
-    assert enums == {"ErrorCode"}
+    # Only sets fixed in code; configurable values are LookupValue objects.
+    assert enums == {
+        "ErrorCode",
+        "DemandNature",
+        "IntentionDue",
+        "IntentionStatus",
+        "ServiceState",
+        "StandardKind",
+        "TimelineKind",
+    }

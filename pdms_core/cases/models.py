@@ -50,11 +50,12 @@ class CaseRecord(Versioned, Base):
 
 
 class CaseSequence(Base):
-    """The last reference number issued per module (one row per module)."""
+    """A module's case-reference prefix and the last number issued (one row per module)."""
 
     __tablename__ = "case_sequence"
 
     module: Mapped[str] = mapped_column(String(60), primary_key=True)
+    prefix: Mapped[str] = mapped_column(String(10))
     last_number: Mapped[int] = mapped_column(Integer, default=0)
 
 

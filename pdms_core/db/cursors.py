@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Sequence
+from datetime import date, datetime
 from typing import Any
 
 from pdms_core.errors import ValidationFailed
@@ -27,8 +28,15 @@ def check_first(first: int | None) -> int:
 
 
 def encode_cursor(key: Sequence[Any]) -> str:
-    """An opaque cursor for an ordering key."""
-    return base64.urlsafe_b64encode(json.dumps(list(key)).encode()).decode()
+    """An opaque cursor for an ordering key (dates and times as ISO strings)."""
+    text = json.dumps(list(key), default=_iso)
+    return base64.urlsafe_b64encode(text.encode()).decode()
+
+
+def _iso(value: Any) -> str:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    raise TypeError(f"cannot put {type(value).__name__} in a cursor")
 
 
 def decode_cursor(cursor: str, width: int, *, integers: bool = False) -> list[Any]:

@@ -54,6 +54,30 @@ class RowsByIdLoader(SessionLoader[int, Any]):
         return {row.id: row for row in rows}
 
 
+class ChildrenLoader(SessionLoader[int, list[Any]]):
+    """Rows of ``model`` whose ``key`` column is among the keys, in ``order`` then id.
+
+    Subclasses set the class attributes and may narrow the rows with :meth:`filter`
+    (which sees the loader's parameters in ``self.params``).
+    """
+
+    missing: list[Any] = []
+    model: Any = None
+    key: str = ""
+    order: tuple[Any, ...] = ()
+
+    def filter(self, statement: Any) -> Any:
+        return statement
+
+    async def load_many_from(
+        self, session: AsyncSession, keys: Sequence[int]
+    ) -> Mapping[int, list[Any]]:
+        column = getattr(self.model, self.key)
+        statement = self.filter(select(self.model).where(column.in_(keys)))
+        rows = await session.scalars(statement.order_by(*self.order, self.model.id))
+        return group_by(rows, self.key)
+
+
 class LoaderRegistry:
     """The loaders of one request, created on first use and never shared."""
 

@@ -35,6 +35,11 @@ class ErrorCodeType(Enum):
     UNAUTHENTICATED = strawberry.enum_value(
         "UNAUTHENTICATED", description="Sign in (or send an API key) first."
     )
+    NOT_ALLOWED = strawberry.enum_value(
+        "NOT_ALLOWED",
+        description="A rule of the process forbids it now (e.g. closing a case with open "
+        "follow-ups).",
+    )
 
 
 @strawberry.type(

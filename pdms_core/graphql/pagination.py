@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
 import strawberry
@@ -23,6 +24,7 @@ from pdms_core.db.cursors import (
     decode_cursor,
     encode_cursor,
 )
+from pdms_core.errors import ValidationFailed
 
 T = TypeVar("T")
 
@@ -113,7 +115,7 @@ async def keyset_page(
     key_labels = [f"_k{i}" for i in range(len(order))]
     statement = statement.add_columns(*(c.label(n) for c, n in zip(order, key_labels, strict=True)))
     if after is not None:
-        cursor = decode_cursor(after, len(order))
+        cursor = _typed(decode_cursor(after, len(order)), order)
         statement = statement.where(tuple_(*order) > tuple_(*cursor))
     statement = statement.order_by(*order).limit(size + 1)
     result = (await session.execute(statement)).all()
@@ -122,3 +124,24 @@ async def keyset_page(
     return KeysetPage(
         rows=rows, keys=keys, has_next=len(result) > size, has_previous=after is not None
     )
+
+
+def _typed(cursor: list[Any], order: Sequence[ColumnElement[Any]]) -> list[Any]:
+    """Cursor values back in their columns' Python types (dates travel as ISO strings)."""
+    typed = []
+    for value, column in zip(cursor, order, strict=True):
+        try:
+            kind = column.type.python_type
+        except NotImplementedError:
+            kind = None
+        try:
+            if kind in (date, datetime) and isinstance(value, str):
+                value = kind.fromisoformat(value)
+            elif kind is int and type(value) is not int:
+                raise ValueError(value)
+        except ValueError:
+            raise ValidationFailed(
+                "The cursor is not valid for this list.", field="after"
+            ) from None
+        typed.append(value)
+    return typed

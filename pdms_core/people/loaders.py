@@ -2,50 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from pdms_core.db.loaders import SessionLoader, group_by
+from pdms_core.db.loaders import ChildrenLoader
 from pdms_core.people.models import ContactDetail, ExternalReference, PersonAddress, Relationship
 
 
-class _ChildrenLoader(SessionLoader[int, list[Any]]):
-    """Rows of ``model`` whose ``key`` column is among the keys, in ``order``."""
-
-    missing: list[Any] = []
-    model: Any = None
-    key: str = ""
-    order: tuple[Any, ...] = ()
-
-    def filter(self, statement: Any) -> Any:
-        return statement
-
-    async def load_many_from(
-        self, session: AsyncSession, keys: Sequence[int]
-    ) -> Mapping[int, list[Any]]:
-        column = getattr(self.model, self.key)
-        statement = self.filter(select(self.model).where(column.in_(keys)))
-        rows = await session.scalars(statement.order_by(*self.order, self.model.id))
-        return group_by(rows, self.key)
-
-
-class ContactDetailsByPersonLoader(_ChildrenLoader):
+class ContactDetailsByPersonLoader(ChildrenLoader):
     model, key = ContactDetail, "person_id"
     order = (ContactDetail.is_preferred.desc(),)
 
 
-class ExternalReferencesByPersonLoader(_ChildrenLoader):
+class ExternalReferencesByPersonLoader(ChildrenLoader):
     model, key = ExternalReference, "person_id"
 
 
-class RelationshipsByPersonLoader(_ChildrenLoader):
+class RelationshipsByPersonLoader(ChildrenLoader):
     model, key = Relationship, "person_id"
 
 
-class _AddressLoader(_ChildrenLoader):
+class _AddressLoader(ChildrenLoader):
     model = PersonAddress
     # Current first, then most recent first: the order officers read a history in.
     order = (

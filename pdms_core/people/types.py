@@ -9,7 +9,7 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from pdms_core.graphql.arguments import described
+from pdms_core.graphql.arguments import After, First, described
 from pdms_core.graphql.module_records import ModuleRecord, module_records
 from pdms_core.graphql.node import ModelNode, global_id, load_row
 from pdms_core.lookups.graphql import LookupValueNode
@@ -24,7 +24,9 @@ from pdms_core.people.models import Person
 from pdms_core.places.models import Place
 
 if TYPE_CHECKING:
+    from pdms_core.cases.types import CaseNode
     from pdms_core.places.graphql import PlaceNode
+    from pdms_core.timeline.types import TimelineConnection
 
 READ = "core.people.read"
 CurrentOnly = Annotated[
@@ -145,6 +147,29 @@ class PersonNode(ModelNode):
     @strawberry.field(description="Relationships to other people.")
     async def relationships(self, info: Info) -> list[Relationship]:
         return await info.context.loaders.get(RelationshipsByPersonLoader).load(self.id)
+
+    @strawberry.field(description="Cases this person is a party to, newest first.")
+    async def cases(
+        self,
+        info: Info,
+        open: Annotated[
+            bool | None, described("true: open cases only; false: closed only; omitted: both.")
+        ] = None,
+    ) -> list[Annotated[CaseNode, strawberry.lazy("pdms_core.cases.types")]]:
+        from pdms_core.timeline.types import cases_of
+
+        return await cases_of(info, person_id=self.id, open=open)
+
+    @strawberry.field(
+        description="Every case, demand, activity and intention touching this person, "
+        "across all modules, newest first."
+    )
+    async def timeline(
+        self, info: Info, first: First = None, after: After = None
+    ) -> Annotated[TimelineConnection, strawberry.lazy("pdms_core.timeline.types")]:
+        from pdms_core.timeline.types import timeline_connection
+
+        return await timeline_connection(info, person_id=self.id, first=first, after=after)
 
     @strawberry.field(description="What every installed module holds about this person.")
     async def module_records(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from sqlalchemy import select
@@ -21,6 +21,10 @@ from pdms_core.people.types import CurrentOnly, PersonAddress
 from pdms_core.places.address import AddressParts, address_lines
 from pdms_core.places.models import HISTORICAL, Place
 from pdms_core.places.search import PlaceSearch, search_places
+
+if TYPE_CHECKING:
+    from pdms_core.cases.types import CaseNode
+    from pdms_core.timeline.types import TimelineConnection
 
 READ = "core.places.read"
 
@@ -101,6 +105,29 @@ class PlaceNode(ModelNode):
             raise PermissionDenied(f"This needs the permission {PEOPLE_READ}.")
         loader = info.context.loaders.get(AddressesByPlaceLoader, current=current)
         return await loader.load(self.id)
+
+    @strawberry.field(description="Cases about this place, newest first.")
+    async def cases(
+        self,
+        info: Info,
+        open: Annotated[
+            bool | None, described("true: open cases only; false: closed only; omitted: both.")
+        ] = None,
+    ) -> list[Annotated[CaseNode, strawberry.lazy("pdms_core.cases.types")]]:
+        from pdms_core.timeline.types import cases_of
+
+        return await cases_of(info, place_id=self.id, open=open)
+
+    @strawberry.field(
+        description="Every case, demand, activity and intention about this place, across "
+        "all modules, newest first."
+    )
+    async def timeline(
+        self, info: Info, first: First = None, after: After = None
+    ) -> Annotated[TimelineConnection, strawberry.lazy("pdms_core.timeline.types")]:
+        from pdms_core.timeline.types import timeline_connection
+
+        return await timeline_connection(info, place_id=self.id, first=first, after=after)
 
     @strawberry.field(description="What every installed module holds about this place.")
     async def module_records(

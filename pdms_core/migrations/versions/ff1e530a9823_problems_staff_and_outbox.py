@@ -27,6 +27,7 @@ def upgrade() -> None:
     op.create_table(
         "case_sequence",
         sa.Column("module", sa.String(length=60), nullable=False),
+        sa.Column("prefix", sa.String(length=10), nullable=False),
         sa.Column("last_number", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("module", name=op.f("pk_case_sequence")),
     )
@@ -115,10 +116,15 @@ def upgrade() -> None:
             name=op.f("fk_service_standard_lookup_value_id_lookup_value"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_service_standard")),
-        sa.UniqueConstraint("lookup_value_id", name=op.f("uq_service_standard_lookup_value_id")),
+        sa.UniqueConstraint(
+            "module", "lookup_value_id", name=op.f("uq_service_standard_module_lookup_value_id")
+        ),
     )
     with op.batch_alter_table("service_standard", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_service_standard_module"), ["module"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_service_standard_lookup_value_id"), ["lookup_value_id"], unique=False
+        )
 
     op.create_table(
         "system_condition",
@@ -708,6 +714,7 @@ def downgrade() -> None:
 
     op.drop_table("system_condition")
     with op.batch_alter_table("service_standard", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_service_standard_lookup_value_id"))
         batch_op.drop_index(batch_op.f("ix_service_standard_module"))
 
     op.drop_table("service_standard")

@@ -1,0 +1,75 @@
+"""Queueing reminders for intentions that are due soon or overdue.
+
+Safe to run as often as cron likes: each reminder has a dedupe key (intention, kind,
+due date), so a second run the same day queues nothing new, and moving the due date
+earns a fresh reminder. Messages name the case reference and the follow-up type only,
+never the people involved: email is not a safe place for personal data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pdms_core.auth.models import StaffUser, Team
+from pdms_core.cases.models import CaseRecord
+from pdms_core.intentions.models import Intention
+from pdms_core.intentions.queries import DUE_SOON, OVERDUE, open_intentions_due_by
+from pdms_core.lookups.models import LookupValue
+from pdms_core.notifications.outbox import queue_message
+from pdms_core.standards.working_days import add_working_days
+
+
+@dataclass
+class ReminderRun:
+    """What one run did."""
+
+    queued: int = 0
+    already_queued: int = 0
+    no_recipient: int = 0
+
+
+async def _recipient(session: AsyncSession, intention: Intention) -> str | None:
+    if intention.officer_id is not None:
+        officer = await session.get(StaffUser, intention.officer_id)
+        if officer is not None and officer.is_active:
+            return officer.email
+    if intention.team_id is not None:
+        team = await session.get(Team, intention.team_id)
+        if team is not None and team.is_active and team.email:
+            return team.email
+    return None
+
+
+async def queue_reminders(
+    session: AsyncSession, as_of: date, due_soon_days: int = 2
+) -> ReminderRun:
+    """Queue one reminder per open intention overdue or due within ``due_soon_days``."""
+    run = ReminderRun()
+    for intention in await open_intentions_due_by(session, add_working_days(as_of, due_soon_days)):
+        kind = OVERDUE if intention.due_on < as_of else DUE_SOON
+        recipient = await _recipient(session, intention)
+        if recipient is None:
+            run.no_recipient += 1
+            continue
+        case = await session.get(CaseRecord, intention.case_id)
+        kind_label = (await session.get(LookupValue, intention.type_id)).label
+        state = "was due" if kind == OVERDUE else "is due"
+        message = await queue_message(
+            session,
+            kind=f"intention_{kind}",
+            recipient=recipient,
+            subject=f"{case.reference}: {kind_label} {state} {intention.due_on:%d %B %Y}",
+            body=(
+                f"The follow-up '{kind_label}' on case {case.reference} {state} on "
+                f"{intention.due_on:%A %d %B %Y}.\n\nOpen the case in PDMS to see the details."
+            ),
+            dedupe_key=f"intention:{intention.id}:{kind}:{intention.due_on.isoformat()}",
+        )
+        if message is None:
+            run.already_queued += 1
+        else:
+            run.queued += 1
+    return run

@@ -1,0 +1,143 @@
+"""Follow-up actions: add, change, complete or cancel an intention."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pdms_core.auth.actor import Actor
+from pdms_core.cases.lookups import INTENTION_TYPE
+from pdms_core.cases.module_lists import module_value
+from pdms_core.cases.services import check_officer, check_past, check_team, get_case
+from pdms_core.db.unit_of_work import expect_version
+from pdms_core.demands.models import Demand
+from pdms_core.errors import NotAllowed, NotFound, ValidationFailed
+from pdms_core.intentions.models import CANCELLED, DONE, OPEN, Intention
+from pdms_core.standards.services import due_dates
+from pdms_core.today import today
+
+MAX_TEXT = 2000
+UNSET = object()
+
+
+@dataclass
+class IntentionFields:
+    """An intention's details; on update, ``UNSET`` fields stay as they are."""
+
+    description: object = UNSET
+    due_on: object = UNSET
+    officer_id: object = UNSET
+    team_id: object = UNSET
+
+    def given(self) -> dict[str, object]:
+        return {k: v for k, v in self.__dict__.items() if v is not UNSET}
+
+
+async def get_intention(session: AsyncSession, intention_id: int) -> Intention:
+    intention = await session.get(Intention, intention_id, populate_existing=True)
+    if intention is None:
+        raise NotFound("There is no such intention.", field="id")
+    return intention
+
+
+async def _apply(session: AsyncSession, module: str, intention: Intention, given: dict) -> None:
+    if "description" in given:
+        text = str(given["description"] or "").strip()
+        if len(text) > MAX_TEXT:
+            raise ValidationFailed(f"At most {MAX_TEXT} characters.", field="description")
+        intention.description = text
+    if "officer_id" in given:
+        await check_officer(session, given["officer_id"])
+        intention.officer_id = given["officer_id"]
+    if "team_id" in given:
+        await check_team(session, given["team_id"], module)
+        intention.team_id = given["team_id"]
+    if intention.officer_id is None and intention.team_id is None:
+        raise ValidationFailed("Assign the intention to an officer or a team.", field="officerId")
+    if "due_on" in given:
+        if given["due_on"] is None:
+            raise ValidationFailed("Give a due date.", field="dueOn")
+        intention.due_on = given["due_on"]
+
+
+async def add_intention(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    case_id: int,
+    type_code: str,
+    fields: IntentionFields,
+    demand_id: int | None = None,
+) -> Intention:
+    """Add a follow-up to an open case; without a due date, the intention type's service
+    standard gives one (counted from today)."""
+    case = await get_case(session, case_id, field="caseId")
+    if case.closed_on is not None:
+        raise NotAllowed("The case is closed.", field="caseId")
+    kind = await module_value(session, case.module, INTENTION_TYPE, type_code, field="typeCode")
+    if demand_id is not None:
+        demand = await session.get(Demand, demand_id)
+        if demand is None or demand.case_id != case.id:
+            raise ValidationFailed("That demand is not on this case.", field="demandId")
+    given = {"description": "", **fields.given()}
+    if given.get("due_on") is None:
+        given["due_on"], _ = await due_dates(session, case.module, kind.id, today())
+        if given["due_on"] is None:
+            raise ValidationFailed(
+                "Give a due date: the intention type has no service standard.", field="dueOn"
+            )
+    intention = Intention(case_id=case.id, demand_id=demand_id, type_id=kind.id, status=OPEN)
+    await _apply(session, case.module, intention, given)
+    session.add(intention)
+    await session.flush()
+    return intention
+
+
+async def update_intention(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    intention_id: int,
+    expected_version: int,
+    fields: IntentionFields,
+) -> Intention:
+    intention = await get_intention(session, intention_id)
+    expect_version(intention, expected_version)
+    if intention.status != OPEN:
+        raise NotAllowed("Only open intentions can be changed.", field="id")
+    case = await get_case(session, intention.case_id)
+    await _apply(session, case.module, intention, fields.given())
+    await session.flush()
+    return intention
+
+
+async def finish_intention(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    intention_id: int,
+    expected_version: int,
+    status: str,
+    on_date: date | None = None,
+    note: str = "",
+) -> Intention:
+    """Complete (``done``) or cancel an open intention."""
+    intention = await get_intention(session, intention_id)
+    expect_version(intention, expected_version)
+    if intention.status != OPEN:
+        raise NotAllowed(f"The intention is already {intention.status}.", field="id")
+    if status not in (DONE, CANCELLED):
+        raise ValidationFailed("Finish as done or cancelled.", field="status")
+    on_date = on_date or today()
+    check_past(on_date, "onDate")
+    if len(note) > MAX_TEXT:
+        raise ValidationFailed(f"At most {MAX_TEXT} characters.", field="note")
+    intention.status, intention.completed_on, intention.completion_note = (
+        status,
+        on_date,
+        note.strip(),
+    )
+    await session.flush()
+    return intention

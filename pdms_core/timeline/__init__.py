@@ -1,0 +1,1 @@
+"""Timelines: everything that happened around a person or a place, newest first."""
