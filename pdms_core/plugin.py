@@ -16,6 +16,7 @@ implements hooks (see ``docs/plugin_hooks.md``)::
 """
 
 from pdms_core.auth.actor import ANONYMOUS, SYSTEM, Actor, ActorKind
+from pdms_core.cases.lookups import problem_lookup_sets
 from pdms_core.db.base import Base, IdType, Versioned
 from pdms_core.db.loaders import SessionLoader, group_by
 from pdms_core.db.unit_of_work import expect_version, unit_of_work
@@ -90,6 +91,7 @@ __all__ = [
     "keyset_page",
     "load_row",
     "mutation_field",
+    "problem_lookup_sets",
     "query_field",
     "run_mutation",
     "unit_of_work",

@@ -19,6 +19,7 @@ from pdms_core.plugin import (
     PluginManifest,
     hookimpl,
     hookspec,
+    problem_lookup_sets,
 )
 from pdms_dummy import services
 from pdms_dummy.graphql import DummyMutation, DummyQuery, DummyWidget
@@ -84,7 +85,22 @@ def pdms_permissions() -> list[Permission]:
 
 @hookimpl
 def pdms_lookup_sets() -> list[LookupSetSpec]:
+    # The dummy module has its own case statuses, demand and intention types (the
+    # problem lists it does not declare come from core's).
+    problem_lists = problem_lookup_sets(
+        "dummy",
+        case_status=(
+            LookupSeed("reported", "Reported"),
+            LookupSeed("fixed", "Fixed", data={"closed": True}),
+        ),
+        demand_type=(
+            LookupSeed("widget_fault", "Widget fault"),
+            LookupSeed("widget_query", "Widget query"),
+        ),
+        intention_type=(LookupSeed("inspect_widget", "Inspect the widget"),),
+    )
     return [
+        *problem_lists,
         LookupSetSpec(
             code="dummy.colour",
             label="Widget colours",
