@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from pdms_core.cases.models import CasePause, CaseRecord
 from pdms_core.demands.models import Demand
@@ -33,8 +34,7 @@ async def start_pause(
         raise ValidationFailed(f"At most {MAX_REASON} characters.", field="reason")
     pause = CasePause(case_id=case.id, from_date=from_date, reason=reason.strip(), is_open=True)
     session.add(pause)
-    case.paused_since = from_date
-    await session.flush()
+    await write_case_columns(session, case, paused_since=from_date)
     return pause
 
 
@@ -48,8 +48,7 @@ async def end_pause(session: AsyncSession, case: CaseRecord, to_date: date) -> C
     )
     pause.to_date, pause.is_open = to_date, False
     await _extend_due_dates(session, case, pause.from_date, to_date)
-    case.paused_since = None
-    await session.flush()
+    await write_case_columns(session, case, paused_since=None)
     return pause
 
 
@@ -72,7 +71,22 @@ async def _extend_due_dates(
 
 async def refresh_case_due(session: AsyncSession, case: CaseRecord) -> None:
     """A case is due when the last of its demands is due."""
-    case.due_on = await session.scalar(
-        select(func.max(Demand.due_on)).where(Demand.case_id == case.id)
-    )
+    due_on = await session.scalar(select(func.max(Demand.due_on)).where(Demand.case_id == case.id))
+    await write_case_columns(session, case, due_on=due_on)
+
+
+async def write_case_columns(session: AsyncSession, case: CaseRecord, **values: object) -> None:
+    """Store derived columns of a case whose version the edit has already claimed.
+
+    A plain ORM change would bump the version a second time in the same edit; this
+    writes the columns without touching the version and keeps the object in step.
+    """
     await session.flush()
+    await session.execute(
+        update(CaseRecord)
+        .where(CaseRecord.id == case.id)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    for name, value in values.items():
+        set_committed_value(case, name, value)

@@ -185,7 +185,7 @@ class IntentionMutation:
         on_date: Annotated[date | None, described("When; default today.")] = None,
         note: Annotated[str, described("What was done.")] = "",
     ) -> IntentionPayload:
-        return await self._finish(info, intention, DONE, on_date, note)
+        return await _finish(info, intention, DONE, on_date, note)
 
     @mutation_field(description="Cancel an intention that is no longer needed.", permission=WRITE)
     async def cancel_intention(
@@ -194,21 +194,21 @@ class IntentionMutation:
         intention: Annotated[IntentionVersionInput, described("Which intention.")],
         note: Annotated[str, described("Why.")] = "",
     ) -> IntentionPayload:
-        return await self._finish(info, intention, CANCELLED, None, note)
+        return await _finish(info, intention, CANCELLED, None, note)
 
-    @staticmethod
-    async def _finish(
-        info: Info, intention: IntentionVersionInput, status: str, on_date: date | None, note: str
-    ) -> IntentionPayload:
-        return await _payload(
-            info,
-            lambda s: services.finish_intention(
-                s,
-                info.context.actor,
-                intention_id=decode_id(intention.id, "Intention"),
-                expected_version=intention.expected_version,
-                status=status,
-                on_date=on_date,
-                note=note,
-            ),
-        )
+
+async def _finish(
+    info: Info, intention: IntentionVersionInput, status: str, on_date: date | None, note: str
+) -> IntentionPayload:
+    return await _payload(
+        info,
+        lambda s: services.finish_intention(
+            s,
+            info.context.actor,
+            intention_id=decode_id(intention.id, "Intention"),
+            expected_version=intention.expected_version,
+            status=status,
+            on_date=on_date,
+            note=note,
+        ),
+    )
