@@ -150,13 +150,16 @@ async def test_lookup_sets_lists_the_module_lists_in_code_order(graphql, synced)
     # when a reader asks for the dummy module's lists
     result = await graphql.as_actor(READER).execute(LOOKUP_SETS, {"module": "dummy"})
 
-    # then both come back, ordered by code, on one page
+    # then all come back, ordered by code, on one page (its own problem lists too)
     connection = result.ok()["lookupSets"]
     assert [edge["node"] for edge in connection["edges"]] == [
+        {"code": "dummy.case_status", "module": "dummy", "label": "Case statuses"},
         {"code": "dummy.colour", "module": "dummy", "label": "Widget colours"},
+        {"code": "dummy.demand_type", "module": "dummy", "label": "Demand types"},
+        {"code": "dummy.intention_type", "module": "dummy", "label": "Intention types"},
         {"code": "dummy.shade", "module": "dummy", "label": "Widget shades"},
     ]
-    assert connection["nodes"] == [{"code": "dummy.colour"}, {"code": "dummy.shade"}]
+    assert connection["nodes"][1:2] == [{"code": "dummy.colour"}]
     assert connection["pageInfo"]["hasNextPage"] is False
     assert connection["pageInfo"]["hasPreviousPage"] is False
 
@@ -177,21 +180,28 @@ async def test_lookup_sets_filters_by_module(graphql, synced):
 async def test_lookup_sets_pages_with_first_and_after(graphql, synced):
     # given the first page of one list
     reader = graphql.as_actor(READER)
-    first = (await reader.execute(LOOKUP_SETS, {"module": "dummy", "first": 1})).ok()
+    first = (await reader.execute(LOOKUP_SETS, {"module": "dummy", "first": 3})).ok()
     page = first["lookupSets"]
-    assert [edge["node"]["code"] for edge in page["edges"]] == ["dummy.colour"]
+    assert [edge["node"]["code"] for edge in page["edges"]] == [
+        "dummy.case_status",
+        "dummy.colour",
+        "dummy.demand_type",
+    ]
     assert page["pageInfo"]["hasNextPage"] is True
     assert page["pageInfo"]["hasPreviousPage"] is False
-    assert page["pageInfo"]["endCursor"] == page["edges"][0]["cursor"]
+    assert page["pageInfo"]["endCursor"] == page["edges"][-1]["cursor"]
 
     # when the caller asks for the page after it
     second = await reader.execute(
-        LOOKUP_SETS, {"module": "dummy", "first": 1, "after": page["pageInfo"]["endCursor"]}
+        LOOKUP_SETS, {"module": "dummy", "first": 3, "after": page["pageInfo"]["endCursor"]}
     )
 
-    # then it holds the next list and says it is the last
+    # then it holds the next lists and says it is the last
     page = second.ok()["lookupSets"]
-    assert [edge["node"]["code"] for edge in page["edges"]] == ["dummy.shade"]
+    assert [edge["node"]["code"] for edge in page["edges"]] == [
+        "dummy.intention_type",
+        "dummy.shade",
+    ]
     assert page["pageInfo"]["hasNextPage"] is False
     assert page["pageInfo"]["hasPreviousPage"] is True
 

@@ -9,6 +9,8 @@ from strawberry.types import Info
 
 from pdms_core.db.loaders import RowsByIdLoader
 from pdms_core.errors import NotFound, PermissionDenied, ValidationFailed
+from pdms_core.lookups.loaders import AllLookupValuesLoader
+from pdms_core.lookups.models import LookupValue
 
 MAX_NODES = 100
 
@@ -64,10 +66,31 @@ def _node_type(info: Info, value: str) -> tuple[type | None, str]:
 
 
 async def load_row(info: Info, model: Any, row_id: int | None) -> Any:
-    """The ``model`` row with this id (None for None), batched with the request's others."""
+    """The ``model`` row with this id (None for None), batched with its field's others.
+
+    Rows are batched per field path (``cases.nodes.places.place``), not per model: all
+    the rows of one field arrive in the same tick (their parents came from one batch),
+    so the statement count is fixed by the query's shape. Batching per model would
+    merge or split two fields' loads depending on which parent query finished first.
+    Lookup values come from one per-request read of every value.
+    """
     if row_id is None:
         return None
-    return await info.context.loaders.get(RowsByIdLoader, model=model).load(row_id)
+    if model is LookupValue:
+        return await info.context.loaders.get(AllLookupValuesLoader).load(row_id)
+    loader = info.context.loaders.get(RowsByIdLoader, model=model, path=field_path(info))
+    return await loader.load(row_id)
+
+
+def field_path(info: Info) -> tuple[str, ...]:
+    """The field names from the root to this field, without list positions."""
+    names = []
+    path = info.path
+    while path is not None:
+        if isinstance(path.key, str):
+            names.append(path.key)
+        path = path.prev
+    return tuple(names)
 
 
 class ModelNode(relay.Node):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping, Sequence
 
 from sqlalchemy import select
@@ -24,3 +25,27 @@ class LookupValuesBySetLoader(SessionLoader[int, list[LookupValue]]):
             statement = statement.where(LookupValue.is_active.is_(True))
         rows = await session.scalars(statement.order_by(LookupValue.sort_order, LookupValue.id))
         return group_by(rows, "set_id")
+
+
+class AllLookupValuesLoader(SessionLoader[int, LookupValue | None]):
+    """Every lookup value, read once per request with one statement.
+
+    Lookup lists are small (hundreds of rows) and nearly every record shows a few
+    values (status, type, role ...). Reading them all at once makes the number of
+    statements independent of which fields a query asks for and of when each field's
+    parent batch happens to finish.
+    """
+
+    def __init__(self, *args: object, **params: object):
+        super().__init__(*args, **params)
+        self._everything: asyncio.Future[dict[int, LookupValue]] | None = None
+
+    async def batch_load_fn(self, keys: Sequence[int]) -> list[LookupValue | None]:
+        if self._everything is None:
+            self._everything = asyncio.ensure_future(self._read_all())
+        rows = await self._everything
+        return [rows.get(key) for key in keys]
+
+    async def _read_all(self) -> dict[int, LookupValue]:
+        async with self.sessionmaker() as session:
+            return {row.id: row for row in await session.scalars(select(LookupValue))}

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from problem_steps import (
+from pdms_core.testing.actors import staff
+from problems.problem_steps import (
     ADD_PARTY,
     ADD_PLACE,
     CASE,
@@ -22,8 +23,6 @@ from problem_steps import (
     ok_payload,
     open_case,
 )
-
-from pdms_core.testing.actors import staff
 
 CASES = """query($f: CaseFilter, $first: Int, $after: String) {
   cases(filter: $f, first: $first, after: $after) {

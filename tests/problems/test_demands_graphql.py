@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from problem_steps import (
+from problems.problem_steps import (
     ADD_DEMAND,
     CASE,
     LINK_CAUSE,

@@ -6,7 +6,14 @@ import asyncio
 from datetime import date, timedelta
 
 from click.testing import CliRunner
-from problem_steps import (
+from sqlalchemy import select
+
+from pdms_core.cli import build_cli
+from pdms_core.cli.context import CliState
+from pdms_core.notifications.models import OutboxMessage
+from pdms_core.standards.working_days import add_working_days, working_days_between
+from pdms_core.today import today
+from problems.problem_steps import (
     ADD_INTENTION,
     CANCEL_INTENTION,
     CHANGE_STATUS,
@@ -23,13 +30,6 @@ from problem_steps import (
     ok_payload,
     open_case,
 )
-from sqlalchemy import select
-
-from pdms_core.cli import build_cli
-from pdms_core.cli.context import CliState
-from pdms_core.notifications.models import OutboxMessage
-from pdms_core.standards.working_days import add_working_days, working_days_between
-from pdms_core.today import today
 
 BREACHES = """query($asOf: Date, $all: Boolean! = false) {
   serviceBreaches(asOf: $asOf, includeResolved: $all) { nodes { dueOn type { code } } } }"""
