@@ -12,6 +12,8 @@ from pdms_core.cases.lookups import PROBLEM_LOOKUP_SETS
 from pdms_core.graphql.core_schema import NodeQuery
 from pdms_core.hookspecs import hookimpl
 from pdms_core.lookups.graphql import LookupMutation, LookupQuery
+from pdms_core.measures.catalogue import CORE_MEASURES
+from pdms_core.measures.graphql.query import MeasureMutation, MeasureQuery
 from pdms_core.people.graphql import PeopleMutation, PeopleQuery
 from pdms_core.people.lookups import PEOPLE_LOOKUP_SETS
 from pdms_core.places.graphql import PlaceQuery
@@ -19,6 +21,7 @@ from pdms_core.records import (
     CORE,
     GraphQLContribution,
     LookupSetSpec,
+    MeasureSpec,
     Permission,
     PluginManifest,
 )
@@ -39,12 +42,12 @@ def pdms_plugin_manifest() -> PluginManifest:
 
 
 @strawberry.type
-class CoreQuery(NodeQuery, LookupQuery, PeopleQuery, PlaceQuery):
+class CoreQuery(NodeQuery, LookupQuery, PeopleQuery, PlaceQuery, MeasureQuery):
     """Core's root query fields (merged with the modules' by the host)."""
 
 
 @strawberry.type
-class CoreMutation(LookupMutation, PeopleMutation):
+class CoreMutation(LookupMutation, PeopleMutation, MeasureMutation):
     """Core's root mutation fields."""
 
 
@@ -86,6 +89,11 @@ def pdms_permissions() -> list[Permission]:
 @hookimpl
 def pdms_lookup_sets() -> list[LookupSetSpec]:
     return [*PEOPLE_LOOKUP_SETS, *PROBLEM_LOOKUP_SETS]
+
+
+@hookimpl
+def pdms_measures() -> list[MeasureSpec]:
+    return list(CORE_MEASURES)
 
 
 @hookimpl(trylast=True)
