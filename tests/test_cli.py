@@ -34,6 +34,7 @@ CORE_COMMANDS: dict[str, dict[str, str]] = {
         "demo": "Fictional demo data",
         "gazetteer": "Import the address gazetteer",
         "lookups": "Configurable lists",
+        "measures": "Strategic measures",
         "plugins": "Inspect installed modules.",
         "schema": "Export or check the GraphQL schema",
         "serve": "Start the GraphQL API",
@@ -47,6 +48,7 @@ CORE_COMMANDS: dict[str, dict[str, str]] = {
     "demo": {"seed": "Create a fictional council"},
     "gazetteer": {"generate": "Write a synthetic gazetteer file", "import": "Import FILE in one"},
     "lookups": {"show": "Show every list", "sync": "Create and update declared lists"},
+    "measures": {"export": "Compute the measure NAME", "list": "List the measures"},
     "plugins": {"list": "List installed plugins"},
     "schema": {"check": "Fail when PATH differs", "export": "Write the schema as SDL."},
 }
