@@ -256,7 +256,7 @@ def test_lookups_sync_is_idempotent_and_show_lists_the_values(dummy_cli):
     assert set(heads_of(invoked_ok(dummy_cli, "db", "heads"))) == {"core", "dummy"}
 
     first = invoked_ok(dummy_cli, "lookups", "sync", "--verbose")
-    assert first.startswith("Lookups synced: 6 lists created, 0 lists updated, 20 values created")
+    assert first.startswith("Lookups synced: 17 lists created, 0 lists updated, 80 values created")
     assert "sets created: dummy.colour" in first
     second = invoked_ok(dummy_cli, "lookups", "sync")
     assert second == (
