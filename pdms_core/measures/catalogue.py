@@ -130,7 +130,7 @@ LIMITS = [
 
 
 async def end_to_end(session: AsyncSession, f: MeasureFilter) -> MeasureTable:
-    times = await end_to_end_times(session, f)
+    times = await end_to_end_times(session, f, with_points=False)
     return table(
         [
             *_cols("type", "Demand type"),
