@@ -47,3 +47,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/node_request.py
 	$(BIN)/python bench/gazetteer_import.py
 	$(BIN)/python bench/person_search.py
+	$(BIN)/python bench/measures.py

@@ -17,6 +17,8 @@ from pdms_core.graphql.core_schema import NodeQuery
 from pdms_core.hookspecs import hookimpl
 from pdms_core.intentions.graphql import IntentionMutation, IntentionQuery
 from pdms_core.lookups.graphql import LookupMutation, LookupQuery
+from pdms_core.measures.catalogue import CORE_MEASURES
+from pdms_core.measures.graphql.query import MeasureMutation, MeasureQuery
 from pdms_core.people.graphql import PeopleMutation, PeopleQuery
 from pdms_core.people.lookups import PEOPLE_LOOKUP_SETS
 from pdms_core.places.graphql import PlaceQuery
@@ -24,6 +26,7 @@ from pdms_core.records import (
     CORE,
     GraphQLContribution,
     LookupSetSpec,
+    MeasureSpec,
     Permission,
     PluginManifest,
 )
@@ -54,6 +57,7 @@ class CoreQuery(
     IntentionQuery,
     SystemConditionQuery,
     ServiceStandardQuery,
+    MeasureQuery,
 ):
     """Core's root query fields (merged with the modules' by the host)."""
 
@@ -68,6 +72,7 @@ class CoreMutation(
     IntentionMutation,
     SystemConditionMutation,
     ServiceStandardMutation,
+    MeasureMutation,
 ):
     """Core's root mutation fields."""
 
@@ -110,6 +115,11 @@ def pdms_permissions() -> list[Permission]:
 @hookimpl
 def pdms_lookup_sets() -> list[LookupSetSpec]:
     return [*PEOPLE_LOOKUP_SETS, *PROBLEM_LOOKUP_SETS]
+
+
+@hookimpl
+def pdms_measures() -> list[MeasureSpec]:
+    return list(CORE_MEASURES)
 
 
 @hookimpl(trylast=True)

@@ -1,6 +1,6 @@
 """Hook specifications: the contract between the host and every module.
 
-Declarative hooks (manifest, graphql, permissions, lookup sets) are synchronous and
+Declarative hooks (manifest, graphql, permissions, lookup sets, measures) are synchronous and
 return frozen records from :mod:`pdms_core.records`; the host calls them once at
 startup, in a fixed order (core first, then plugins by name). Every hook is documented
 in ``docs/plugin_hooks.md`` with its exact signature; a test keeps the two in step.
@@ -19,7 +19,13 @@ if TYPE_CHECKING:
     from starlette.requests import HTTPConnection
 
     from pdms_core.auth.actor import Actor
-    from pdms_core.records import GraphQLContribution, LookupSetSpec, Permission, PluginManifest
+    from pdms_core.records import (
+        GraphQLContribution,
+        LookupSetSpec,
+        MeasureSpec,
+        Permission,
+        PluginManifest,
+    )
     from pdms_core.settings import Settings
 
 PROJECT = "pdms"
@@ -45,6 +51,11 @@ def pdms_permissions() -> Sequence[Permission]:
 @hookspec
 def pdms_lookup_sets() -> Sequence[LookupSetSpec]:
     """Declare configurable lookup lists and their seed values."""
+
+
+@hookspec
+def pdms_measures() -> Sequence[MeasureSpec]:
+    """Contribute strategic measures, computed on request and exportable as CSV."""
 
 
 @hookspec

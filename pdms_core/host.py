@@ -23,8 +23,15 @@ from pydantic import BaseModel, ValidationError
 from pdms_core import hookspecs
 from pdms_core.auth.actor import Actor
 from pdms_core.errors import ConfigurationError, PluginError
-from pdms_core.host_rules import check_lookup_parents, check_owned_name
-from pdms_core.records import CORE, GraphQLContribution, LookupSetSpec, Permission, PluginManifest
+from pdms_core.host_rules import check_lookup_parents, check_measure, check_owned_name
+from pdms_core.records import (
+    CORE,
+    GraphQLContribution,
+    LookupSetSpec,
+    MeasureSpec,
+    Permission,
+    PluginManifest,
+)
 from pdms_core.settings import ALL_PLUGINS, Settings
 
 ENTRY_POINT_GROUP = "pdms"
@@ -96,6 +103,8 @@ class PluginHost:
         self._by_name = {plugin.name: plugin for plugin in self.plugins}
         self.permissions: tuple[Permission, ...] = self._collect_permissions()
         self.lookup_sets: tuple[tuple[str, LookupSetSpec], ...] = self._collect_lookup_sets()
+        #: (module, spec) for every measure, core's first; looked up by name.
+        self.measures: tuple[tuple[str, MeasureSpec], ...] = self._collect_measures()
         self.graphql: tuple[tuple[LoadedPlugin, GraphQLContribution], ...] = tuple(
             (plugin, contribution)
             for plugin in self.plugins
@@ -157,6 +166,10 @@ class PluginHost:
         """The enabled plugin whose package contains the Python module ``module_name``."""
         root = module_name.split(".")[0]
         return next((p for p in self.plugins if p.package == root), None)
+
+    def measure(self, name: str) -> tuple[str, MeasureSpec] | None:
+        """(module, spec) of the measure called ``name``, if an enabled module has it."""
+        return next(((m, spec) for m, spec in self.measures if spec.name == name), None)
 
     def record_sources(self, holder: str) -> list[tuple[str, Any]]:
         """(module, ModuleRecordSource) pairs that attach records to the core type ``holder``."""
@@ -250,6 +263,15 @@ class PluginHost:
                         "look like '<module>.<resource>.<action>' in lower case"
                     )
                 result.append(permission)
+        return tuple(result)
+
+    def _collect_measures(self) -> tuple[tuple[str, MeasureSpec], ...]:
+        seen: dict[str, str] = {}
+        result = []
+        for plugin in self.plugins:
+            for spec in self._call_one("pdms_measures", plugin) or ():
+                check_measure(spec, plugin.name, seen)
+                result.append((plugin.name, spec))
         return tuple(result)
 
     def _collect_lookup_sets(self) -> tuple[tuple[str, LookupSetSpec], ...]:

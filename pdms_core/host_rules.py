@@ -5,8 +5,12 @@ Each rule raises :class:`PluginError` with a message naming both sides of a conf
 
 from __future__ import annotations
 
+import re
+
 from pdms_core.errors import PluginError
-from pdms_core.records import CORE, LookupSetSpec
+from pdms_core.records import CORE, LookupSetSpec, MeasureSpec
+
+_MEASURE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 def check_owned_name(kind: str, code: str, owner: str, seen: dict[str, str], *, dot: bool) -> None:
@@ -21,6 +25,20 @@ def check_owned_name(kind: str, code: str, owner: str, seen: dict[str, str], *, 
         raise PluginError(
             f"plugin {owner!r} declares {kind} {code!r}; it must start with {owner + '.'!r}"
         )
+
+
+def check_measure(spec: MeasureSpec, owner: str, seen: dict[str, str]) -> None:
+    if not isinstance(spec, MeasureSpec):
+        raise PluginError(f"plugin {owner!r}: pdms_measures() must return MeasureSpec records")
+    check_owned_name("measure", spec.name, owner, seen, dot=owner != CORE)
+    local = spec.name if owner == CORE else spec.name[len(owner) + 1 :]
+    if not _MEASURE_NAME.match(local):
+        raise PluginError(
+            f"plugin {owner!r} declares measure {spec.name!r}; after the prefix, names are "
+            "lower_snake_case"
+        )
+    if not callable(spec.compute):
+        raise PluginError(f"plugin {owner!r}: measure {spec.name!r} has no compute function")
 
 
 def check_lookup_parents(sets: list[tuple[str, LookupSetSpec]]) -> None:

@@ -37,10 +37,13 @@ from pdms_core.graphql.node import ModelNode, decode_id, global_id, load_row
 from pdms_core.graphql.pagination import Connection, Edge, PageInfo, keyset_page
 from pdms_core.graphql.permissions import Public, Requires, mutation_field, query_field
 from pdms_core.hookspecs import hookimpl, hookspec
+from pdms_core.measures.filters import MeasureFilter
+from pdms_core.measures.table import MeasureColumn, MeasureTable
 from pdms_core.records import (
     GraphQLContribution,
     LookupSeed,
     LookupSetSpec,
+    MeasureSpec,
     ModuleRecordSource,
     Permission,
     PluginManifest,
@@ -64,6 +67,10 @@ __all__ = [
     "IdType",
     "LookupSeed",
     "LookupSetSpec",
+    "MeasureColumn",
+    "MeasureFilter",
+    "MeasureSpec",
+    "MeasureTable",
     "ModelNode",
     "ModuleRecord",
     "ModuleRecordSource",

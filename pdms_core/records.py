@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
     from pdms_core.auth.actor import Actor
+    from pdms_core.measures.filters import MeasureFilter
+    from pdms_core.measures.table import MeasureTable
 
 CORE = "core"
 
@@ -131,3 +133,40 @@ class LookupSetSpec:
     description: str = ""
     parent_set: str | None = None
     seeds: tuple[LookupSeed, ...] = field(default=())
+
+
+#: Computes a measure: ``async (session, measure_filter) -> MeasureTable``.
+MeasureCompute = Callable[["AsyncSession", "MeasureFilter"], Awaitable["MeasureTable"]]
+
+
+@dataclass(frozen=True)
+class MeasureSpec:
+    """A strategic measure, shown on dashboards and exportable as CSV.
+
+    ``name`` is ``<module>.<measure>`` for plugins (unprefixed for core), in lower
+    snake case. ``compute`` receives a read session and the caller's
+    :class:`MeasureFilter` and returns a :class:`MeasureTable`; group in SQL (or read
+    narrow columns) so it stays quick on a county's data, and apply the filter's
+    criteria (``measure_filter.on_dates(...)``, ``on_module(...)``, ``on_case(...)``).
+
+    Example::
+
+        async def widgets_by_colour(session, measure_filter):
+            rows = await session.execute(
+                select(Widget.colour, func.count()).group_by(Widget.colour)
+            )
+            return MeasureTable(
+                columns=(MeasureColumn("colour", "Colour"),
+                         MeasureColumn("widgets", "Widgets", "integer")),
+                rows=tuple(tuple(row) for row in rows),
+            )
+
+        MeasureSpec(name="dummy.widgets_by_colour", title="Widgets by colour",
+                    description="How many widgets there are of each colour.",
+                    compute=widgets_by_colour)
+    """
+
+    name: str
+    title: str
+    description: str
+    compute: MeasureCompute

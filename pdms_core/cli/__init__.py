@@ -14,6 +14,7 @@ from pdms_core.cli.db import db
 from pdms_core.cli.demo import demo
 from pdms_core.cli.gazetteer import gazetteer
 from pdms_core.cli.lookups import lookups
+from pdms_core.cli.measures import measures
 from pdms_core.cli.plugins import plugins
 from pdms_core.cli.reminders import reminders
 from pdms_core.cli.schema import schema
@@ -34,7 +35,7 @@ def build_cli(state: CliState) -> click.Group:
         """
         ctx.obj = state
 
-    for command in (serve, db, schema, lookups, plugins, gazetteer, demo, reminders):
+    for command in (serve, db, schema, lookups, measures, plugins, gazetteer, demo, reminders):
         cli.add_command(command)
     state.add_plugin_commands(cli)
     return cli

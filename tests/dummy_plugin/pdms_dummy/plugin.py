@@ -14,6 +14,7 @@ from pdms_core.plugin import (
     GraphQLContribution,
     LookupSeed,
     LookupSetSpec,
+    MeasureSpec,
     ModuleRecordSource,
     Permission,
     PluginManifest,
@@ -115,6 +116,18 @@ def pdms_lookup_sets() -> list[LookupSetSpec]:
                 LookupSeed("lime", "Lime", parent="green"),
             ),
         ),
+    ]
+
+
+@hookimpl
+def pdms_measures() -> list[MeasureSpec]:
+    return [
+        MeasureSpec(
+            name="dummy.widgets_by_colour",
+            title="Widgets by colour",
+            description="How many widgets there are of each colour.",
+            compute=services.widgets_by_colour,
+        )
     ]
 
 

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pdms_core.plugin import Actor, ValidationFailed, group_by
+from pdms_core.plugin import (
+    Actor,
+    Base,
+    MeasureColumn,
+    MeasureFilter,
+    MeasureTable,
+    ValidationFailed,
+    group_by,
+)
 from pdms_dummy.models import Widget
 
 
@@ -29,3 +37,25 @@ async def widgets_by_place(
         select(Widget).where(Widget.place_id.in_(place_ids)).order_by(Widget.id)
     )
     return group_by(rows, "place_id")
+
+
+LOOKUP_VALUE = Base.metadata.tables["lookup_value"]
+
+
+async def widgets_by_colour(session: AsyncSession, measure_filter: MeasureFilter) -> MeasureTable:
+    """A plugin measure: widgets per colour (no colour last), grouped in SQL."""
+    rows = await session.execute(
+        select(LOOKUP_VALUE.c.code, LOOKUP_VALUE.c.label, func.count(Widget.id))
+        .select_from(Widget)
+        .outerjoin(LOOKUP_VALUE, LOOKUP_VALUE.c.id == Widget.colour_id)
+        .group_by(LOOKUP_VALUE.c.code, LOOKUP_VALUE.c.label)
+        .order_by(LOOKUP_VALUE.c.code.is_(None), LOOKUP_VALUE.c.code)
+    )
+    return MeasureTable(
+        columns=(
+            MeasureColumn("colour_code", "Colour code"),
+            MeasureColumn("colour", "Colour"),
+            MeasureColumn("widgets", "Widgets", "integer"),
+        ),
+        rows=tuple(tuple(row) for row in rows),
+    )

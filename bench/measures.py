@@ -1,0 +1,210 @@
+"""Strategic measures at county scale: every core measure over 150,000 demands.
+
+Bulk-loads a fictional county (fixed seed) into a fresh SQLite file, or PostgreSQL when
+PDMS_BENCH_POSTGRES_URL names a server where a throwaway database may be created, then
+times each core measure (service call, unfiltered and with a postcode-area filter)
+beside its floor: the simplest aggregate over the table it reads (count per type).
+
+    .venv/bin/python bench/measures.py [--demands 150000] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import statistics
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import func, insert, select
+
+from pdms_core.activities.models import Activity, Task
+from pdms_core.cases.models import CasePlace, CaseRecord
+from pdms_core.conditions.models import SystemCondition, SystemConditionEffect
+from pdms_core.db import migrations
+from pdms_core.db.engine import Database
+from pdms_core.db.unit_of_work import unit_of_work
+from pdms_core.demands.models import Demand, DemandCause
+from pdms_core.host import PluginHost
+from pdms_core.lookups.models import LookupSet, LookupValue
+from pdms_core.lookups.sync import sync_lookups
+from pdms_core.measures.filters import MeasureFilter
+from pdms_core.measures.services import compute_measure
+from pdms_core.places.models import Place
+from pdms_core.settings import Settings
+from pdms_core.testing.database import throwaway_database
+
+FLOORS = {"system_conditions": SystemCondition.type_id, "activity_time": Task.category_id}
+START = date(2022, 4, 1)
+
+
+async def ids_of(session, set_code: str) -> list[int]:
+    rows = await session.execute(
+        select(LookupValue.id).join(LookupSet).where(LookupSet.code == set_code)
+    )
+    return list(rows.scalars())
+
+
+async def seed(database: Database, host: PluginHost, demands: int) -> None:
+    rng = random.Random(7)
+    cases = demands // 3
+    async with unit_of_work(database.sessionmaker) as session:
+        await sync_lookups(session, host.lookup_sets)
+        status = (await ids_of(session, "case_status"))[0]
+        types = await ids_of(session, "demand_type")
+        conditions = await ids_of(session, "system_condition_type")
+        categories = await ids_of(session, "task_category")
+        areas = [f"{a}{n}" for a in ("AB", "CD", "EF", "GH") for n in range(1, 10)]
+        await session.execute(
+            insert(Place),
+            [
+                {
+                    "id": n + 1,
+                    "postcode": f"{rng.choice(areas)} {n % 9}ZZ",
+                    "ward_code": f"E0500{n % 40:04d}",
+                    "single_line_address": f"{n} Bench Row",
+                }
+                for n in range(cases)
+            ],
+        )
+        await session.execute(
+            insert(CaseRecord),
+            [
+                {
+                    "id": n + 1,
+                    "reference": f"BN-{n:07d}",
+                    "module": "core",
+                    "status_id": status,
+                    "opened_on": START,
+                }
+                for n in range(cases)
+            ],
+        )
+        await session.execute(
+            insert(CasePlace), [{"case_id": n + 1, "place_id": n + 1} for n in range(cases)]
+        )
+        rows = []
+        for n in range(demands):
+            received = START + timedelta(days=rng.randrange(730))
+            resolved = received + timedelta(days=int(rng.expovariate(1 / 12)))
+            rows.append(
+                {
+                    "id": n + 1,
+                    "case_id": n % cases + 1,
+                    "module": "core",
+                    "type_id": rng.choice(types),
+                    "nature": rng.choice(("value", "value", "failure")),
+                    "is_presenting": n < cases,
+                    "received_on": received,
+                    "resolved_on": resolved if rng.random() < 0.8 else None,
+                }
+            )
+        await session.execute(insert(Demand), rows)
+        await session.execute(
+            insert(DemandCause),
+            [{"presenting_id": n + 1, "underlying_id": n + cases + 1} for n in range(cases)],
+        )
+        await session.execute(
+            insert(SystemCondition),
+            [
+                {
+                    "id": n + 1,
+                    "module": "core",
+                    "type_id": rng.choice(conditions),
+                    "raised_on": START + timedelta(days=rng.randrange(730)),
+                }
+                for n in range(cases // 10)
+            ],
+        )
+        await session.execute(
+            insert(SystemConditionEffect),
+            [
+                {
+                    "condition_id": n % (cases // 10) + 1,
+                    "case_id": rng.randrange(cases) + 1,
+                    "minutes_lost": rng.randrange(120),
+                }
+                for n in range(cases // 2)
+            ],
+        )
+        await session.execute(
+            insert(Activity),
+            [
+                {
+                    "id": n + 1,
+                    "case_id": n % cases + 1,
+                    "occurred_at": datetime(2022, 4, 1, tzinfo=UTC) + timedelta(hours=n % 17000),
+                }
+                for n in range(demands)
+            ],
+        )
+        await session.execute(
+            insert(Task),
+            [
+                {
+                    "activity_id": n % demands + 1,
+                    "category_id": rng.choice(categories),
+                    "minutes": rng.randrange(90),
+                }
+                for n in range(demands * 2)
+            ],
+        )
+
+
+async def timed(work, repeat: int) -> float:
+    timings = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        await work()
+        timings.append(time.perf_counter() - started)
+    return statistics.median(timings) * 1000
+
+
+async def run(url: str, demands: int, repeat: int) -> None:
+    host = PluginHost.load(Settings(database_url=url))
+    await asyncio.to_thread(migrations.upgrade, host)
+    database = Database.connect(url)
+    try:
+        await seed(database, host, demands)
+        print(f"backend {database.backend}, {demands} demands; median of {repeat} runs, ms")
+        print(f"{'measure':28} {'all':>8} {'area AB1':>9} {'floor':>8} {'ratio':>6}")
+        for _module, spec in host.measures:
+
+            async def measure(f: MeasureFilter, name: str = spec.name) -> None:
+                async with database.sessionmaker() as session:
+                    await compute_measure(session, host, name, f)
+
+            async def floor(name: str = spec.name) -> None:
+                key = FLOORS.get(name, Demand.type_id)
+                async with database.sessionmaker() as session:
+                    await session.execute(select(key, func.count()).group_by(key))
+
+            everything = await timed(lambda m=measure: m(MeasureFilter()), repeat)
+            area = await timed(lambda m=measure: m(MeasureFilter(postcode_areas=("AB1",))), repeat)
+            base = await timed(floor, repeat)
+            print(
+                f"{spec.name:28} {everything:8.0f} {area:9.0f} {base:8.1f} {everything / base:6.1f}"
+            )
+    finally:
+        await database.dispose()
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--demands", type=int, default=150_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        backend = "postgresql" if os.environ.get("PDMS_BENCH_POSTGRES_URL") else "sqlite"
+        async with throwaway_database(
+            backend, os.environ.get("PDMS_BENCH_POSTGRES_URL"), Path(folder)
+        ) as url:
+            await run(url, args.demands, args.repeat)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

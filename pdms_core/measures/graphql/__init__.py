@@ -1,0 +1,1 @@
+"""GraphQL for strategic measures: typed dashboard fields, the generic table, snapshots."""
