@@ -16,18 +16,22 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
 
 from pdms_core.cases import parties, references, services
-from pdms_core.cases.models import CaseLink, CaseParty, CasePlace, CaseRecord
+from pdms_core.cases.models import CaseLink, CaseParty, CasePlace, CaseRecord, CaseSequence
+from pdms_core.cases.module_lists import check_module
 from pdms_core.cases.pauses import end_pause, start_pause
 from pdms_core.cases.services import CaseFields, NewParty, claim_case
 from pdms_core.cases.types import READ, CaseNode
 from pdms_core.graphql.arguments import After, First, described
 from pdms_core.graphql.errors import UserErrorType, run_mutation
-from pdms_core.graphql.ids import given_id, known_modules, optional_id
+from pdms_core.graphql.ids import known_modules, optional_id, partial_fields
 from pdms_core.graphql.node import decode_id, load_row
 from pdms_core.graphql.pagination import Connection, keyset_page
 from pdms_core.graphql.permissions import mutation_field, query_field
+from pdms_core.lookups.models import LookupValue
+from pdms_core.today import today
 
 WRITE = "core.cases.write"
+CASE_IDS = {"team_id": "Team", "officer_id": "StaffUser"}
 CONFIGURE = "core.standards.manage"
 
 
@@ -166,8 +170,6 @@ class CaseReferencePrefixPayload:
 
 
 def _filtered(criteria: CaseFilter) -> Any:
-    from pdms_core.lookups.models import LookupValue
-
     statement = select(CaseRecord)
     if criteria.module is not None:
         statement = statement.where(CaseRecord.module == criteria.module)
@@ -236,8 +238,6 @@ class CaseQuery:
 
     @query_field(description="Each module's case-reference prefix.", permission=READ)
     async def case_reference_prefixes(self, info: Info) -> list[CaseReferencePrefix]:
-        from pdms_core.cases.models import CaseSequence
-
         async with info.context.session() as session:
             rows = await session.scalars(select(CaseSequence).order_by(CaseSequence.module))
             return [CaseReferencePrefix(module=r.module, prefix=r.prefix) for r in rows]
@@ -277,20 +277,12 @@ class CaseMutation:
         input: Annotated[UpdateCaseInput, described("What to change.")],
     ) -> CasePayload:
         def action(session: AsyncSession) -> Awaitable[CaseRecord]:
-            fields = CaseFields()
-            if input.summary is not strawberry.UNSET:
-                fields.summary = input.summary
-            fields.team_id = given_id(input.team_id, "Team", "teamId")
-            fields.officer_id = given_id(input.officer_id, "StaffUser", "officerId")
-            for name in ("team_id", "officer_id"):
-                if getattr(fields, name) is strawberry.UNSET:
-                    setattr(fields, name, services.UNSET)
             return services.update_case(
                 session,
                 info.context.actor,
                 case_id=_case_id(case.id, "id"),
                 expected_version=case.expected_version,
-                fields=fields,
+                fields=partial_fields(input, CaseFields, CASE_IDS),
             )
 
         return await case_payload(info, action)
@@ -322,8 +314,6 @@ class CaseMutation:
     ) -> CasePayload:
         async def action(session: AsyncSession) -> CaseRecord:
             case = await claim_case(session, _case_id(input.id, "id"), input.expected_version)
-            from pdms_core.today import today
-
             await start_pause(session, case, input.on_date or today(), input.reason)
             return case
 
@@ -338,8 +328,6 @@ class CaseMutation:
     ) -> CasePayload:
         async def action(session: AsyncSession) -> CaseRecord:
             case = await claim_case(session, _case_id(input.id, "id"), input.expected_version)
-            from pdms_core.today import today
-
             await end_pause(session, case, input.on_date or today())
             return case
 
@@ -411,10 +399,7 @@ class CaseMutation:
         prefix: Annotated[str, described("1-10 capital letters or digits, e.g. RA.")],
     ) -> CaseReferencePrefixPayload:
         async def action(session: AsyncSession) -> CaseReferencePrefix:
-            if module not in known_modules(info):
-                from pdms_core.errors import ValidationFailed
-
-                raise ValidationFailed(f"There is no installed module {module!r}.", field="module")
+            check_module(module, known_modules(info))
             row = await references.set_prefix(session, module, prefix)
             return CaseReferencePrefix(module=row.module, prefix=row.prefix)
 

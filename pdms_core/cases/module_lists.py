@@ -60,3 +60,9 @@ async def shared_value(
     if code is None:
         return None
     return await module_value(session, CORE, list_name, code, field=field)
+
+
+def check_module(module: str, known_modules: object) -> None:
+    """VALIDATION on ``module`` unless it is core or an enabled module."""
+    if module not in known_modules:
+        raise ValidationFailed(f"There is no installed module {module!r}.", field="module")

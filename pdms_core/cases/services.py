@@ -17,7 +17,7 @@ from pdms_core.auth.actor import Actor
 from pdms_core.auth.models import StaffUser, Team
 from pdms_core.cases.lookups import CASE_STATUS
 from pdms_core.cases.models import CaseRecord
-from pdms_core.cases.module_lists import module_list, module_value
+from pdms_core.cases.module_lists import check_module, module_list, module_value
 from pdms_core.cases.parties import add_party_rows
 from pdms_core.cases.pauses import end_pause
 from pdms_core.cases.references import next_reference
@@ -25,23 +25,20 @@ from pdms_core.db.unit_of_work import claim_version, expect_version
 from pdms_core.errors import NotAllowed, NotFound, ValidationFailed
 from pdms_core.intentions.models import OPEN, Intention
 from pdms_core.lookups.models import LookupValue
+from pdms_core.partial import UNSET, PartialFields
 from pdms_core.records import CORE
 from pdms_core.today import today
 
 MAX_SUMMARY = 2000
-UNSET = object()
 
 
 @dataclass
-class CaseFields:
+class CaseFields(PartialFields):
     """Editable fields of a case; ``UNSET`` leaves a field as it is."""
 
     summary: object = UNSET
     team_id: object = UNSET
     officer_id: object = UNSET
-
-    def given(self) -> dict[str, object]:
-        return {k: v for k, v in self.__dict__.items() if v is not UNSET}
 
 
 @dataclass(frozen=True)
@@ -139,8 +136,7 @@ async def open_case(
     place_ids: Sequence[int] = (),
 ) -> CaseRecord:
     """Open a case in ``module`` (``core`` for a generic case) with its first parties and places."""
-    if module not in known_modules:
-        raise ValidationFailed(f"There is no installed module {module!r}.", field="module")
+    check_module(module, known_modules)
     opened_on = opened_on or today()
     check_past(opened_on, "openedOn")
     status = await _opening_status(session, module, status_code)

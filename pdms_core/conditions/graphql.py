@@ -10,7 +10,7 @@ from sqlalchemy import select
 from strawberry.types import Info
 
 from pdms_core.conditions import services
-from pdms_core.conditions.models import SystemCondition
+from pdms_core.conditions.models import SystemCondition, SystemConditionEffect
 from pdms_core.conditions.services import Effect
 from pdms_core.conditions.types import READ, SystemConditionNode
 from pdms_core.graphql.arguments import After, First, described
@@ -91,8 +91,6 @@ class SystemConditionQuery:
         first: First = None,
         after: After = None,
     ) -> Connection[SystemConditionNode]:
-        from pdms_core.conditions.models import SystemConditionEffect
-
         given = filter or SystemConditionFilter()
         statement = select(SystemCondition)
         if given.module is not None:

@@ -14,7 +14,7 @@ from pdms_core.activities.models import Activity
 from pdms_core.auth.actor import Actor
 from pdms_core.cases.lookups import SYSTEM_CONDITION_TYPE
 from pdms_core.cases.models import CaseRecord
-from pdms_core.cases.module_lists import module_value
+from pdms_core.cases.module_lists import check_module, module_value
 from pdms_core.cases.services import check_past
 from pdms_core.conditions.models import SystemCondition, SystemConditionEffect
 from pdms_core.db.unit_of_work import expect_version
@@ -63,8 +63,7 @@ async def raise_condition(
     raised_on: date | None = None,
 ) -> SystemCondition:
     """Record a system condition of ``module``'s configurable types."""
-    if module not in known_modules:
-        raise ValidationFailed(f"There is no installed module {module!r}.", field="module")
+    check_module(module, known_modules)
     kind = await module_value(session, module, SYSTEM_CONDITION_TYPE, type_code, field="typeCode")
     raised_on = raised_on or today()
     check_past(raised_on, "raisedOn")

@@ -16,7 +16,7 @@ from pdms_core.demands.services import DemandFields
 from pdms_core.demands.types import DemandNature, DemandNode
 from pdms_core.graphql.arguments import described
 from pdms_core.graphql.errors import UserErrorType, run_mutation
-from pdms_core.graphql.ids import optional_id
+from pdms_core.graphql.ids import optional_id, partial_fields
 from pdms_core.graphql.node import decode_id
 from pdms_core.graphql.permissions import mutation_field
 
@@ -55,10 +55,7 @@ class DemandInput:
     received_on: date | None = strawberry.field(default=U, description="Default: today.")
 
     def fields(self) -> DemandFields:
-        given = {k: v for k, v in vars(self).items() if v is not U}
-        if isinstance(given.get("nature"), DemandNature):
-            given["nature"] = given["nature"].value
-        return DemandFields(**given)
+        return partial_fields(self, DemandFields)
 
 
 @strawberry.input(description="A new demand on a case.")

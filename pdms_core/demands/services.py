@@ -20,15 +20,15 @@ from pdms_core.cases.services import check_past, claim_case
 from pdms_core.demands.models import FAILURE, VALUE, Demand, DemandCause
 from pdms_core.errors import Duplicate, NotAllowed, NotFound, ValidationFailed
 from pdms_core.lookups.models import LookupValue
+from pdms_core.partial import UNSET, PartialFields
 from pdms_core.standards.services import due_dates
 from pdms_core.today import today
 
 MAX_TEXT = 4000
-UNSET = object()
 
 
 @dataclass
-class DemandFields:
+class DemandFields(PartialFields):
     """A demand's details; on update, ``UNSET`` fields stay as they are."""
 
     type_code: object = UNSET
@@ -40,9 +40,6 @@ class DemandFields:
     description: object = UNSET
     what_matters: object = UNSET
     received_on: object = UNSET
-
-    def given(self) -> dict[str, object]:
-        return {k: v for k, v in self.__dict__.items() if v is not UNSET}
 
 
 async def get_demand(session: AsyncSession, demand_id: int, *, field: str = "id") -> Demand:

@@ -10,9 +10,10 @@ import strawberry
 from strawberry.types import Info
 
 from pdms_core.cases.types import READ
+from pdms_core.errors import ValidationFailed
 from pdms_core.graphql.arguments import After, First, described
 from pdms_core.graphql.errors import UserErrorType, run_mutation
-from pdms_core.graphql.ids import given_id, optional_id
+from pdms_core.graphql.ids import optional_id, partial_fields
 from pdms_core.graphql.node import decode_id
 from pdms_core.graphql.pagination import Connection, keyset_page
 from pdms_core.graphql.permissions import mutation_field, query_field
@@ -51,18 +52,7 @@ class IntentionInput:
     team_id: strawberry.ID | None = strawberry.field(default=U, description="Assigned team.")
 
     def fields(self) -> IntentionFields:
-        fields = IntentionFields()
-        if self.description is not U:
-            fields.description = self.description
-        if self.due_on is not U:
-            fields.due_on = self.due_on
-        officer = given_id(self.officer_id, "StaffUser", "officerId")
-        team = given_id(self.team_id, "Team", "teamId")
-        if officer is not U:
-            fields.officer_id = officer
-        if team is not U:
-            fields.team_id = team
-        return fields
+        return partial_fields(self, IntentionFields, {"officer_id": "StaffUser", "team_id": "Team"})
 
 
 @strawberry.input(description="A new intention on an open case.")
@@ -105,8 +95,6 @@ async def _payload(info: Info, action: object) -> IntentionPayload:
 
 
 def _criteria(given: IntentionFilterInput) -> IntentionFilter:
-    from pdms_core.errors import ValidationFailed
-
     if not 0 <= given.due_soon_days <= 20:
         raise ValidationFailed("dueSoonDays is 0-20.", field="dueSoonDays")
     return IntentionFilter(

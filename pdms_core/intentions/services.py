@@ -15,24 +15,21 @@ from pdms_core.db.unit_of_work import expect_version
 from pdms_core.demands.models import Demand
 from pdms_core.errors import NotAllowed, NotFound, ValidationFailed
 from pdms_core.intentions.models import CANCELLED, DONE, OPEN, Intention
+from pdms_core.partial import UNSET, PartialFields
 from pdms_core.standards.services import due_dates
 from pdms_core.today import today
 
 MAX_TEXT = 2000
-UNSET = object()
 
 
 @dataclass
-class IntentionFields:
+class IntentionFields(PartialFields):
     """An intention's details; on update, ``UNSET`` fields stay as they are."""
 
     description: object = UNSET
     due_on: object = UNSET
     officer_id: object = UNSET
     team_id: object = UNSET
-
-    def given(self) -> dict[str, object]:
-        return {k: v for k, v in self.__dict__.items() if v is not UNSET}
 
 
 async def get_intention(session: AsyncSession, intention_id: int) -> Intention:

@@ -17,6 +17,7 @@ from strawberry.types import Info
 
 from pdms_core.graphql.arguments import After, First, described
 from pdms_core.graphql.errors import UserErrorType, run_mutation
+from pdms_core.graphql.ids import partial_fields
 from pdms_core.graphql.node import decode_id, load_row
 from pdms_core.graphql.pagination import Connection, search_connection
 from pdms_core.graphql.permissions import mutation_field, query_field
@@ -52,8 +53,7 @@ class PersonInput:
     notes: str | None = strawberry.field(default=strawberry.UNSET, description="Notes.")
 
     def fields(self) -> PersonFields:
-        given = {k: v for k, v in vars(self).items() if v is not strawberry.UNSET}
-        return PersonFields(**given)
+        return partial_fields(self, PersonFields)
 
 
 @strawberry.input(description="Which person, at which version.")

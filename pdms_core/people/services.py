@@ -19,17 +19,17 @@ from pdms_core.db.unit_of_work import claim_version, expect_version
 from pdms_core.errors import Duplicate, NotFound, UserError, UserErrors, ValidationFailed
 from pdms_core.lookups.models import LookupValue
 from pdms_core.lookups.services import active_value
+from pdms_core.partial import UNSET, PartialFields
 from pdms_core.people.lookups import CONTACT_DETAIL_TYPE, EXTERNAL_REFERENCE_TYPE
 from pdms_core.people.models import ContactDetail, ExternalReference, Person
 from pdms_core.people.validation import check_value
 
 EARLIEST_BIRTH = date(1890, 1, 1)
 NAME_FIELDS = {"title": 20, "forenames": 100, "surname": 100, "preferred_name": 100}
-UNSET = object()
 
 
 @dataclass
-class PersonFields:
+class PersonFields(PartialFields):
     """Editable fields of a person; ``UNSET`` leaves a field as it is on update."""
 
     title: object = UNSET
@@ -39,9 +39,6 @@ class PersonFields:
     date_of_birth: object = UNSET
     date_of_death: object = UNSET
     notes: object = UNSET
-
-    def given(self) -> dict[str, object]:
-        return {k: v for k, v in self.__dict__.items() if v is not UNSET}
 
 
 async def get_person(session: AsyncSession, person_id: int) -> Person:

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdms_core.auth.actor import Actor
 from pdms_core.cases.lookups import DEMAND_TYPE, INTENTION_TYPE
-from pdms_core.cases.module_lists import module_value
+from pdms_core.cases.module_lists import check_module, module_value
 from pdms_core.db.unit_of_work import expect_version
 from pdms_core.errors import NotFound, ValidationFailed
 from pdms_core.standards.models import ServiceStandard
@@ -38,8 +38,7 @@ async def set_standard(
     Changing an existing standard takes its ``expected_version``; due dates already
     given keep their dates (a standard applies from when work arrives).
     """
-    if module not in known_modules:
-        raise ValidationFailed(f"There is no installed module {module!r}.", field="module")
+    check_module(module, known_modules)
     if list_name not in STANDARD_LISTS:
         raise ValidationFailed("Standards are set for demand or intention types.", field="kind")
     if not 1 <= target_days <= MAX_TARGET:
