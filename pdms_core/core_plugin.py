@@ -7,7 +7,12 @@ from typing import Any
 
 import strawberry
 
+from pdms_core.audit.graphql import AuditQuery
 from pdms_core.auth.actor import ANONYMOUS, DEVELOPER, Actor
+from pdms_core.auth.admin_graphql import AdminMutation, AdminQuery
+from pdms_core.auth.graphql import AuthMutation, AuthQuery
+from pdms_core.auth.lookups import AUTH_LOOKUP_SETS
+from pdms_core.auth.permission_codes import AUTH_PERMISSIONS
 from pdms_core.cases.lookups import PROBLEM_LOOKUP_SETS
 from pdms_core.graphql.core_schema import NodeQuery
 from pdms_core.hookspecs import hookimpl
@@ -39,12 +44,12 @@ def pdms_plugin_manifest() -> PluginManifest:
 
 
 @strawberry.type
-class CoreQuery(NodeQuery, LookupQuery, PeopleQuery, PlaceQuery):
+class CoreQuery(NodeQuery, LookupQuery, PeopleQuery, PlaceQuery, AuthQuery, AdminQuery, AuditQuery):
     """Core's root query fields (merged with the modules' by the host)."""
 
 
 @strawberry.type
-class CoreMutation(LookupMutation, PeopleMutation):
+class CoreMutation(LookupMutation, PeopleMutation, AuthMutation, AdminMutation):
     """Core's root mutation fields."""
 
 
@@ -80,18 +85,21 @@ def pdms_permissions() -> list[Permission]:
         ),
         Permission("core.measures.read", "See the strategic measures and saved snapshots."),
         Permission("core.measures.snapshot", "Save measure snapshots."),
+        *AUTH_PERMISSIONS,
     ]
 
 
 @hookimpl
 def pdms_lookup_sets() -> list[LookupSetSpec]:
-    return [*PEOPLE_LOOKUP_SETS, *PROBLEM_LOOKUP_SETS]
+    return [*PEOPLE_LOOKUP_SETS, *PROBLEM_LOOKUP_SETS, *AUTH_LOOKUP_SETS]
 
 
 @hookimpl(trylast=True)
 def pdms_actor_from_request(request: Any, settings: Settings) -> Actor:
-    # Until staff sign-in exists, a debug server can act as an all-permissions
-    # developer so GraphiQL is usable; production always answers "anonymous".
+    # Reached only when the request carries no session or API key (those are resolved
+    # first, in the app). A debug server started with PDMS_DEV_SUPERUSER (``make run``)
+    # then acts as an all-permissions developer so GraphiQL is usable; production
+    # always answers "anonymous".
     if settings.debug and settings.dev_superuser:
         return DEVELOPER
     return ANONYMOUS

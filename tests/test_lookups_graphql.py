@@ -93,7 +93,7 @@ query($id: ID!) {
 
 NESTED_VALUES = """
 query {
-  lookupSets(first: 20) { edges { node { values { parent { code } } } } }
+  lookupSets(first: 100) { edges { node { values { parent { code } } } } }
 }
 """
 

@@ -14,9 +14,11 @@ from pdms_core.cli.db import db
 from pdms_core.cli.demo import demo
 from pdms_core.cli.gazetteer import gazetteer
 from pdms_core.cli.lookups import lookups
+from pdms_core.cli.notifications import notifications
 from pdms_core.cli.plugins import plugins
 from pdms_core.cli.schema import schema
 from pdms_core.cli.serve import serve
+from pdms_core.cli.users import users
 from pdms_core.errors import PdmsError
 
 
@@ -33,7 +35,7 @@ def build_cli(state: CliState) -> click.Group:
         """
         ctx.obj = state
 
-    for command in (serve, db, schema, lookups, plugins, gazetteer, demo):
+    for command in (serve, db, schema, lookups, plugins, gazetteer, demo, users, notifications):
         cli.add_command(command)
     state.add_plugin_commands(cli)
     return cli
