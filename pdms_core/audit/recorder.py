@@ -58,6 +58,7 @@ class AuditTrail(SchemaExtension):
         if collector is None:
             return
         rows = [*self._mutation_rows(collector), *self._read_rows(collector)]
+        rows = [self._signed_in_as(row) for row in rows]
         if not rows:
             return
         actor = context.actor
@@ -69,6 +70,13 @@ class AuditTrail(SchemaExtension):
         }
         async with context.database.sessionmaker() as session, session.begin():
             await session.execute(insert(AuditEvent), [{**stamp, **row} for row in rows])
+
+    @staticmethod
+    def _signed_in_as(row: dict[str, Any]) -> dict[str, Any]:
+        # A successful sign-in is the user's act, though the request was anonymous.
+        if row["action"] == "login" and row["outcome"] == "ok" and row["target_id"]:
+            return {**row, "actor_kind": "user", "actor_id": f"user:{row['target_id']}"}
+        return row
 
     def _read_rows(self, collector: AuditCollector) -> list[dict[str, Any]]:
         return [

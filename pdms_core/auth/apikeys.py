@@ -63,9 +63,13 @@ async def create_api_key(
         raise ValidationFailed("Give the key at least one permission.", field="permissions")
     unknown = [c for c in codes if c not in declared]
     if unknown:
-        raise ValidationFailed(f"No enabled module declares {', '.join(unknown)}.", "permissions")
+        raise ValidationFailed(
+            f"No enabled module declares {', '.join(unknown)}.", field="permissions"
+        )
     if read_only and not all(_is_read(c) for c in codes):
-        raise ValidationFailed("A read-only key can hold only *.read permissions.", "permissions")
+        raise ValidationFailed(
+            "A read-only key can hold only *.read permissions.", field="permissions"
+        )
     if not actor.all_permissions and not set(codes) <= actor.permissions:
         raise ValidationFailed("You can only delegate permissions you hold.", field="permissions")
     if expires_at is not None and aware(expires_at) <= now():
