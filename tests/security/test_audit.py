@@ -6,9 +6,9 @@ from sqlalchemy import select
 
 from pdms_core.audit.models import AuditEvent
 from pdms_core.graphql.node import global_id
+from pdms_core.lookups.models import LookupValue
 from pdms_core.people.models import Person, PersonAddress, Relationship
 from pdms_core.places.models import Place
-from pdms_core.lookups.models import LookupValue
 from security.conftest import bearer
 
 READ_PATHS = {
@@ -17,7 +17,8 @@ READ_PATHS = {
     "nodes": "query($p: ID!) { nodes(ids: [$p]) { ... on Person { forenames } } }",
     "people": '{ people(search: {name: "Quinn"}) { edges { node { forenames } } } }',
     "related": "query($q: ID!) { person(id: $q) { relationships { related { forenames } } } }",
-    "residents": "query($pl: ID!) { node(id: $pl) { ... on Place { residents { person { id } } } } }",
+    "residents": "query($pl: ID!) { node(id: $pl) { ... on Place { "
+    "residents { person { id } } } } }",
 }
 UPDATE = """mutation($i: ID!) { updatePerson(person: {id: $i, expectedVersion: 1},
   input: {notes: "a sensitive note"}) { errors { code } } }"""
