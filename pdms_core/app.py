@@ -75,7 +75,8 @@ def create_app(
         database = Database.connect(
             settings.resolved_database_url, hide_parameters=not settings.debug
         )
-    graphql = PdmsGraphQL(build_schema(host), database)
+    schema = build_schema(host)
+    graphql = PdmsGraphQL(schema, database)
 
     async def health(_request: Request) -> JSONResponse:
         try:
@@ -107,5 +108,6 @@ def create_app(
     )
     app.add_middleware(SecurityMiddleware, max_body_bytes=settings.max_body_bytes)
     app.state.host = host
+    app.state.limiter = schema.limiter
     app.state.database = database
     return app
