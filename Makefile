@@ -21,6 +21,9 @@ run: $(STAMP)
 	PDMS_DEBUG=1 PDMS_DEV_SUPERUSER=1 $(BIN)/pdms db upgrade
 	PDMS_DEBUG=1 PDMS_DEV_SUPERUSER=1 $(BIN)/pdms lookups sync
 	PDMS_DEBUG=1 PDMS_DEV_SUPERUSER=1 $(BIN)/pdms demo seed --size small --if-empty
+	@echo "Demo admin sign-in (login mutation; a new password every run):"
+	@PDMS_DEBUG=1 $(BIN)/pdms users create-admin --email admin@demo-council.invalid \
+		--name "Demo Administrator" --generate-password
 	PDMS_DEBUG=1 PDMS_DEV_SUPERUSER=1 $(BIN)/pdms serve
 
 ## test: set up, lint, and run the whole suite (PostgreSQL too when PDMS_TEST_POSTGRES_URL is set)

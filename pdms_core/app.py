@@ -15,10 +15,12 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 from strawberry.asgi import GraphQL
 
+from pdms_core.auth.resolve import client_ip, resolve_credentials
 from pdms_core.db.engine import Database
 from pdms_core.graphql.context import RequestContext
 from pdms_core.graphql.schema import PdmsSchema, build_schema
 from pdms_core.host import PluginHost
+from pdms_core.http import SecurityMiddleware
 from pdms_core.settings import Settings
 
 log = logging.getLogger("pdms.app")
@@ -40,9 +42,21 @@ class PdmsGraphQL(GraphQL):
         return orjson.dumps(data)
 
     async def get_context(self, request: Any, response: Any) -> RequestContext:
-        actor = self.host.actor_from_request(request)
+        # Real credentials first (sessions, API keys); without any, the hook decides
+        # (test actors, plugins, core's anonymous or debug-developer answer).
+        resolved = await resolve_credentials(request, self.database, self.host.settings)
+        if resolved is None:
+            actor, session_id = self.host.actor_from_request(request), None
+        else:
+            actor, session_id = resolved.actor, resolved.session_id
         return RequestContext(
-            host=self.host, database=self.database, actor=actor, request=request, response=response
+            host=self.host,
+            database=self.database,
+            actor=actor,
+            request=request,
+            response=response,
+            client_ip=client_ip(request),
+            session_id=session_id,
         )
 
 
@@ -61,7 +75,8 @@ def create_app(
         database = Database.connect(
             settings.resolved_database_url, hide_parameters=not settings.debug
         )
-    graphql = PdmsGraphQL(build_schema(host), database)
+    schema = build_schema(host)
+    graphql = PdmsGraphQL(schema, database)
 
     async def health(_request: Request) -> JSONResponse:
         try:
@@ -91,6 +106,8 @@ def create_app(
             Route("/health", health, methods=["GET"]),
         ],
     )
+    app.add_middleware(SecurityMiddleware, max_body_bytes=settings.max_body_bytes)
     app.state.host = host
+    app.state.limiter = schema.limiter
     app.state.database = database
     return app

@@ -8,7 +8,12 @@ from typing import Any
 import strawberry
 
 from pdms_core.activities.graphql import ActivityMutation
+from pdms_core.audit.graphql import AuditQuery
 from pdms_core.auth.actor import ANONYMOUS, DEVELOPER, Actor
+from pdms_core.auth.admin_graphql import AdminMutation, AdminQuery
+from pdms_core.auth.graphql import AuthMutation, AuthQuery
+from pdms_core.auth.lookups import AUTH_LOOKUP_SETS
+from pdms_core.auth.permission_codes import AUTH_PERMISSIONS
 from pdms_core.cases.graphql import CaseMutation, CaseQuery
 from pdms_core.cases.lookups import PROBLEM_LOOKUP_SETS
 from pdms_core.conditions.graphql import SystemConditionMutation, SystemConditionQuery
@@ -58,6 +63,9 @@ class CoreQuery(
     SystemConditionQuery,
     ServiceStandardQuery,
     MeasureQuery,
+    AuthQuery,
+    AdminQuery,
+    AuditQuery,
 ):
     """Core's root query fields (merged with the modules' by the host)."""
 
@@ -73,6 +81,8 @@ class CoreMutation(
     SystemConditionMutation,
     ServiceStandardMutation,
     MeasureMutation,
+    AuthMutation,
+    AdminMutation,
 ):
     """Core's root mutation fields."""
 
@@ -109,12 +119,13 @@ def pdms_permissions() -> list[Permission]:
         ),
         Permission("core.measures.read", "See the strategic measures and saved snapshots."),
         Permission("core.measures.snapshot", "Save measure snapshots."),
+        *AUTH_PERMISSIONS,
     ]
 
 
 @hookimpl
 def pdms_lookup_sets() -> list[LookupSetSpec]:
-    return [*PEOPLE_LOOKUP_SETS, *PROBLEM_LOOKUP_SETS]
+    return [*PEOPLE_LOOKUP_SETS, *PROBLEM_LOOKUP_SETS, *AUTH_LOOKUP_SETS]
 
 
 @hookimpl
@@ -124,8 +135,10 @@ def pdms_measures() -> list[MeasureSpec]:
 
 @hookimpl(trylast=True)
 def pdms_actor_from_request(request: Any, settings: Settings) -> Actor:
-    # Until staff sign-in exists, a debug server can act as an all-permissions
-    # developer so GraphiQL is usable; production always answers "anonymous".
+    # Reached only when the request carries no session or API key (those are resolved
+    # first, in the app). A debug server started with PDMS_DEV_SUPERUSER (``make run``)
+    # then acts as an all-permissions developer so GraphiQL is usable; production
+    # always answers "anonymous".
     if settings.debug and settings.dev_superuser:
         return DEVELOPER
     return ANONYMOUS

@@ -1,7 +1,19 @@
 """Imports every core model so the shared metadata is complete (used by alembic)."""
 
 from pdms_core.activities.models import Activity, ActivityPerson, Task
-from pdms_core.auth.models import StaffUser, Team, TeamMembership
+from pdms_core.audit.models import AuditEvent
+from pdms_core.auth.models import (
+    ApiKey,
+    LoginFailure,
+    PasswordResetToken,
+    Role,
+    RolePermission,
+    StaffSession,
+    StaffUser,
+    Team,
+    TeamMembership,
+    UserRole,
+)
 from pdms_core.cases.models import (
     CaseLink,
     CaseParty,
@@ -29,6 +41,8 @@ from pdms_core.standards.models import ServiceStandard
 __all__ = [
     "Activity",
     "ActivityPerson",
+    "ApiKey",
+    "AuditEvent",
     "CaseLink",
     "CaseParty",
     "CasePause",
@@ -40,19 +54,25 @@ __all__ = [
     "DemandCause",
     "ExternalReference",
     "Intention",
+    "LoginFailure",
     "LookupSet",
     "LookupValue",
     "MeasureSnapshot",
     "OutboxMessage",
+    "PasswordResetToken",
     "Person",
     "PersonAddress",
     "Place",
     "Relationship",
+    "Role",
+    "RolePermission",
     "ServiceStandard",
+    "StaffSession",
     "StaffUser",
     "SystemCondition",
     "SystemConditionEffect",
     "Task",
     "Team",
     "TeamMembership",
+    "UserRole",
 ]

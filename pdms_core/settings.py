@@ -36,6 +36,27 @@ class Settings:
     dev_superuser: bool = False
     host: str = "127.0.0.1"
     port: int = 8000
+    #: Sign-in sessions: idle timeout, absolute lifetime, and "keep me signed in".
+    session_idle_minutes: int = 30
+    session_hours: int = 12
+    session_remember_days: int = 30
+    #: Outgoing mail for the outbox sender; no host means mail stays queued.
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    mail_from: str = "pdms@localhost"
+    #: Where staff open links from emails (password reset), without a trailing slash.
+    public_url: str = "http://127.0.0.1:8000"
+    #: Shared rate-limit store; without it limits are kept per process in memory.
+    redis_url: str | None = None
+    #: GraphQL abuse limits (see docs/security.md).
+    max_body_bytes: int = 1_000_000
+    max_query_cost: int = 10_000
+    cost_per_minute: int = 1_000_000
+    #: Session cookies for browser portals are marked Secure unless this is off.
+    secure_cookies: bool = True
     #: Per-plugin raw sections; validated by each plugin's settings model.
     plugin_sections: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
@@ -71,6 +92,7 @@ class Settings:
             "dev_superuser",
             "host",
             "port",
+            *_SECURITY_FIELDS,
         ):
             var = f"PDMS_{key.upper()}"
             if var in env:
@@ -90,7 +112,43 @@ class Settings:
             host=str(core.get("host", "127.0.0.1")),
             port=_as_int(core.get("port", 8000), "PDMS_PORT"),
             plugin_sections=sections,
+            **_security_settings(core),
         )
+
+
+_SECURITY_FIELDS = {
+    "session_idle_minutes": int,
+    "session_hours": int,
+    "session_remember_days": int,
+    "smtp_host": str,
+    "smtp_port": int,
+    "smtp_user": str,
+    "smtp_password": str,
+    "smtp_starttls": bool,
+    "mail_from": str,
+    "public_url": str,
+    "redis_url": str,
+    "max_body_bytes": int,
+    "max_query_cost": int,
+    "cost_per_minute": int,
+    "secure_cookies": bool,
+}
+
+
+def _security_settings(core: Mapping[str, Any]) -> dict[str, Any]:
+    """Sign-in, mail and limit settings that were given, converted to their types."""
+    values: dict[str, Any] = {}
+    for key, kind in _SECURITY_FIELDS.items():
+        if key not in core or core[key] in (None, ""):
+            continue
+        name = f"PDMS_{key.upper()}"
+        if kind is int:
+            values[key] = _as_int(core[key], name)
+        elif kind is bool:
+            values[key] = _as_bool(core[key], name)
+        else:
+            values[key] = str(core[key])
+    return values
 
 
 def _read_config_file(path: str | None) -> dict[str, Any]:

@@ -39,6 +39,8 @@ CORE_COMMANDS: dict[str, dict[str, str]] = {
         "reminders": "Reminders about follow-up actions",
         "schema": "Export or check the GraphQL schema",
         "serve": "Start the GraphQL API",
+        "users": "Staff users and their sign-in.",
+        "notifications": "Emails queued by PDMS",
     },
     "db": {
         "check": "Fail when the models differ",
@@ -53,6 +55,8 @@ CORE_COMMANDS: dict[str, dict[str, str]] = {
     "plugins": {"list": "List installed plugins"},
     "reminders": {"run": "Queue one reminder per open intention"},
     "schema": {"check": "Fail when PATH differs", "export": "Write the schema as SDL."},
+    "users": {"create-admin": "Create (or reset) an administrator"},
+    "notifications": {"send": "Send queued messages over SMTP"},
 }
 
 BROKEN_CONFIGURATIONS = {

@@ -18,11 +18,14 @@ from graphql import (
     build_schema as parse_sdl,
 )
 from graphql.utilities import find_breaking_changes
+from strawberry.schema.config import StrawberryConfig
 
-from pdms_core.graphql.permissions import PermissionRule
+from pdms_core.graphql.permissions import PermissionRule, Public
 from pdms_core.graphql.schema import build_schema, export_sdl
 from pdms_core.host import PluginHost, installed_entry_points
 from pdms_core.settings import Settings
+
+NAMES = StrawberryConfig().name_converter
 
 ROOT = Path(__file__).resolve().parent.parent
 ALLOWED_BREAKS = ROOT / "tests" / "schema" / "allowed_breaking_changes.txt"
@@ -117,9 +120,18 @@ def test_no_unintended_breaking_changes_against_the_previous_committed_schema():
     assert breaks <= allowed, f"unlisted breaking changes: {sorted(breaks - allowed)}"
 
 
+PUBLIC_FIELDS = {
+    "Query.modules",
+    "Mutation.login",
+    "Mutation.requestPasswordReset",
+    "Mutation.resetPassword",
+}
+
+
 def test_every_root_field_and_mutation_declares_a_permission():
     # deny by default: a root field without a rule would be callable by anyone
     schema = schema_for(DUMMY)
+    public = set()
     for root in ("Query", "Mutation"):
         definition = schema.get_type_by_name(root)
         for field in definition.fields:
@@ -130,6 +142,10 @@ def test_every_root_field_and_mutation_declares_a_permission():
                 if isinstance(p, PermissionRule)
             ]
             assert len(rules) == 1, f"{root}.{field.name} has no permission rule"
+            if isinstance(rules[0], Public):
+                public.add(f"{root}.{NAMES.from_field(field)}")
+    # Public fields are deliberate: anything new here needs a security review.
+    assert public == PUBLIC_FIELDS, f"unreviewed public fields: {sorted(public - PUBLIC_FIELDS)}"
 
 
 def test_every_type_field_argument_and_enum_value_is_described():

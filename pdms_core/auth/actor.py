@@ -28,10 +28,28 @@ class Actor:
     display_name: str = ""
     permissions: frozenset[str] = field(default_factory=frozenset)
     all_permissions: bool = False
+    #: ``(permission, team_id)`` pairs for roles held only within a team. Such a
+    #: permission is in ``permissions`` too (the field check passes); services then
+    #: restrict rows to those teams (see :meth:`teams_for`).
+    team_grants: frozenset[tuple[str, int]] = field(default_factory=frozenset)
+    #: Council-wide permissions; the rest of ``permissions`` came from team grants.
+    global_permissions: frozenset[str] | None = None
+    #: Requests (cost-weighted) per minute for API keys; None: the default limit.
+    rate_limit_per_minute: int | None = None
+    #: Read-only API keys may run no mutation at all.
+    read_only: bool = False
 
     def has(self, code: str) -> bool:
         """Whether this actor holds the permission ``code``."""
         return self.all_permissions or code in self.permissions
+
+    def teams_for(self, code: str) -> frozenset[int] | None:
+        """Teams whose rows ``code`` reaches; None when it reaches every row."""
+        if self.all_permissions or self.global_permissions is None:
+            return None
+        if code in self.global_permissions:
+            return None
+        return frozenset(team for granted, team in self.team_grants if granted == code)
 
     @property
     def is_authenticated(self) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, String, UniqueConstraint, func
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pdms_core.db.base import Base, IdType, Versioned
@@ -26,6 +26,9 @@ class StaffUser(Versioned, Base):
     display_name: Mapped[str] = mapped_column(String(200))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    #: Argon2id hash (PHC string); null until the user sets a password from an invite.
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    password_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Team(Versioned, Base):
@@ -53,3 +56,110 @@ class TeamMembership(Base):
     id: Mapped[int] = mapped_column(IdType, primary_key=True)
     team_id: Mapped[int] = mapped_column(ForeignKey("team.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), index=True)
+
+
+class Role(Versioned, Base):
+    """A configurable, named set of permissions (``caseworker``, ``auditor`` ...)."""
+
+    __tablename__ = "role"
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    code: Mapped[str] = mapped_column(String(100), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class RolePermission(Base):
+    """One permission code a role grants."""
+
+    __tablename__ = "role_permission"
+    __table_args__ = (UniqueConstraint("role_id", "permission"),)
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    role_id: Mapped[int] = mapped_column(ForeignKey("role.id", ondelete="CASCADE"), index=True)
+    permission: Mapped[str] = mapped_column(String(200))
+
+
+class UserRole(Base):
+    """A role held by a user, council-wide (``team_id`` null) or within one team.
+
+    A team-scoped grant passes the declarative field check; services then restrict
+    the rows to that team's (row-level rules).
+    """
+
+    __tablename__ = "user_role"
+    __table_args__ = (UniqueConstraint("user_id", "role_id", "team_id"),)
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), index=True)
+    role_id: Mapped[int] = mapped_column(ForeignKey("role.id"), index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
+
+
+class StaffSession(Base):
+    """A signed-in session. Only a SHA-256 hash of the token is stored."""
+
+    __tablename__ = "staff_session"
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    #: Absolute expiry: the session ends then however active it is.
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    persistent: Mapped[bool] = mapped_column(Boolean, default=False)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    ip: Mapped[str | None] = mapped_column(String(64))
+    user_agent: Mapped[str | None] = mapped_column(String(300))
+
+
+class PasswordResetToken(Base):
+    """A single-use password reset (or invitation) token, stored hashed."""
+
+    __tablename__ = "password_reset_token"
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class LoginFailure(Base):
+    """A failed sign-in, counted per account key and per IP for throttling.
+
+    ``account_key`` is a hash of the lower-cased email whether or not such an account
+    exists, so throttling behaves identically for unknown emails.
+    """
+
+    __tablename__ = "login_failure"
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    account_key: Mapped[str] = mapped_column(String(64), index=True)
+    ip: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class ApiKey(Base):
+    """A partner agency's API key. The secret is shown once; only its hash is stored."""
+
+    __tablename__ = "api_key"
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    #: Visible part of the key, so admins can tell keys apart in lists and logs.
+    prefix: Mapped[str] = mapped_column(String(20), unique=True)
+    key_hash: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    agency_id: Mapped[int] = mapped_column(ForeignKey("lookup_value.id"), index=True)
+    #: Space-separated permission codes the key may use (its data-sharing scope).
+    permissions: Mapped[str] = mapped_column(Text)
+    read_only: Mapped[bool] = mapped_column(Boolean, default=True)
+    rate_limit_per_minute: Mapped[int] = mapped_column(Integer, default=60)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str] = mapped_column(String(100))
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -15,10 +15,12 @@ from pdms_core.cli.demo import demo
 from pdms_core.cli.gazetteer import gazetteer
 from pdms_core.cli.lookups import lookups
 from pdms_core.cli.measures import measures
+from pdms_core.cli.notifications import notifications
 from pdms_core.cli.plugins import plugins
 from pdms_core.cli.reminders import reminders
 from pdms_core.cli.schema import schema
 from pdms_core.cli.serve import serve
+from pdms_core.cli.users import users
 from pdms_core.errors import PdmsError
 
 
@@ -35,7 +37,19 @@ def build_cli(state: CliState) -> click.Group:
         """
         ctx.obj = state
 
-    for command in (serve, db, schema, lookups, measures, plugins, gazetteer, demo, reminders):
+    for command in (
+        serve,
+        db,
+        schema,
+        lookups,
+        measures,
+        plugins,
+        gazetteer,
+        demo,
+        reminders,
+        users,
+        notifications,
+    ):
         cli.add_command(command)
     state.add_plugin_commands(cli)
     return cli

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pdms_core.audit.recorder import AuditCollector
 from pdms_core.auth.actor import Actor
 from pdms_core.db.engine import Database
 from pdms_core.db.loaders import LoaderRegistry
@@ -27,10 +28,16 @@ class RequestContext:
     actor: Actor
     request: Any = None
     response: Any = None
+    #: The caller's address, for throttling and the audit trail.
+    client_ip: str | None = None
+    #: The staff session the request signed in with (None for keys and anonymous).
+    session_id: int | None = None
     loaders: LoaderRegistry = field(init=False)
+    audit: AuditCollector = field(init=False)
 
     def __post_init__(self) -> None:
         self.loaders = LoaderRegistry(self.database.sessionmaker)
+        self.audit = AuditCollector()
 
     @property
     def settings(self) -> Any:

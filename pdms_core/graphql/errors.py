@@ -40,6 +40,9 @@ class ErrorCodeType(Enum):
         description="A rule of the process forbids it now (e.g. closing a case with open "
         "follow-ups).",
     )
+    THROTTLED = strawberry.enum_value(
+        "THROTTLED", description="Too many attempts or requests; wait and try again."
+    )
 
 
 @strawberry.type(
@@ -68,11 +71,22 @@ async def run_mutation(
     """
     try:
         async with info.context.unit_of_work() as session:
-            return await action(session), []
+            value = await action(session)
     except UserErrors as exc:
+        _note(info, "rejected")
         return None, [UserErrorType.from_error(e) for e in exc.errors]
     except UserError as exc:
+        _note(info, "rejected")
         return None, [UserErrorType.from_error(exc)]
+    _note(info, "ok", value)
+    return value, []
+
+
+def _note(info: Info, outcome: str, target: Any = None) -> None:
+    """Tell the request's audit trail what this mutation did, and to which record."""
+    audit = getattr(info.context, "audit", None)
+    if audit is not None:
+        audit.note_mutation(info.path.key, outcome, target)
 
 
 class ErrorPresentation(SchemaExtension):

@@ -53,6 +53,21 @@ class Public(PermissionRule):
         return "Public: no permission needed."
 
 
+class SignedIn(PermissionRule):
+    """Any signed-in staff user (their own account and sessions); not API keys."""
+
+    message = "Sign in first."
+    error_extensions = {"code": ErrorCode.UNAUTHENTICATED.value}
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        from pdms_core.auth.actor import ActorKind
+
+        return info.context.actor.kind is ActorKind.USER
+
+    def describe(self) -> str:
+        return "Signed-in staff users only."
+
+
 class PerNodeType(PermissionRule):
     """The resolver checks the read permission of whatever type it returns."""
 

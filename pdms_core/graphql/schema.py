@@ -15,20 +15,33 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import ParserCache, QueryDepthLimiter, ValidationCache
+from graphql.validation import NoSchemaIntrospectionCustomRule
+from strawberry.extensions import (
+    AddValidationRules,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import create_type
 from strawberry.types.base import get_object_definition
 
+from pdms_core.audit.recorder import AuditTrail
 from pdms_core.db.cursors import MAX_PAGE_SIZE
 from pdms_core.errors import PluginError
 from pdms_core.graphql.errors import extension_factory
+from pdms_core.graphql.limits import RequestLimits
 from pdms_core.graphql.module_records import ModuleRecord
 from pdms_core.graphql.permissions import Requires, permission_of
 from pdms_core.host import LoadedPlugin, PluginHost, camel_prefix, pascal_prefix
+from pdms_core.ratelimit import make_limiter
 from pdms_core.records import CORE
 
 MAX_QUERY_DEPTH = 15
+MAX_ALIASES = 15
+MAX_TOKENS = 2_000
 _NAMES = StrawberryConfig().name_converter
 
 
@@ -36,6 +49,7 @@ class PdmsSchema(strawberry.Schema):
     """A strawberry schema that remembers the host it was built from."""
 
     host: PluginHost
+    limiter: Any
 
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
         # ErrorPresentation already logged unexpected errors without their messages;
@@ -51,6 +65,10 @@ def build_schema(host: PluginHost) -> PdmsSchema:
     for _plugin, contribution in host.graphql:
         extra_types.extend(contribution.types)
         extra_types.extend(source.record_type for source in contribution.module_records)
+    settings = host.settings
+    limiter = make_limiter(settings.redis_url)
+    # Production hides the schema: no introspection (debug keeps it for GraphiQL).
+    hide_schema = [] if settings.debug else [NoSchemaIntrospectionCustomRule]
     schema = PdmsSchema(
         query=create_type("Query", query_fields, description="Everything that can be read."),
         mutation=create_type(
@@ -65,13 +83,24 @@ def build_schema(host: PluginHost) -> PdmsSchema:
             # Factories: strawberry builds extensions per request; the caches below
             # live at module level (keyed by size, and by schema for validation).
             lambda: QueryDepthLimiter(max_depth=MAX_QUERY_DEPTH),
+            lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+            lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+            lambda: AddValidationRules(hide_schema),
             lambda: ParserCache(maxsize=256),
             lambda: ValidationCache(maxsize=256),
+            lambda: RequestLimits(
+                limiter=limiter,
+                max_cost=settings.max_query_cost,
+                cost_per_minute=settings.cost_per_minute,
+                debug=settings.debug,
+            ),
+            AuditTrail,
             extension_factory(host.settings.debug),
         ],
         config=StrawberryConfig(relay_max_results=MAX_PAGE_SIZE),
     )
     schema.host = host
+    schema.limiter = limiter
     _check_type_names(schema, host)
     _check_record_sources(schema, host)
     return schema

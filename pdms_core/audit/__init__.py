@@ -1,0 +1,1 @@
+"""The audit trail: who saw and changed what, when, from where."""

@@ -1,0 +1,77 @@
+"""Who is calling: a staff session or a partner API key, from the request.
+
+Credentials come in an ``Authorization: Bearer <token>`` header (sessions and API
+keys), or, for browser portals, in the HttpOnly session cookie. A cookie counts only
+with a matching ``X-CSRF-Token`` header (double-submit), so another site cannot make
+a signed-in browser send a request that acts as its user. Credentials that are
+present but invalid make the caller anonymous; they never fall back to anything else.
+"""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+from typing import Any
+
+from pdms_core.auth.actor import ANONYMOUS, Actor
+from pdms_core.auth.apikeys import actor_for_key, resolve_api_key
+from pdms_core.auth.permissions import actor_for_user
+from pdms_core.auth.sessions import resolve_session
+from pdms_core.auth.tokens import API_KEY_PREFIX, SESSION_PREFIX
+from pdms_core.db.engine import Database
+from pdms_core.settings import Settings
+
+SESSION_COOKIE = "pdms_session"
+CSRF_COOKIE = "pdms_csrf"
+CSRF_HEADER = "x-csrf-token"
+MAX_TOKEN_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class Resolved:
+    actor: Actor
+    session_id: int | None = None
+
+
+def presented_token(request: Any) -> str | None:
+    """The bearer token or (CSRF-checked) session cookie the request carries."""
+    header = request.headers.get("authorization")
+    if header:
+        scheme, _, token = header.partition(" ")
+        return token.strip() if scheme.lower() == "bearer" else ""
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if cookie:
+        csrf_cookie = request.cookies.get(CSRF_COOKIE) or ""
+        csrf_header = request.headers.get(CSRF_HEADER) or ""
+        if csrf_cookie and hmac.compare_digest(csrf_cookie, csrf_header):
+            return cookie
+        return ""
+    return None
+
+
+async def resolve_credentials(
+    request: Any, database: Database, settings: Settings
+) -> Resolved | None:
+    """The caller behind the request's credentials; None when it presents none."""
+    token = presented_token(request)
+    if token is None:
+        return None
+    if not token or len(token) > MAX_TOKEN_LENGTH:
+        return Resolved(ANONYMOUS)
+    async with database.sessionmaker() as session, session.begin():
+        if token.startswith(SESSION_PREFIX):
+            found = await resolve_session(session, settings, token)
+            if found is None:
+                return Resolved(ANONYMOUS)
+            user, staff_session = found
+            return Resolved(await actor_for_user(session, user), staff_session.id)
+        if token.startswith(API_KEY_PREFIX):
+            key = await resolve_api_key(session, token)
+            return Resolved(actor_for_key(key) if key else ANONYMOUS)
+    return Resolved(ANONYMOUS)
+
+
+def client_ip(request: Any) -> str:
+    """The peer address (put a trusted proxy's address handling in front if needed)."""
+    client = getattr(request, "client", None)
+    return client.host if client else "unknown"

@@ -1,0 +1,210 @@
+"""Signing in and out: sessions with idle and absolute expiry, and throttling.
+
+Failed sign-ins are counted per account key (a hash of the lower-cased email, whether
+or not the account exists) and per IP; over the limit, every attempt gets the same
+THROTTLED answer for a while, so the answer never reveals whether an account exists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pdms_core.auth.models import LoginFailure, StaffSession, StaffUser
+from pdms_core.auth.passwords import verify_password
+from pdms_core.auth.tokens import SESSION_PREFIX, aware, digest, new_secret, now
+from pdms_core.errors import ErrorCode, NotFound, UserError
+from pdms_core.settings import Settings
+
+THROTTLE_WINDOW = timedelta(minutes=5)
+MAX_ACCOUNT_FAILURES = 10
+MAX_IP_FAILURES = 50
+#: last_seen_at is written at most this often, not on every request.
+TOUCH_EVERY = timedelta(seconds=60)
+WRONG_CREDENTIALS = "The email address or password is not right."
+
+
+class Throttled(UserError):
+    """Too many failed attempts; the same answer whether or not the account exists."""
+
+    code = ErrorCode.THROTTLED
+
+
+@dataclass
+class SignedIn:
+    """A new session: the token is shown once and never stored."""
+
+    token: str
+    session: StaffSession
+    user: StaffUser
+
+
+def email_key(email: str) -> str:
+    """The case-insensitive key of an email address."""
+    return email.strip().lower()
+
+
+async def check_throttle(session: AsyncSession, account: str, ip: str) -> None:
+    """Refuse with THROTTLED when the account or the IP failed too often lately."""
+    since = now() - THROTTLE_WINDOW
+    by_account = await session.scalar(
+        select(func.count())
+        .select_from(LoginFailure)
+        .where(LoginFailure.account_key == account, LoginFailure.at > since)
+    )
+    by_ip = await session.scalar(
+        select(func.count())
+        .select_from(LoginFailure)
+        .where(LoginFailure.ip == ip, LoginFailure.at > since)
+    )
+    if (by_account or 0) >= MAX_ACCOUNT_FAILURES or (by_ip or 0) >= MAX_IP_FAILURES:
+        raise Throttled("Too many attempts. Wait a few minutes and try again.")
+
+
+async def record_failure(sessionmaker: object, account: str, ip: str) -> None:
+    """Record a failed attempt in its own transaction (the caller's rolls back)."""
+    async with sessionmaker() as session, session.begin():  # type: ignore[operator]
+        session.add(LoginFailure(account_key=account, ip=ip, at=now()))
+
+
+async def login(
+    session: AsyncSession,
+    settings: Settings,
+    *,
+    email: str,
+    password: str,
+    ip: str,
+    user_agent: str | None = None,
+    keep_signed_in: bool = False,
+) -> SignedIn:
+    """Check the password and open a session; UserError (never which part was wrong)."""
+    account = digest(email_key(email))
+    await check_throttle(session, account, ip)
+    user = await session.scalar(select(StaffUser).where(StaffUser.email_key == email_key(email)))
+    ok, new_hash = verify_password(user.password_hash if user else None, password)
+    if user is None or not ok or not user.is_active:
+        raise WrongCredentials(WRONG_CREDENTIALS, account=account)
+    if new_hash is not None:
+        user.password_hash = new_hash
+    await session.execute(delete(LoginFailure).where(LoginFailure.account_key == account))
+    return await open_session(
+        session, settings, user, ip=ip, user_agent=user_agent, keep_signed_in=keep_signed_in
+    )
+
+
+class WrongCredentials(UserError):
+    """Email or password wrong (or the account inactive): one message for all."""
+
+    code = ErrorCode.UNAUTHENTICATED
+
+    def __init__(self, message: str, *, account: str):
+        super().__init__(message)
+        self.account = account
+
+
+async def open_session(
+    session: AsyncSession,
+    settings: Settings,
+    user: StaffUser,
+    *,
+    ip: str | None,
+    user_agent: str | None,
+    keep_signed_in: bool,
+) -> SignedIn:
+    started = now()
+    lifetime = (
+        timedelta(days=settings.session_remember_days)
+        if keep_signed_in
+        else timedelta(hours=settings.session_hours)
+    )
+    token = new_secret(SESSION_PREFIX)
+    row = StaffSession(
+        user_id=user.id,
+        token_hash=digest(token),
+        created_at=started,
+        last_seen_at=started,
+        expires_at=started + lifetime,
+        persistent=keep_signed_in,
+        ip=ip,
+        user_agent=(user_agent or "")[:300] or None,
+    )
+    session.add(row)
+    await session.flush()
+    return SignedIn(token=token, session=row, user=user)
+
+
+async def resolve_session(
+    session: AsyncSession, settings: Settings, token: str
+) -> tuple[StaffUser, StaffSession] | None:
+    """The active user and session behind a token, refreshing its idle timer."""
+    current = now()
+    found = (
+        await session.execute(
+            select(StaffUser, StaffSession)
+            .join(StaffSession, StaffSession.user_id == StaffUser.id)
+            .where(
+                StaffSession.token_hash == digest(token),
+                StaffSession.revoked_at.is_(None),
+                StaffSession.expires_at > current,
+                StaffSession.last_seen_at
+                > current - timedelta(minutes=settings.session_idle_minutes),
+                StaffUser.is_active.is_(True),
+            )
+        )
+    ).first()
+    if found is None:
+        return None
+    user, staff_session = found
+    await session.execute(
+        update(StaffSession)
+        .where(
+            StaffSession.id == staff_session.id, StaffSession.last_seen_at < current - TOUCH_EVERY
+        )
+        .values(last_seen_at=current)
+        .execution_options(synchronize_session=False)
+    )
+    return user, staff_session
+
+
+async def revoke_session(session: AsyncSession, user_id: int, session_id: int) -> StaffSession:
+    """End one of the user's own sessions."""
+    row = await session.get(StaffSession, session_id)
+    if row is None or row.user_id != user_id:
+        raise NotFound("There is no such session.", field="id")
+    if row.revoked_at is None:
+        row.revoked_at = now()
+    return row
+
+
+async def revoke_all_sessions(session: AsyncSession, user_id: int) -> None:
+    """End every session of a user (password reset, deactivation)."""
+    await session.execute(
+        update(StaffSession)
+        .where(StaffSession.user_id == user_id, StaffSession.revoked_at.is_(None))
+        .values(revoked_at=now())
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def own_sessions(session: AsyncSession, user_id: int) -> list[StaffSession]:
+    """The user's sessions that have not ended, newest first."""
+    current = now()
+    rows = await session.scalars(
+        select(StaffSession)
+        .where(
+            StaffSession.user_id == user_id,
+            StaffSession.revoked_at.is_(None),
+            StaffSession.expires_at > current,
+        )
+        .order_by(StaffSession.created_at.desc(), StaffSession.id.desc())
+    )
+    return list(rows)
+
+
+def session_expiry(settings: Settings, row: StaffSession) -> datetime:
+    """When the session ends if left idle (or at its absolute expiry, if sooner)."""
+    idle = aware(row.last_seen_at) + timedelta(minutes=settings.session_idle_minutes)
+    return min(idle, aware(row.expires_at))

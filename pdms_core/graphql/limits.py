@@ -1,0 +1,133 @@
+"""Request limits checked before execution (OWASP GraphQL cheat sheet).
+
+Depth, alias and token limits are strawberry's validation extensions (see
+``schema.py``). This extension adds, in order: sign-in mutations alone in their
+document (no batching guesses through aliases); no mutations for read-only API keys;
+the query cost limit; and the cost-based rate limit per caller (plus each API key's
+own request limit). A refusal becomes the request's only error; nothing executes.
+Outside debug it also removes "Did you mean ...?" suggestions from error messages,
+which would otherwise reveal the schema with introspection off.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from graphql import (
+    ExecutionResult,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    OperationType,
+)
+from strawberry.extensions import SchemaExtension
+
+from pdms_core.auth.actor import ActorKind
+from pdms_core.graphql.cost import query_cost
+from pdms_core.ratelimit import Limiter
+
+#: Mutations that guess or spend secrets: each must be the only field of its document.
+AUTH_FIELDS = frozenset({"login", "requestPasswordReset", "resetPassword", "changePassword"})
+_SUGGESTION = re.compile(r" Did you mean .*\?$")
+
+
+class RequestLimits(SchemaExtension):
+    """Refuses abusive documents before they execute."""
+
+    def __init__(self, *, limiter: Limiter, max_cost: int, cost_per_minute: int, debug: bool):
+        self.limiter = limiter
+        self.max_cost = max_cost
+        self.cost_per_minute = cost_per_minute
+        self.debug = debug
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        if self.debug:
+            return
+        result = self.execution_context.result
+        for error in getattr(result, "errors", None) or []:
+            error.message = _SUGGESTION.sub("", error.message)
+
+    async def on_execute(self) -> Any:  # type: ignore[override]
+        refusal = await self._refusal()
+        if refusal is not None:
+            self.execution_context.result = ExecutionResult(data=None, errors=[refusal])
+        yield
+
+    async def _refusal(self) -> GraphQLError | None:
+        context = self.execution_context
+        document = context.graphql_document
+        operation = _operation(document, context.operation_name)
+        if document is None or operation is None:
+            return None
+        if _has_batched_auth_field(document, operation):
+            return _error(
+                "Sign-in and password mutations must be the only field in their document.",
+                "BAD_REQUEST",
+            )
+        actor = context.context.actor
+        if operation.operation is OperationType.MUTATION and actor.read_only:
+            return _error("This API key is read-only.", "PERMISSION_DENIED")
+        cost = query_cost(context.schema._schema, document, operation, context.variables)
+        if cost > self.max_cost:
+            return _error(
+                f"This query costs {cost}; the limit is {self.max_cost}. Ask for fewer "
+                "items (smaller `first`) or fewer nested lists.",
+                "QUERY_TOO_COMPLEX",
+                cost=cost,
+                maxCost=self.max_cost,
+            )
+        who = actor.id if actor.is_authenticated and actor.id else f"ip:{context.context.client_ip}"
+        per_key = actor.rate_limit_per_minute if actor.kind is ActorKind.API_KEY else None
+        if per_key is not None and not await self.limiter.hit(f"req:{who}", 1, per_key):
+            return _error("Too many requests for this API key; wait a minute.", "THROTTLED")
+        if not await self.limiter.hit(f"cost:{who}", max(cost, 1), self.cost_per_minute):
+            return _error("Too much work requested this minute; wait and retry.", "THROTTLED")
+        return None
+
+
+def _error(message: str, code: str, **extra: Any) -> GraphQLError:
+    return GraphQLError(message, extensions={"code": code, **extra})
+
+
+def _operation(document: Any, name: str | None) -> OperationDefinitionNode | None:
+    if document is None:
+        return None
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    for operation in operations:
+        if name is None or (operation.name and operation.name.value == name):
+            return operation
+    return None
+
+
+def _has_batched_auth_field(document: Any, operation: OperationDefinitionNode) -> bool:
+    """Whether an auth mutation shares its document with anything else."""
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    names = _root_field_names(operation.selection_set, fragments, set())
+    if not names & AUTH_FIELDS:
+        return False
+    selections = operation.selection_set.selections
+    alone = len(selections) == 1 and isinstance(selections[0], FieldNode)
+    return not (alone and len(document.definitions) == 1)
+
+
+def _root_field_names(selection_set: Any, fragments: dict[str, Any], seen: set[str]) -> set[str]:
+    names: set[str] = set()
+    for node in selection_set.selections:
+        if isinstance(node, FieldNode):
+            names.add(node.name.value)
+        elif isinstance(node, InlineFragmentNode):
+            names |= _root_field_names(node.selection_set, fragments, seen)
+        elif isinstance(node, FragmentSpreadNode) and node.name.value not in seen:
+            seen.add(node.name.value)
+            fragment = fragments.get(node.name.value)
+            if fragment is not None:
+                names |= _root_field_names(fragment.selection_set, fragments, seen)
+    return names

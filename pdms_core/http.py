@@ -1,0 +1,87 @@
+"""HTTP-level guards: request body size limit and ``Cache-Control: no-store``.
+
+Pure ASGI middleware (no per-request objects) so the cost on the hot path is a few
+dictionary look-ups. A body over the limit is refused with 413 before the GraphQL
+view parses it, whether or not the client sent a Content-Length.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+Scope = dict[str, Any]
+
+
+class SecurityMiddleware:
+    """Adds no-store/nosniff headers to every response and caps request bodies."""
+
+    def __init__(self, app: Any, *, max_body_bytes: int):
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope.get("headers", []):
+            if name == b"content-length" and value.isdigit() and int(value) > self.max_body_bytes:
+                await _too_large(send)
+                return
+        received = 0
+        limit = self.max_body_bytes
+
+        async def limited_receive() -> Any:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise _BodyTooLarge
+            return message
+
+        started = False
+
+        async def guarded_send(message: Any) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                headers = [
+                    (k, v)
+                    for k, v in message.get("headers", [])
+                    if k.lower() not in (b"cache-control", b"x-content-type-options")
+                ]
+                headers += [
+                    (b"cache-control", b"no-store"),
+                    (b"x-content-type-options", b"nosniff"),
+                ]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, guarded_send)
+        except _BodyTooLarge:
+            if not started:
+                await _too_large(send)
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+async def _too_large(send: Any) -> None:
+    body = (
+        b'{"errors":[{"message":"The request body is too large.",'
+        b'"extensions":{"code":"BODY_TOO_LARGE"}}]}'
+    )
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"cache-control", b"no-store"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})

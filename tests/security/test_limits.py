@@ -1,0 +1,171 @@
+"""GraphQL abuse limits: each passes at N and fails at N+1."""
+
+from __future__ import annotations
+
+import os
+
+import httpx
+import pytest
+
+from pdms_core.app import create_app
+from pdms_core.graphql.cost import LIST_FACTOR
+from pdms_core.graphql.schema import MAX_ALIASES, MAX_QUERY_DEPTH, MAX_TOKENS
+from pdms_core.host import PluginHost
+from pdms_core.testing.actors import staff
+from pdms_core.testing.client import GraphQLClient
+
+READER = staff("core.lookups.read", "core.people.read", "core.places.read")
+REDIS_URL = os.environ.get("PDMS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _aliases(n: int) -> str:
+    return "{ " + " ".join(f"a{i}: modules {{ name }}" for i in range(n)) + " }"
+
+
+def _depth(n: int) -> str:
+    # depth counts fields: relationships { related { ... } } nests two per step
+    inner = "id"
+    for _ in range((n - 1) // 2):
+        inner = f"relationships {{ related {{ {inner} }} }}"
+    if (n - 1) % 2:
+        inner = f"relationships {{ id related {{ {inner} }} }}"
+    return f"query($p: ID!) {{ person(id: $p) {{ {inner} }} }}"
+
+
+def _cost_query(first: int) -> str:
+    return f"{{ lookupSets(first: {first}) {{ edges {{ node {{ code values {{ code }} }} }} }} }}"
+
+
+async def test_aliases_pass_at_the_limit_and_fail_above(graphql):
+    assert (await graphql.execute(_aliases(MAX_ALIASES))).ok()
+    over = await graphql.execute(_aliases(MAX_ALIASES + 1))
+    assert over.data is None and "aliases" in over.errors[0]["message"]
+
+
+async def test_depth_passes_at_the_limit_and_fails_above(graphql):
+    reader = graphql.as_actor(READER)
+    at = await reader.execute(_depth(MAX_QUERY_DEPTH), {"p": "UGVyc29uOjE="})
+    assert not at.errors or "depth" not in at.errors[0]["message"]
+    over = await reader.execute(_depth(MAX_QUERY_DEPTH + 1), {"p": "UGVyc29uOjE="})
+    assert over.data is None and "depth" in over.errors[0]["message"]
+
+
+async def test_tokens_pass_at_the_limit_and_fail_above(graphql):
+    # `{ nodes(ids: [...]) { id } }` is 12 tokens (with end-of-file) plus one per string
+    def document(tokens: int) -> str:
+        return "{ nodes(ids: [" + " ".join(['"x"'] * (tokens - 12)) + "]) { id } }"
+
+    at = await graphql.execute(document(MAX_TOKENS))
+    assert "token" not in at.errors[0]["message"].lower()  # refused later, for its IDs
+    over = await graphql.execute(document(MAX_TOKENS + 1))
+    assert over.data is None and "token" in over.errors[0]["message"].lower()
+
+
+async def test_query_cost_is_refused_before_execution_with_the_cost(
+    pdms_db, pdms_host, pdms_test_actors
+):
+    # lookupSets(first: F) { edges { node { code values { code } } } }:
+    # 1 + F * (edges 1 + node 1 + code 1 + values 1 + LIST_FACTOR * code 1)
+    per_item = 4 + LIST_FACTOR
+    limit = 1 + per_item * 50
+    host = _host(pdms_host, max_query_cost=limit)
+    client = GraphQLClient(create_app(host=host, database=pdms_db), pdms_test_actors)
+    reader = client.as_actor(READER)
+    assert (await reader.execute(_cost_query(50))).ok()
+    over = await reader.execute(_cost_query(51))
+    assert over.data is None
+    error = over.errors[0]
+    assert error["extensions"] == {
+        "code": "QUERY_TOO_COMPLEX",
+        "cost": limit + per_item,
+        "maxCost": limit,
+    }
+
+
+async def test_page_size_is_capped_at_100(graphql):
+    reader = graphql.as_actor(READER)
+    assert (await reader.execute("{ lookupSets(first: 100) { edges { cursor } } }")).ok()
+    over = await reader.execute("{ lookupSets(first: 101) { edges { cursor } } }")
+    assert over.data is None and "100" in over.errors[0]["message"]
+
+
+@pytest.mark.parametrize("store", ["memory", "redis"])
+async def test_the_cost_rate_limit_holds_per_actor(store, pdms_db, pdms_host, pdms_test_actors):
+    if store == "redis":
+        redis = pytest.importorskip("redis")
+        try:
+            store_client = redis.Redis.from_url(REDIS_URL)
+            store_client.ping()
+            store_client.flushdb()
+        except redis.exceptions.ConnectionError:
+            pytest.skip(f"no Redis at {REDIS_URL}")
+    # each `{ modules { name } }` costs 1 + LIST_FACTOR (a list multiplies): five fit
+    budget = 5 * (1 + LIST_FACTOR)
+    host = _host(
+        pdms_host, cost_per_minute=budget, redis_url=REDIS_URL if store == "redis" else None
+    )
+    app = create_app(host=host, database=pdms_db)
+    client = GraphQLClient(app, pdms_test_actors)
+    one, other = client.as_actor(staff(name="One")), client.as_actor(staff(name="Other"))
+    for _ in range(5):
+        assert (await one.execute("{ modules { name } }")).ok()
+    assert (await one.execute("{ modules { name } }")).error_codes() == ["THROTTLED"]
+    assert (await other.execute("{ modules { name } }")).ok()
+    if store == "redis":
+        assert any(k.startswith(b"pdms:rl:cost:") for k in store_client.keys("pdms:rl:*"))
+        await host_limiter_close(app)
+
+
+async def test_body_size_is_limited(pdms_db, pdms_host, pdms_test_actors):
+    host = _host(pdms_host, max_body_bytes=200)
+    app = create_app(host=host, database=pdms_db)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://pdms.test") as http:
+        small = await http.post("/graphql", json={"query": "{ modules { name } }"})
+        big = await http.post("/graphql", json={"query": "{ modules { name } }" + " " * 200})
+    assert small.status_code == 200
+    assert big.status_code == 413
+
+
+async def test_no_introspection_or_suggestions_in_production_get_refused_no_store(pdms_app):
+    transport = httpx.ASGITransport(app=pdms_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://pdms.test") as http:
+        intro = await http.post("/graphql", json={"query": "{ __schema { types { name } } }"})
+        typo = await http.post("/graphql", json={"query": "{ modulez { name } }"})
+        get = await http.get(
+            "/graphql", params={"query": 'mutation { requestPasswordReset(email: "a@b.c") { ok } }'}
+        )
+    assert "introspection" in intro.json()["errors"][0]["message"].lower()
+    assert "Did you mean" not in typo.json()["errors"][0]["message"]
+    assert get.status_code in (400, 404, 405)
+    assert intro.headers["cache-control"] == "no-store"
+
+
+async def test_debug_keeps_introspection_and_suggestions(pdms_db, pdms_host, pdms_test_actors):
+    host = _host(pdms_host, debug=True)
+    client = GraphQLClient(create_app(host=host, database=pdms_db), pdms_test_actors)
+    assert (await client.execute("{ __schema { queryType { name } } }")).ok()
+    typo = await client.execute("{ modulez { name } }")
+    assert "Did you mean" in typo.errors[0]["message"]
+
+
+async def host_limiter_close(app) -> None:
+    limiter = app.state.limiter
+    if hasattr(limiter, "close"):
+        await limiter.close()
+
+
+def _host(pdms_host: PluginHost, **changes) -> PluginHost:
+    return PluginHost.load(
+        pdms_host.settings.with_changes(**changes),
+        entry_points=[],
+        extra_hooks=[pdms_host_actors(pdms_host)],
+    )
+
+
+def pdms_host_actors(pdms_host: PluginHost):
+    # the session's TestActors object, so `as_actor` works on the new host too
+    for plugin in pdms_host.pm.get_plugins():
+        if type(plugin).__name__ == "TestActors":
+            return plugin
+    raise LookupError("TestActors not registered")
