@@ -78,7 +78,7 @@ async def record_activity(
     notes: str = "",
 ) -> Activity:
     """Record an activity of one or more tasks on a case (the case's version is claimed)."""
-    case = await claim_case(session, case_id, expected_version)
+    case = await claim_case(session, actor, case_id, expected_version)
     if not 1 <= len(tasks) <= MAX_TASKS:
         raise ValidationFailed(f"An activity has 1-{MAX_TASKS} tasks.", field="tasks")
     occurred_at = occurred_at or datetime.now(UTC)
@@ -122,7 +122,7 @@ async def remove_activity(
     activity = await session.get(Activity, activity_id)
     if activity is None:
         raise NotFound("There is no such activity.", field="id")
-    await claim_case(session, activity.case_id, expected_version, field="id")
+    await claim_case(session, actor, activity.case_id, expected_version, field="id")
     linked = await session.scalar(
         select(SystemConditionEffect.id).where(SystemConditionEffect.activity_id == activity_id)
     )

@@ -21,6 +21,7 @@ from pdms_core.cases.module_lists import check_module
 from pdms_core.cases.pauses import end_pause, start_pause
 from pdms_core.cases.services import CaseFields, NewParty, claim_case
 from pdms_core.cases.types import READ, CaseNode
+from pdms_core.cases.visibility import check_case_reach, within_reach
 from pdms_core.graphql.arguments import After, First, described
 from pdms_core.graphql.errors import UserErrorType, run_mutation
 from pdms_core.graphql.ids import known_modules, optional_id, partial_fields
@@ -219,9 +220,8 @@ class CaseQuery:
         self, info: Info, reference: Annotated[str, described("The case reference.")]
     ) -> CaseNode | None:
         async with info.context.session() as session:
-            return await session.scalar(
-                select(CaseRecord).where(CaseRecord.reference == reference.strip().upper())
-            )
+            wanted = select(CaseRecord).where(CaseRecord.reference == reference.strip().upper())
+            return await session.scalar(within_reach(wanted, info.context.actor))
 
     @query_field(description="Cases, newest first.", permission=READ)
     async def cases(
@@ -231,7 +231,7 @@ class CaseQuery:
         first: First = None,
         after: After = None,
     ) -> Connection[CaseNode]:
-        statement = _filtered(filter or CaseFilter())
+        statement = within_reach(_filtered(filter or CaseFilter()), info.context.actor)
         async with info.context.session() as session:
             page = await keyset_page(session, statement, [-CaseRecord.id], first=first, after=after)
         return page.connection()
@@ -313,7 +313,9 @@ class CaseMutation:
         self, info: Info, input: Annotated[CasePauseInput, described("The pause.")]
     ) -> CasePayload:
         async def action(session: AsyncSession) -> CaseRecord:
-            case = await claim_case(session, _case_id(input.id, "id"), input.expected_version)
+            case = await claim_case(
+                session, info.context.actor, _case_id(input.id, "id"), input.expected_version
+            )
             await start_pause(session, case, input.on_date or today(), input.reason)
             return case
 
@@ -327,7 +329,9 @@ class CaseMutation:
         self, info: Info, input: Annotated[CasePauseInput, described("The end of the pause.")]
     ) -> CasePayload:
         async def action(session: AsyncSession) -> CaseRecord:
-            case = await claim_case(session, _case_id(input.id, "id"), input.expected_version)
+            case = await claim_case(
+                session, info.context.actor, _case_id(input.id, "id"), input.expected_version
+            )
             await end_pause(session, case, input.on_date or today())
             return case
 
@@ -338,7 +342,9 @@ class CaseMutation:
         self, info: Info, input: Annotated[AddCasePartyInput, described("The party.")]
     ) -> CasePayload:
         async def action(session: AsyncSession) -> CaseRecord:
-            case = await claim_case(session, _case_id(input.case_id), input.expected_version)
+            case = await claim_case(
+                session, info.context.actor, _case_id(input.case_id), input.expected_version
+            )
             person = decode_id(input.person_id, "Person", field="personId")
             await parties.add_party(session, case, person, input.role_code)
             return case
@@ -350,7 +356,9 @@ class CaseMutation:
         self, info: Info, input: Annotated[AddCasePlaceInput, described("The place.")]
     ) -> CasePayload:
         async def action(session: AsyncSession) -> CaseRecord:
-            case = await claim_case(session, _case_id(input.case_id), input.expected_version)
+            case = await claim_case(
+                session, info.context.actor, _case_id(input.case_id), input.expected_version
+            )
             await parties.add_place(
                 session, case, decode_id(input.place_id, "Place", field="placeId")
             )
@@ -363,10 +371,11 @@ class CaseMutation:
         self, info: Info, input: Annotated[LinkCasesInput, described("The link.")]
     ) -> CasePayload:
         async def action(session: AsyncSession) -> CaseRecord:
-            case = await claim_case(session, _case_id(input.case_id), input.expected_version)
-            await parties.link_cases(
-                session, case, _case_id(input.related_case_id, "relatedCaseId"), input.note
-            )
+            actor = info.context.actor
+            case = await claim_case(session, actor, _case_id(input.case_id), input.expected_version)
+            related = _case_id(input.related_case_id, "relatedCaseId")
+            await check_case_reach(session, actor, related, field="relatedCaseId", code=READ)
+            await parties.link_cases(session, case, related, input.note)
             return case
 
         return await case_payload(info, action)
@@ -412,7 +421,8 @@ async def _remove(
 ) -> CasePayload:
     async def action(session: AsyncSession) -> CaseRecord:
         row = await parties.child_of_case(session, model, decode_id(input.id, type_name), noun)
-        case = await claim_case(session, row.case_id, input.expected_version, field="id")
+        actor = info.context.actor
+        case = await claim_case(session, actor, row.case_id, input.expected_version, field="id")
         await parties.remove_row(session, row)
         return case
 

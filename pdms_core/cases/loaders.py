@@ -17,6 +17,7 @@ from pdms_core.activities.models import Activity, ActivityPerson, Task
 from pdms_core.cases.models import CaseLink, CaseParty, CasePause, CasePlace, CaseRecord
 from pdms_core.conditions.models import SystemConditionEffect
 from pdms_core.db.loaders import ChildrenLoader, SessionLoader
+from pdms_core.db.row_rules import restrict, row_condition
 from pdms_core.demands.models import Demand, DemandCause
 from pdms_core.intentions.models import Intention
 
@@ -140,7 +141,7 @@ class _CasesByLinkLoader(_JoinedLoader):
             statement = statement.where(CaseRecord.closed_on.is_(None))
         elif open_only is False:
             statement = statement.where(CaseRecord.closed_on.is_not(None))
-        return statement
+        return restrict(statement, CaseRecord, self.actor)
 
 
 class CasesByPersonLoader(_CasesByLinkLoader):
@@ -162,8 +163,15 @@ class LinksByCaseLoader(_JoinedLoader):
             CaseLink.related_case_id.in_(keys)
         )
         both = union_all(forward, backward).subquery()
-        return (
+        statement = (
             select(CaseLink, both.c.key)
             .join(both, both.c.link_id == CaseLink.id)
             .order_by(CaseLink.id)
         )
+        owned = row_condition(CaseRecord, self.actor)
+        if owned is not None:  # a link to a case out of the caller's reach is left out
+            reachable = select(CaseRecord.id).where(owned)
+            statement = statement.where(
+                CaseLink.case_id.in_(reachable), CaseLink.related_case_id.in_(reachable)
+            )
+        return statement

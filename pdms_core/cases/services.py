@@ -21,6 +21,7 @@ from pdms_core.cases.module_lists import check_module, module_list, module_value
 from pdms_core.cases.parties import add_party_rows
 from pdms_core.cases.pauses import end_pause
 from pdms_core.cases.references import next_reference
+from pdms_core.cases.visibility import check_case_reach, check_owning_team
 from pdms_core.db.unit_of_work import claim_version, expect_version
 from pdms_core.errors import NotAllowed, NotFound, ValidationFailed
 from pdms_core.intentions.models import OPEN, Intention
@@ -47,8 +48,18 @@ class NewParty:
     role_code: str
 
 
-async def get_case(session: AsyncSession, case_id: int, *, field: str = "id") -> CaseRecord:
-    """The case with this id, or NOT_FOUND."""
+async def get_case(
+    session: AsyncSession, actor: Actor, case_id: int, *, field: str = "id"
+) -> CaseRecord:
+    """The case with this id for a change by ``actor``, or NOT_FOUND.
+
+    A team-scoped writer gets NOT_FOUND for another team's case, as if it did not exist.
+    """
+    await check_case_reach(session, actor, case_id, field=field)
+    return await _stored_case(session, case_id, field)
+
+
+async def _stored_case(session: AsyncSession, case_id: int, field: str) -> CaseRecord:
     case = await session.get(CaseRecord, case_id, populate_existing=True)
     if case is None:
         raise NotFound("There is no such case.", field=field)
@@ -56,14 +67,20 @@ async def get_case(session: AsyncSession, case_id: int, *, field: str = "id") ->
 
 
 async def claim_case(
-    session: AsyncSession, case_id: int, expected_version: int, *, field: str = "caseId"
+    session: AsyncSession,
+    actor: Actor,
+    case_id: int,
+    expected_version: int,
+    *,
+    field: str = "caseId",
 ) -> CaseRecord:
     """Claim the case's version for an edit inside it; NOT_FOUND or CONFLICT otherwise."""
+    await check_case_reach(session, actor, case_id, field=field)
     version_field = "expectedVersion"
     await claim_version(
         session, CaseRecord, case_id, expected_version, field=version_field, noun="case"
     )
-    return await get_case(session, case_id, field=field)
+    return await _stored_case(session, case_id, field)
 
 
 def is_closed_status(status: LookupValue) -> bool:
@@ -140,6 +157,7 @@ async def open_case(
     opened_on = opened_on or today()
     check_past(opened_on, "openedOn")
     status = await _opening_status(session, module, status_code)
+    check_owning_team(actor, team_id)
     await check_team(session, team_id, module)
     await check_officer(session, officer_id)
     case = CaseRecord(
@@ -161,10 +179,11 @@ async def update_case(
     session: AsyncSession, actor: Actor, *, case_id: int, expected_version: int, fields: CaseFields
 ) -> CaseRecord:
     """Change a case's summary, owning team or officer."""
-    case = await get_case(session, case_id)
+    case = await get_case(session, actor, case_id)
     expect_version(case, expected_version)
     given = fields.given()
     if "team_id" in given:
+        check_owning_team(actor, given["team_id"])
         await check_team(session, given["team_id"], case.module)
     if "officer_id" in given:
         await check_officer(session, given["officer_id"])
@@ -196,7 +215,7 @@ async def change_status(
     A closed status marked ``forbid_open_intentions`` refuses while follow-ups are open.
     Moving a closed case to an open status reopens it.
     """
-    case = await get_case(session, case_id)
+    case = await get_case(session, actor, case_id)
     expect_version(case, expected_version)
     status = await module_value(session, case.module, CASE_STATUS, status_code, field="statusCode")
     if is_closed_status(status):

@@ -16,6 +16,8 @@ from pdms_core.cases.lookups import SYSTEM_CONDITION_TYPE
 from pdms_core.cases.models import CaseRecord
 from pdms_core.cases.module_lists import check_module, module_value
 from pdms_core.cases.services import check_past
+from pdms_core.cases.visibility import READ as READ_CASES
+from pdms_core.cases.visibility import within_reach
 from pdms_core.conditions.models import SystemCondition, SystemConditionEffect
 from pdms_core.db.unit_of_work import expect_version
 from pdms_core.demands.models import Demand
@@ -101,8 +103,10 @@ async def update_condition(
     return condition
 
 
-async def _check_effect(session: AsyncSession, effect: Effect) -> None:
-    if await session.get(CaseRecord, effect.case_id) is None:
+async def _check_effect(session: AsyncSession, actor: Actor, effect: Effect) -> None:
+    # A team-scoped case reader links conditions only to the cases they can see.
+    case = select(CaseRecord.id).where(CaseRecord.id == effect.case_id)
+    if await session.scalar(within_reach(case, actor, code=READ_CASES)) is None:
         raise ValidationFailed("There is no such case.", field="caseId")
     for model, row_id, field in (
         (Demand, effect.demand_id, "demandId"),
@@ -122,7 +126,7 @@ async def link_condition(
     """Record that the condition held up a case (and optionally a demand or activity of it)."""
     condition = await get_condition(session, condition_id)
     expect_version(condition, expected_version)
-    await _check_effect(session, effect)
+    await _check_effect(session, actor, effect)
     same = await session.scalar(
         select(SystemConditionEffect.id).where(
             SystemConditionEffect.condition_id == condition_id,
@@ -152,7 +156,10 @@ async def _bump(session: AsyncSession, condition: SystemCondition) -> None:
 async def unlink_condition(
     session: AsyncSession, actor: Actor, *, effect_id: int, expected_version: int
 ) -> SystemCondition:
-    effect = await session.get(SystemConditionEffect, effect_id)
+    found = select(SystemConditionEffect).where(SystemConditionEffect.id == effect_id)
+    effect = await session.scalar(
+        within_reach(found, actor, SystemConditionEffect, code=READ_CASES)
+    )
     if effect is None:
         raise NotFound("There is no such link.", field="id")
     condition = await get_condition(session, effect.condition_id)

@@ -14,6 +14,9 @@ from aiodataloader import DataLoader
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from pdms_core.auth.actor import Actor
+from pdms_core.db.row_rules import restrict
+
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
@@ -28,9 +31,16 @@ class SessionLoader(DataLoader, Generic[K, V]):
 
     missing: Any = None
 
-    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], **params: Any):
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        actor: Actor | None = None,
+        **params: Any,
+    ):
         super().__init__()
         self.sessionmaker = sessionmaker
+        #: The caller: loaders apply the row-level rules (``db/row_rules.py``) for them.
+        self.actor = actor
         self.params = params
 
     async def batch_load_fn(self, keys: Sequence[K]) -> list[V]:
@@ -50,7 +60,8 @@ class RowsByIdLoader(SessionLoader[int, Any]):
 
     async def load_many_from(self, session: AsyncSession, keys: Sequence[int]) -> Mapping[int, Any]:
         model = self.params["model"]
-        rows = await session.scalars(select(model).where(model.id.in_(keys)))
+        statement = restrict(select(model).where(model.id.in_(keys)), model, self.actor)
+        rows = await session.scalars(statement)
         return {row.id: row for row in rows}
 
 
@@ -74,6 +85,7 @@ class ChildrenLoader(SessionLoader[int, list[Any]]):
     ) -> Mapping[int, list[Any]]:
         column = getattr(self.model, self.key)
         statement = self.filter(select(self.model).where(column.in_(keys)))
+        statement = restrict(statement, self.model, self.actor)
         rows = await session.scalars(statement.order_by(*self.order, self.model.id))
         return group_by(rows, self.key)
 
@@ -81,8 +93,9 @@ class ChildrenLoader(SessionLoader[int, list[Any]]):
 class LoaderRegistry:
     """The loaders of one request, created on first use and never shared."""
 
-    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]):
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], actor: Actor | None = None):
         self._sessionmaker = sessionmaker
+        self._actor = actor
         self._loaders: dict[Hashable, SessionLoader[Any, Any]] = {}
 
     def get(
@@ -92,7 +105,7 @@ class LoaderRegistry:
         key = (loader_class, tuple(sorted(params.items())))
         loader = self._loaders.get(key)
         if loader is None:
-            loader = self._loaders[key] = loader_class(self._sessionmaker, **params)
+            loader = self._loaders[key] = loader_class(self._sessionmaker, self._actor, **params)
         return loader
 
 

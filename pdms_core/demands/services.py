@@ -127,7 +127,7 @@ async def add_demand(
 ) -> Demand:
     """Record a demand on a case; with ``presenting_demand_id`` it is recorded as an
     underlying demand (a root cause) of that presenting demand."""
-    case = await claim_case(session, case_id, expected_version)
+    case = await claim_case(session, actor, case_id, expected_version)
     if case.closed_on is not None:
         raise NotAllowed("The case is closed; reopen it to add demands.", field="caseId")
     given = {"received_on": None, "description": "", "what_matters": "", **fields.given()}
@@ -155,7 +155,7 @@ async def update_demand(
 ) -> Demand:
     """Correct a demand's details (the case's version is claimed)."""
     demand = await get_demand(session, demand_id)
-    case = await claim_case(session, demand.case_id, expected_version, field="id")
+    case = await claim_case(session, actor, demand.case_id, expected_version, field="id")
     given = fields.given()
     await _apply(session, case, demand, given)
     if given.get("is_presenting") is False and await _has(
@@ -192,7 +192,7 @@ async def resolve_demand(
 ) -> Demand:
     """Mark a demand resolved (``resolved_on`` None reopens it)."""
     demand = await get_demand(session, demand_id)
-    await claim_case(session, demand.case_id, expected_version, field="id")
+    await claim_case(session, actor, demand.case_id, expected_version, field="id")
     if resolved_on is not None:
         check_past(resolved_on, "resolvedOn")
         if resolved_on < demand.received_on:
@@ -245,7 +245,7 @@ async def link_underlying(
     """Record that ``underlying`` is a root cause behind ``presenting`` (returns the latter)."""
     presenting = await get_demand(session, presenting_id, field="presentingDemandId")
     case = await claim_case(
-        session, presenting.case_id, expected_version, field="presentingDemandId"
+        session, actor, presenting.case_id, expected_version, field="presentingDemandId"
     )
     await _link(session, case, presenting_id, underlying_id)
     return presenting
@@ -260,7 +260,9 @@ async def unlink_underlying(
     expected_version: int,
 ) -> Demand:
     presenting = await get_demand(session, presenting_id, field="presentingDemandId")
-    await claim_case(session, presenting.case_id, expected_version, field="presentingDemandId")
+    await claim_case(
+        session, actor, presenting.case_id, expected_version, field="presentingDemandId"
+    )
     link = await session.scalar(
         select(DemandCause).where(
             DemandCause.presenting_id == presenting_id, DemandCause.underlying_id == underlying_id

@@ -52,7 +52,7 @@ class ModuleRecordLoader(SessionLoader[int, list[Any]]):
         self, session: AsyncSession, keys: Sequence[int]
     ) -> Mapping[int, Sequence[Any]]:
         source: ModuleRecordSource = self.params["source"]
-        return await source.load(session, self.params["actor"], list(keys))
+        return await source.load(session, self.actor, list(keys))
 
 
 async def module_records(
@@ -65,7 +65,7 @@ async def module_records(
     """
     context = info.context
     loads = [
-        context.loaders.get(ModuleRecordLoader, source=source, actor=context.actor).load(holder_id)
+        context.loaders.get(ModuleRecordLoader, source=source).load(holder_id)
         for module, source in context.host.record_sources(holder)
         if (modules is None or module in modules) and context.actor.has(source.permission)
     ]

@@ -10,6 +10,7 @@ import strawberry
 from strawberry.types import Info
 
 from pdms_core.cases.types import READ
+from pdms_core.cases.visibility import within_reach
 from pdms_core.errors import ValidationFailed
 from pdms_core.graphql.arguments import After, First, described
 from pdms_core.graphql.errors import UserErrorType, run_mutation
@@ -121,7 +122,11 @@ class IntentionQuery:
         after: After = None,
     ) -> Connection[IntentionNode]:
         given = filter or IntentionFilterInput()
-        statement = intentions_statement(_criteria(given), given.as_of or today())
+        statement = within_reach(
+            intentions_statement(_criteria(given), given.as_of or today()),
+            info.context.actor,
+            Intention,
+        )
         async with info.context.session() as session:
             page = await keyset_page(
                 session, statement, [Intention.due_on, Intention.id], first=first, after=after

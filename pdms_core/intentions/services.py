@@ -11,6 +11,7 @@ from pdms_core.auth.actor import Actor
 from pdms_core.cases.lookups import INTENTION_TYPE
 from pdms_core.cases.module_lists import module_value
 from pdms_core.cases.services import check_officer, check_past, check_team, get_case
+from pdms_core.cases.visibility import check_case_reach
 from pdms_core.db.unit_of_work import expect_version
 from pdms_core.demands.models import Demand
 from pdms_core.errors import NotAllowed, NotFound, ValidationFailed
@@ -32,10 +33,12 @@ class IntentionFields(PartialFields):
     team_id: object = UNSET
 
 
-async def get_intention(session: AsyncSession, intention_id: int) -> Intention:
+async def get_intention(session: AsyncSession, actor: Actor, intention_id: int) -> Intention:
+    """The intention, or NOT_FOUND (also when its case is out of the actor's reach)."""
     intention = await session.get(Intention, intention_id, populate_existing=True)
     if intention is None:
         raise NotFound("There is no such intention.", field="id")
+    await check_case_reach(session, actor, intention.case_id, field="id")
     return intention
 
 
@@ -70,7 +73,7 @@ async def add_intention(
 ) -> Intention:
     """Add a follow-up to an open case; without a due date, the intention type's service
     standard gives one (counted from today)."""
-    case = await get_case(session, case_id, field="caseId")
+    case = await get_case(session, actor, case_id, field="caseId")
     if case.closed_on is not None:
         raise NotAllowed("The case is closed.", field="caseId")
     kind = await module_value(session, case.module, INTENTION_TYPE, type_code, field="typeCode")
@@ -100,11 +103,11 @@ async def update_intention(
     expected_version: int,
     fields: IntentionFields,
 ) -> Intention:
-    intention = await get_intention(session, intention_id)
+    intention = await get_intention(session, actor, intention_id)
     expect_version(intention, expected_version)
     if intention.status != OPEN:
         raise NotAllowed("Only open intentions can be changed.", field="id")
-    case = await get_case(session, intention.case_id)
+    case = await get_case(session, actor, intention.case_id)
     await _apply(session, case.module, intention, fields.given())
     await session.flush()
     return intention
@@ -121,7 +124,7 @@ async def finish_intention(
     note: str = "",
 ) -> Intention:
     """Complete (``done``) or cancel an open intention."""
-    intention = await get_intention(session, intention_id)
+    intention = await get_intention(session, actor, intention_id)
     expect_version(intention, expected_version)
     if intention.status != OPEN:
         raise NotAllowed(f"The intention is already {intention.status}.", field="id")

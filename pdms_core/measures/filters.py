@@ -46,6 +46,9 @@ class MeasureFilter:
     wards: tuple[str, ...] = ()
     postcode_areas: tuple[str, ...] = ()
     bucket: str = MONTH
+    #: The caller's reach: a reader whose measures permission is granted within teams
+    #: counts only those teams' cases (None: every case). Not a choice of the caller.
+    within_teams: tuple[int, ...] | None = None
 
     def __post_init__(self) -> None:
         if self.bucket not in BUCKETS:
@@ -78,6 +81,7 @@ class MeasureFilter:
             "wards": list(self.wards),
             "postcode_areas": list(self.postcode_areas),
             "bucket": self.bucket,
+            **({} if self.within_teams is None else {"within_teams": list(self.within_teams)}),
         }
 
     @classmethod
@@ -93,6 +97,9 @@ class MeasureFilter:
             wards=tuple(data.get("wards", ())),
             postcode_areas=tuple(data.get("postcode_areas", ())),
             bucket=data.get("bucket", MONTH),
+            within_teams=(
+                None if data.get("within_teams") is None else tuple(data["within_teams"])
+            ),
         )
 
     # -- SQL ----------------------------------------------------------------------
@@ -122,6 +129,9 @@ class MeasureFilter:
     def on_case(self, case_id: Any) -> list[ColumnElement[bool]]:
         """Team and place criteria, applied to the case each row belongs to."""
         clauses: list[ColumnElement[bool]] = []
+        if self.within_teams is not None:
+            reach = select(CaseRecord.id).where(CaseRecord.team_id.in_(self.within_teams))
+            clauses.append(case_id.in_(reach))
         if self.team_ids:
             teams = select(CaseRecord.id).where(CaseRecord.team_id.in_(self.team_ids))
             clauses.append(case_id.in_(teams))

@@ -12,6 +12,7 @@ from strawberry.types import Info
 
 from pdms_core.cases.lookups import DEMAND_TYPE, INTENTION_TYPE
 from pdms_core.cases.types import READ
+from pdms_core.cases.visibility import within_reach
 from pdms_core.demands.models import Demand
 from pdms_core.demands.types import DemandNode
 from pdms_core.graphql.arguments import After, First, described
@@ -98,6 +99,7 @@ class ServiceStandardQuery:
         )
         if module is not None:
             statement = statement.where(Demand.module == module)
+        statement = within_reach(statement, info.context.actor, Demand)
         async with info.context.session() as session:
             page = await keyset_page(
                 session, statement, [Demand.due_on, Demand.id], first=first, after=after

@@ -16,7 +16,9 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdms_core.activities.models import Activity, ActivityPerson, Task
+from pdms_core.auth.actor import Actor
 from pdms_core.cases.models import CaseParty, CasePlace, CaseRecord
+from pdms_core.cases.visibility import within_reach
 from pdms_core.db.cursors import check_first, decode_cursor, encode_cursor
 from pdms_core.demands.models import Demand
 from pdms_core.intentions.models import Intention
@@ -59,10 +61,15 @@ def _cases(person_id: int | None, place_id: int | None) -> Select[Any]:
 
 
 async def collect(
-    session: AsyncSession, *, person_id: int | None = None, place_id: int | None = None
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    person_id: int | None = None,
+    place_id: int | None = None,
 ) -> list[TimelineEntry]:
-    """Every timeline entry of the person (or place), newest first."""
-    cases = _cases(person_id, place_id)
+    """Every timeline entry of the person (or place) in ``actor``'s reach, newest first."""
+    link = CaseParty if person_id is not None else CasePlace
+    cases = within_reach(_cases(person_id, place_id), actor, link)
     activity_touch = Activity.case_id.in_(cases)
     if person_id is not None:
         activity_touch = or_(
@@ -75,7 +82,12 @@ async def collect(
     sources = (
         (CASE, select(CaseRecord.id, CaseRecord.opened_on).where(CaseRecord.id.in_(cases))),
         (DEMAND, select(Demand.id, Demand.received_on).where(Demand.case_id.in_(cases))),
-        (ACTIVITY, select(Activity.id, Activity.occurred_at).where(activity_touch)),
+        (
+            ACTIVITY,
+            within_reach(
+                select(Activity.id, Activity.occurred_at).where(activity_touch), actor, Activity
+            ),
+        ),
         (INTENTION, select(Intention.id, Intention.created_at).where(Intention.case_id.in_(cases))),
     )
     entries = []
@@ -88,6 +100,7 @@ async def collect(
 
 async def timeline_page(
     session: AsyncSession,
+    actor: Actor,
     *,
     person_id: int | None = None,
     place_id: int | None = None,
@@ -95,7 +108,7 @@ async def timeline_page(
     after: str | None,
 ) -> TimelinePage:
     size = check_first(first)
-    entries = await collect(session, person_id=person_id, place_id=place_id)
+    entries = await collect(session, actor, person_id=person_id, place_id=place_id)
     start = 0
     if after is not None:
         cursor = decode_cursor(after, 3)

@@ -73,7 +73,12 @@ async def timeline_connection(
     require_cases_read(info)
     async with info.context.session() as session:
         page = await timeline_page(
-            session, person_id=person_id, place_id=place_id, first=first, after=after
+            session,
+            info.context.actor,
+            person_id=person_id,
+            place_id=place_id,
+            first=first,
+            after=after,
         )
     loaders = info.context.loaders
     futures = [loaders.get(RowsByIdLoader, model=MODELS[e.kind]).load(e.id) for e in page.entries]

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from enum import Enum
 from typing import Any
 
 import strawberry
 
+from pdms_core.auth.actor import Actor
 from pdms_core.graphql.node import decode_id, global_id
 from pdms_core.measures import filters
+
+MEASURES_READ = "core.measures.read"
 
 
 @strawberry.enum(description="The period measures over time are counted in.")
@@ -62,9 +66,17 @@ class MeasureFilterInput:
         )
 
 
-def to_filter(given: MeasureFilterInput | None) -> filters.MeasureFilter:
-    """The service filter for an optional input (no input: everything, by month)."""
-    return given.to_filter() if given is not None else filters.MeasureFilter()
+def to_filter(given: MeasureFilterInput | None, actor: Actor) -> filters.MeasureFilter:
+    """The service filter for an optional input (no input: everything, by month).
+
+    A reader whose measures permission is granted within teams counts only those
+    teams' cases, whatever the input asks for.
+    """
+    chosen = given.to_filter() if given is not None else filters.MeasureFilter()
+    teams = actor.teams_for(MEASURES_READ)
+    if teams is None:
+        return chosen
+    return dataclasses.replace(chosen, within_teams=tuple(sorted(teams)))
 
 
 @strawberry.type(name="MeasureFilter", description="The filter a measure was computed for.")

@@ -63,7 +63,7 @@ class MeasureQuery:
             t.DemandGrouping.TYPE
         ),
     ) -> list[t.DemandVolume]:
-        f = to_filter(filter)
+        f = to_filter(filter, info.context.actor)
         async with info.context.session() as session:
             volumes = await dm.demand_volumes(session, f, group_by.value)
         return [t.DemandVolume.of(v) for v in volumes]
@@ -74,7 +74,7 @@ class MeasureQuery:
         permission=READ,
     )
     async def failure_demand(self, info: Info, filter: Filter = None) -> t.FailureDemandMeasure:
-        f = to_filter(filter)
+        f = to_filter(filter, info.context.actor)
         async with info.context.session() as session:
             return t.FailureDemandMeasure.of(await dm.failure_demand(session, f))
 
@@ -88,7 +88,7 @@ class MeasureQuery:
         filter: Filter = None,
         top: Annotated[int, described("Causes per presenting type, most frequent first.")] = 5,
     ) -> list[t.RootCauseGroup]:
-        f = to_filter(filter)
+        f = to_filter(filter, info.context.actor)
         async with info.context.session() as session:
             groups = await dm.root_causes(session, f)
         return [t.RootCauseGroup.of(g, max(top, 0)) for g in groups]
@@ -105,7 +105,7 @@ class MeasureQuery:
             t.ConditionRanking.CASES_AFFECTED
         ),
     ) -> list[t.SystemConditionImpact]:
-        f = to_filter(filter)
+        f = to_filter(filter, info.context.actor)
         async with info.context.session() as session:
             impacts = await wm.condition_impact(session, f, rank_by.value)
         return [t.SystemConditionImpact.of(c) for c in impacts]
@@ -116,14 +116,14 @@ class MeasureQuery:
         permission=READ,
     )
     async def end_to_end_times(self, info: Info, filter: Filter = None) -> list[t.EndToEndTime]:
-        f = to_filter(filter)
+        f = to_filter(filter, info.context.actor)
         async with info.context.session() as session:
             times = await end_to_end_times(session, f)
         return [t.EndToEndTime.of(e) for e in times]
 
     @query_field(description="Minutes and tasks per task category.", permission=READ)
     async def activity_time(self, info: Info, filter: Filter = None) -> list[t.ActivityTime]:
-        f = to_filter(filter)
+        f = to_filter(filter, info.context.actor)
         async with info.context.session() as session:
             times = await wm.activity_time(session, f)
         return [t.ActivityTime.of(a) for a in times]
@@ -144,7 +144,7 @@ class MeasureQuery:
         name: Annotated[str, described("The measure's name (see `measures`).")],
         filter: Filter = None,
     ) -> MeasureResult:
-        f = to_filter(filter)
+        f = to_filter(filter, info.context.actor)
         _, spec = services.find_measure(info.context.host, name)
         async with info.context.session() as session:
             table = await services.compute_measure(session, info.context.host, name, f)
@@ -192,7 +192,7 @@ class MeasureMutation:
                 info.context.host,
                 info.context.actor,
                 name=input.measure,
-                measure_filter=to_filter(input.filter),
+                measure_filter=to_filter(input.filter, info.context.actor),
                 title=input.title,
                 as_of=input.as_of,
                 note=input.note,
