@@ -34,21 +34,29 @@ class Staff:
         self,
         email: str,
         *permissions: str,
-        team_id: int | None = None,
+        team_id: int | tuple[int, ...] | None = None,
         password: str = PASSWORD,
+        council_wide: tuple[str, ...] = (),
     ) -> int:
+        """A user holding ``permissions`` (within ``team_id`` — or each of several —
+        when given) and, from a second role, ``council_wide`` everywhere."""
         async with self.database.sessionmaker() as session, session.begin():
             user = await create_user(
                 session, SYSTEM, email=email, display_name=email.split("@")[0], password=password
             )
-            if permissions:
-                self._roles += 1
-                role = await create_role(
-                    session,
-                    RoleFields(f"role_{self._roles}", "Test role", "", list(permissions)),
-                    self.declared,
-                )
-                await grant_role(session, user_id=user.id, role_code=role.code, team_id=team_id)
+            teams = team_id if isinstance(team_id, tuple) else (team_id,)
+            for codes, within in ((permissions, teams), (council_wide, (None,))):
+                if codes:
+                    self._roles += 1
+                    role = await create_role(
+                        session,
+                        RoleFields(f"role_{self._roles}", "Test role", "", list(codes)),
+                        self.declared,
+                    )
+                    for team in within:
+                        await grant_role(
+                            session, user_id=user.id, role_code=role.code, team_id=team
+                        )
             return user.id
 
     async def login(self, email: str, password: str = PASSWORD, **extra: Any) -> Any:
