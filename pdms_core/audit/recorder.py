@@ -4,10 +4,12 @@ Person reads are noted where every path to a person passes anyway: when graphql-
 completes a value of the ``Person`` type it asks the type's ``is_type_of`` (see
 ``PersonNode``), whichever field returned the row (``person``, ``people``, ``node``,
 ``Relationship.related``, ``PersonAddress.person``, ``Place.residents`` ...). That
-costs one set insertion per person and no per-field middleware. Mutations note their
-target and outcome in ``run_mutation``; any mutation that did not (denied before its
+costs one set insertion per person and no per-field middleware. A mutation built on
+``run_mutation`` that succeeds writes its row inside its own transaction
+(:func:`record_change`), so the change and its record commit together. Rejected
+ones note their outcome there too; any mutation that did not (denied before its
 resolver ran, or not built on ``run_mutation``) is still recorded from the document.
-After the operation, one INSERT writes every row of the request.
+After the operation, one INSERT writes the request's other rows.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 from graphql import FieldNode, OperationDefinitionNode, OperationType
 from graphql.utilities import value_from_ast_untyped
 from sqlalchemy import insert
+from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
 from strawberry.extensions import SchemaExtension
 
@@ -31,6 +34,8 @@ class MutationNote:
     outcome: str
     target_type: str | None = None
     target_id: str | None = None
+    #: Already written inside the mutation's own transaction.
+    written: bool = False
 
 
 @dataclass
@@ -40,12 +45,39 @@ class AuditCollector:
     person_reads: set[int] = field(default_factory=set)
     mutations: dict[str, MutationNote] = field(default_factory=dict)
 
-    def note_mutation(self, response_key: str, outcome: str, target: Any = None) -> None:
+    def note_mutation(
+        self, response_key: str, outcome: str, target: Any = None, *, written: bool = False
+    ) -> MutationNote:
         target = getattr(target, "audit_target", target)
         target_type = target_id = None
         if target is not None and getattr(target, "id", None) is not None:
             target_type, target_id = type(target).__name__, str(target.id)
-        self.mutations[response_key] = MutationNote(outcome, target_type, target_id)
+        note = self.mutations[response_key] = MutationNote(outcome, target_type, target_id, written)
+        return note
+
+
+async def record_change(
+    session: AsyncSession, context: Any, action: str, response_key: str, target: Any
+) -> None:
+    """Write a successful mutation's audit row in the mutation's own transaction.
+
+    The change and its record commit together or not at all; the after-operation
+    batch then skips this mutation.
+    """
+    note = context.audit.note_mutation(response_key, "ok", target, written=True)
+    row = {**_stamp(context), "action": action, "outcome": "ok"}
+    row.update(target_type=note.target_type, target_id=note.target_id)
+    await session.execute(insert(AuditEvent), [row])
+
+
+def _stamp(context: Any) -> dict[str, Any]:
+    actor = context.actor
+    return {
+        "at": now(),
+        "actor_kind": actor.kind.value,
+        "actor_id": actor.id,
+        "ip": context.client_ip,
+    }
 
 
 class AuditTrail(SchemaExtension):
@@ -61,13 +93,7 @@ class AuditTrail(SchemaExtension):
         rows = [self._signed_in_as(row) for row in rows]
         if not rows:
             return
-        actor = context.actor
-        stamp = {
-            "at": now(),
-            "actor_kind": actor.kind.value,
-            "actor_id": actor.id,
-            "ip": context.client_ip,
-        }
+        stamp = _stamp(context)
         async with context.database.sessionmaker() as session, session.begin():
             await session.execute(insert(AuditEvent), [{**stamp, **row} for row in rows])
 
@@ -99,6 +125,8 @@ class AuditTrail(SchemaExtension):
             note = collector.mutations.get(key) or MutationNote(
                 _outcome_from_errors(errors, key), *_target_from_arguments(node, variables)
             )
+            if note.written:
+                continue
             rows.append(
                 {
                     "action": node.name.value,

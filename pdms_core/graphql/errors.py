@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.extensions import SchemaExtension
 from strawberry.types import Info
 
+from pdms_core.audit.recorder import record_change
 from pdms_core.errors import UserError, UserErrors
 
 log = logging.getLogger("pdms.graphql")
@@ -69,16 +70,18 @@ async def run_mutation(
     The unit of work commits before this returns, so the payload resolves from data
     that is already stored.
     """
+    context = info.context
     try:
-        async with info.context.unit_of_work() as session:
+        async with context.unit_of_work() as session:
             value = await action(session)
+            if getattr(context, "audit", None) is not None:
+                await record_change(session, context, info.field_name, info.path.key, value)
     except UserErrors as exc:
         _note(info, "rejected")
         return None, [UserErrorType.from_error(e) for e in exc.errors]
     except UserError as exc:
         _note(info, "rejected")
         return None, [UserErrorType.from_error(exc)]
-    _note(info, "ok", value)
     return value, []
 
 

@@ -81,6 +81,28 @@ async def test_mutations_are_recorded_without_the_values(staff_users, graphql):
         assert event.ip
 
 
+async def test_each_change_has_exactly_one_row_written_with_it(staff_users, graphql):
+    # A successful mutation writes its row inside its own transaction; the batch
+    # written after the operation must not add a second one. Aliases keep the action.
+    quinn, other, _ = await _household(staff_users.database)
+    token = await staff_users.token("batch@council.invalid", *READER)
+    both = """mutation($a: ID!, $b: ID!) {
+      first: updatePerson(person: {id: $a, expectedVersion: 1}, input: {notes: "x"}) {
+        errors { code } }
+      second: updatePerson(person: {id: $b, expectedVersion: 1}, input: {notes: "y"}) {
+        errors { code } } }"""
+    ids = {"a": global_id("Person", quinn), "b": global_id("Person", other)}
+    result = await graphql.execute(both, ids, headers=bearer(token))
+    assert result.ok() == {"first": {"errors": []}, "second": {"errors": []}}
+    async with staff_users.database.sessionmaker() as session:
+        rows = (
+            await session.execute(
+                select(AuditEvent.target_id).where(AuditEvent.action == "updatePerson")
+            )
+        ).all()
+    assert sorted(r.target_id for r in rows) == sorted([str(quinn), str(other)])
+
+
 async def test_denied_and_rejected_mutations_are_recorded_too(staff_users, graphql):
     quinn, _, _ = await _household(staff_users.database)
     token = await staff_users.token("viewer@council.invalid", "core.people.read")
