@@ -9,6 +9,7 @@ import strawberry
 from sqlalchemy import select
 from strawberry.types import Info
 
+from pdms_core.cases.visibility import within_reach
 from pdms_core.conditions import services
 from pdms_core.conditions.models import SystemCondition, SystemConditionEffect
 from pdms_core.conditions.services import Effect
@@ -101,13 +102,12 @@ class SystemConditionQuery:
             statement = statement.where(SystemCondition.resolved_on.is_(None))
         if given.case_id is not None:
             case = decode_id(given.case_id, "Case", field="caseId")
-            statement = statement.where(
-                SystemCondition.id.in_(
-                    select(SystemConditionEffect.condition_id).where(
-                        SystemConditionEffect.case_id == case
-                    )
-                )
+            effects = select(SystemConditionEffect.condition_id).where(
+                SystemConditionEffect.case_id == case
             )
+            # another team's case is unknown to a team-scoped reader: no conditions
+            reachable = within_reach(effects, info.context.actor, SystemConditionEffect)
+            statement = statement.where(SystemCondition.id.in_(reachable))
         async with info.context.session() as session:
             page = await keyset_page(
                 session, statement, [-SystemCondition.id], first=first, after=after

@@ -2,7 +2,8 @@
 
 North and South each own one case; a third case has no team. Every case has the same
 person and place, a breached demand, an activity with the person, and an overdue
-intention; North's case is linked to South's.
+intention; North's case is linked to South's, and one system condition held up all
+three.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from typing import Any
 from problems.problem_steps import (
     ADD_INTENTION,
     LINK_CASES,
+    LINK_CONDITION,
+    RAISE_CONDITION,
     RECORD_ACTIVITY,
     SET_STANDARD,
     add_demand,
@@ -36,6 +39,8 @@ BUILDER: Actor = staff(
     "core.people.write",
     "core.places.read",
     "core.standards.manage",
+    "core.conditions.read",
+    "core.conditions.write",
     name="World Builder",
 )
 OWNERS = ("north", "south", None)
@@ -151,4 +156,11 @@ async def build_world(graphql: Any, database: Any) -> World:
         "linkCases",
     )
     north.version += 1
+    condition = ok_payload(
+        await builder.execute(RAISE_CONDITION, {"i": {"typeCode": "awaiting_benefit_decision"}}),
+        "raiseSystemCondition",
+    )["systemCondition"]
+    for version, records in enumerate(world.cases.values(), start=condition["version"]):
+        link = {"id": condition["id"], "expectedVersion": version, "caseId": records.case}
+        ok_payload(await builder.execute(LINK_CONDITION, {"i": link}), "linkSystemCondition")
     return world

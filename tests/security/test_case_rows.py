@@ -43,11 +43,13 @@ READS = f"""query($south: ID!, $southRef: String!, $north: ID!, $ids: [ID!]!, $p
   }}
   intentions(filter: {{due: OVERDUE}}, first: 100) {{ nodes {{ case {{ reference }} }} }}
   serviceBreaches(first: 100) {{ nodes {{ case {{ reference }} }} }}
+  systemConditions {{ nodes {{ effects {{ case {{ reference }} }} }} }}
+  heldUpSouth: systemConditions(filter: {{caseId: $south}}) {{ nodes {{ id }} }}
 }}"""
 VOLUMES = "{ demandVolumes { count } }"
 CASE_STATE = "query($id: ID!) { case(id: $id) { version summary team { name } demands { id } } }"
 CASE_READ_WRITE = ("core.cases.read", "core.cases.write", "core.measures.read")
-PEOPLE_AND_PLACES = ("core.people.read", "core.places.read")
+PEOPLE_AND_PLACES = ("core.people.read", "core.places.read", "core.conditions.read")
 
 
 @pytest.fixture
@@ -100,6 +102,12 @@ async def _reads(graphql: Any, world: World, headers: dict[str, str]) -> dict[st
         "place timeline": {_reference(e["item"]) for e in data["place"]["timeline"]["nodes"]},
         "overdue": sorted(i["case"]["reference"] for i in data["intentions"]["nodes"]),
         "breaches": sorted(d["case"]["reference"] for d in data["serviceBreaches"]["nodes"]),
+        "condition effects": sorted(
+            e["case"]["reference"]
+            for condition in data["systemConditions"]["nodes"]
+            for e in condition["effects"]
+        ),
+        "conditions of south's case": len(data["heldUpSouth"]["nodes"]),
     }
 
 
@@ -124,6 +132,8 @@ async def test_a_team_scoped_reader_sees_only_their_teams_cases_everywhere(
         "place timeline": {north.reference},
         "overdue": only_north,
         "breaches": only_north,
+        "condition effects": only_north,
+        "conditions of south's case": 0,
     }
     volumes = (await graphql.execute(VOLUMES, headers=bearer(token))).ok()["demandVolumes"]
     assert sum(v["count"] for v in volumes) == 1
@@ -136,7 +146,8 @@ async def test_a_council_wide_reader_sees_every_case(graphql, world, staff_users
 
     every = sorted(records.reference for records in world.cases.values())
     assert seen["cases"] == seen["person cases"] == seen["place cases"] == every
-    assert seen["overdue"] == seen["breaches"] == every
+    assert seen["overdue"] == seen["breaches"] == seen["condition effects"] == every
+    assert seen["conditions of south's case"] == 1
     assert seen["links"] == [world.cases["south"].reference]
     assert seen["south"] == ({"reference": world.cases["south"].reference},) * 2
     assert len(seen["nodes"]) == 12
