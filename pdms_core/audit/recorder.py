@@ -55,6 +55,9 @@ class AuditCollector:
         note = self.mutations[response_key] = MutationNote(outcome, target_type, target_id, written)
         return note
 
+    def forget_mutation(self, response_key: str) -> None:
+        self.mutations.pop(response_key, None)
+
 
 async def record_change(
     session: AsyncSession, context: Any, action: str, response_key: str, target: Any

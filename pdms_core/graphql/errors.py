@@ -71,10 +71,11 @@ async def run_mutation(
     that is already stored.
     """
     context = info.context
+    audit = getattr(context, "audit", None)
     try:
         async with context.unit_of_work() as session:
             value = await action(session)
-            if getattr(context, "audit", None) is not None:
+            if audit is not None:  # the change and its audit row commit together
                 await record_change(session, context, info.field_name, info.path.key, value)
     except UserErrors as exc:
         _note(info, "rejected")
@@ -82,6 +83,12 @@ async def run_mutation(
     except UserError as exc:
         _note(info, "rejected")
         return None, [UserErrorType.from_error(exc)]
+    except BaseException:
+        # The row was rolled back with the change: the after-operation batch records
+        # the failure instead.
+        if audit is not None:
+            audit.forget_mutation(info.path.key)
+        raise
     return value, []
 
 

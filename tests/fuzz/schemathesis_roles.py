@@ -363,37 +363,53 @@ def aim_ids_at(targets: list[str]) -> None:
     schemathesis.graphql.scalar("ID", chosen.map(nodes.String))
 
 
-def fuzz(url: str, roles: list[Role], examples: int, report: Report) -> None:
+def fuzz(url: str, roles: list[Role], examples: int, report: Report, fresh: bool = False) -> None:
     """Send up to ``examples`` generated documents per operation and role."""
     rules = root_rules(SCHEMA.read_text())
     strategies = {op.label: op.as_strategy() for op in fuzzed_operations()}
     with httpx.Client(timeout=30) as client:
         for role in roles:
             for label, strategy in strategies.items():
-                _fuzz_operation(client, url, role, label, strategy, rules, examples, report)
+                send = _sender(client, url, role, label, rules, report)
+                _examples(strategy, examples, fresh)(send)()
 
 
-def _fuzz_operation(client, url, role, label, strategy, rules, examples, report) -> None:
+def _sender(
+    client: httpx.Client,
+    url: str,
+    role: Role,
+    label: str,
+    rules: dict[str, str | None],
+    report: Report,
+) -> Any:
+    """Sends one generated document as ``role`` and records what is wrong with the answer."""
 
-    @settings(
-        max_examples=examples,
-        database=None,
-        deadline=None,
-        derandomize=True,
-        phases=[Phase.explicit, Phase.generate],
-        suppress_health_check=list(HealthCheck),
-    )
-    @given(case=strategy)
     def send(case: Any) -> None:
         response = client.post(url, json={"query": case.body}, headers=role.headers)
         report.cases[role.name] += 1
         for problem in check(role, label, rules.get(label), response):
             report.failures.append((role.name, problem.split(" at ")[0], label, case.body))
 
-    send()
+    return send
 
 
-def run(examples: int) -> Report:
+def _examples(strategy: Any, examples: int, fresh: bool) -> Any:
+    """Hypothesis around a sender: the same examples every run unless ``fresh``."""
+
+    def wrap(send: Any) -> Any:
+        return settings(
+            max_examples=examples,
+            database=None,
+            deadline=None,
+            derandomize=not fresh,
+            phases=[Phase.explicit, Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        )(given(case=strategy)(send))
+
+    return wrap
+
+
+def run(examples: int, fresh: bool = False) -> Report:
     report = Report()
     with tempfile.TemporaryDirectory() as data_dir:
         env = environment(data_dir)
@@ -401,16 +417,19 @@ def run(examples: int) -> Report:
         aim_ids_at(targets)
         with running_server(env, report) as url:
             sign_in(url, roles)
-            fuzz(url, roles, examples, report)
+            fuzz(url, roles, examples, report, fresh)
     return report
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--examples", type=int, default=10, help="per operation and role")
+    parser.add_argument(
+        "--fresh", action="store_true", help="new random examples (default: the same each run)"
+    )
     args = parser.parse_args()
     started = time.monotonic()
-    report = run(args.examples)
+    report = run(args.examples, args.fresh)
     print(report.summary())
     print(f"in {time.monotonic() - started:.0f} s")
     for role, problem, label, body in report.failures[:20]:
