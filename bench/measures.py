@@ -3,7 +3,8 @@
 Bulk-loads a fictional county (fixed seed: the demo seeder's cases over places of its
 own) into a fresh SQLite file, or PostgreSQL when PDMS_BENCH_POSTGRES_URL names a
 server where a throwaway database may be created, then times each core measure
-(service call, unfiltered and with a postcode-area filter) beside its floor: the simplest aggregate over the table it reads (count per type).
+(service call, unfiltered and with a postcode-area filter) beside its floor: the
+simplest aggregate over the table it reads (count per type).
 
     .venv/bin/python bench/measures.py [--demands 150000] [--repeat 3]
 """
