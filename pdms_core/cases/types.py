@@ -23,8 +23,9 @@ from pdms_core.cases.loaders import (
     PlacesByCaseLoader,
 )
 from pdms_core.cases.models import CaseRecord
+from pdms_core.db.loaders import selected_joins
 from pdms_core.graphql.arguments import described
-from pdms_core.graphql.node import ModelNode, global_id, load_row
+from pdms_core.graphql.node import ModelNode, global_id, load_joined, load_row
 from pdms_core.lookups.graphql import LookupValueNode
 from pdms_core.lookups.models import LookupValue
 from pdms_core.people.models import Person
@@ -55,7 +56,7 @@ class CaseParty:
 
     @strawberry.field(description="The person.")
     async def person(self, info: Info) -> PersonNode:
-        return await load_row(info, Person, self.person_id)
+        return await load_joined(info, self, "person", Person, self.person_id)
 
 
 @strawberry.type(description="A place a case is about.")
@@ -68,7 +69,7 @@ class CasePlace:
     async def place(
         self, info: Info
     ) -> Annotated[PlaceNode, strawberry.lazy("pdms_core.places.graphql")]:
-        return await load_row(info, Place, self.place_id)
+        return await load_joined(info, self, "place", Place, self.place_id)
 
 
 @strawberry.type(description="A link to a related case, seen from this case.")
@@ -134,11 +135,13 @@ class CaseNode(ModelNode):
 
     @strawberry.field(description="The people involved and their roles.")
     async def parties(self, info: Info) -> list[CaseParty]:
-        return await info.context.loaders.get(PartiesByCaseLoader).load(self.id)
+        joined = selected_joins(info, PartiesByCaseLoader)
+        return await info.context.loaders.get(PartiesByCaseLoader, joined=joined).load(self.id)
 
     @strawberry.field(description="The places the case is about.")
     async def places(self, info: Info) -> list[CasePlace]:
-        return await info.context.loaders.get(PlacesByCaseLoader).load(self.id)
+        joined = selected_joins(info, PlacesByCaseLoader)
+        return await info.context.loaders.get(PlacesByCaseLoader, joined=joined).load(self.id)
 
     @strawberry.field(description="Related cases.")
     async def links(self, info: Info) -> list[CaseLink]:

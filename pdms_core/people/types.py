@@ -9,10 +9,11 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
+from pdms_core.db.loaders import selected_joins
 from pdms_core.errors import PermissionDenied
 from pdms_core.graphql.arguments import After, First, described
 from pdms_core.graphql.module_records import ModuleRecord, module_records
-from pdms_core.graphql.node import ModelNode, global_id, load_row
+from pdms_core.graphql.node import ModelNode, global_id, load_joined, load_row
 from pdms_core.lookups.graphql import LookupValueNode
 from pdms_core.lookups.models import LookupValue
 from pdms_core.people.loaders import (
@@ -85,11 +86,11 @@ class PersonAddress:
     async def place(
         self, info: Info
     ) -> Annotated[PlaceNode, strawberry.lazy("pdms_core.places.graphql")]:
-        return await load_row(info, Place, self.place_id)
+        return await load_joined(info, self, "place", Place, self.place_id)
 
     @strawberry.field(description="The person.")
     async def person(self, info: Info) -> PersonNode:
-        return await load_row(info, Person, self.person_id)
+        return await load_joined(info, self, "person", Person, self.person_id)
 
 
 @strawberry.type(description="How this person is related to another, read from this person.")
@@ -158,7 +159,8 @@ class PersonNode(ModelNode):
 
     @strawberry.field(description="Address history, current first, then most recent.")
     async def addresses(self, info: Info, current: CurrentOnly = None) -> list[PersonAddress]:
-        loader = info.context.loaders.get(AddressesByPersonLoader, current=current)
+        joined = selected_joins(info, AddressesByPersonLoader)
+        loader = info.context.loaders.get(AddressesByPersonLoader, current=current, joined=joined)
         return await loader.load(self.id)
 
     @strawberry.field(description="Relationships to other people.")
