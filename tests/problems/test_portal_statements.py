@@ -10,9 +10,7 @@ from click.testing import CliRunner
 from pdms_core.cli import build_cli
 from pdms_core.cli.context import CliState
 
-PORTAL_LIST = (
-    Path(__file__).parents[2] / "bench" / "queries" / "portal_list.graphql"
-).read_text()
+PORTAL_LIST = (Path(__file__).parents[2] / "bench" / "queries" / "portal_list.graphql").read_text()
 MAX_STATEMENTS = 12
 
 
