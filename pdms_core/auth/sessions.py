@@ -158,6 +158,11 @@ async def resolve_session(
     if found is None:
         return None
     user, staff_session = found
+    if aware(staff_session.last_seen_at) >= current - TOUCH_EVERY:
+        # Touched recently: no write at all. An UPDATE that matches nothing still takes
+        # SQLite's write lock after this read, failing with "database is locked" when
+        # another request wrote in between, and costs every request a statement.
+        return user, staff_session
     await session.execute(
         update(StaffSession)
         .where(
