@@ -25,9 +25,8 @@ from pdms_core.cases.loaders import (
 from pdms_core.cases.models import CaseRecord
 from pdms_core.db.loaders import selected_joins
 from pdms_core.graphql.arguments import described
-from pdms_core.graphql.node import ModelNode, global_id, load_joined, load_row
+from pdms_core.graphql.node import ModelNode, global_id, load_joined, load_row, lookup_value
 from pdms_core.lookups.graphql import LookupValueNode
-from pdms_core.lookups.models import LookupValue
 from pdms_core.people.models import Person
 from pdms_core.people.types import PersonNode
 from pdms_core.places.models import Place
@@ -51,8 +50,8 @@ class CaseParty:
         return strawberry.ID(global_id("CaseParty", self.id))
 
     @strawberry.field(description="Subject, reporter, household member ... (configurable).")
-    async def role(self, info: Info) -> LookupValueNode:
-        return await load_row(info, LookupValue, self.role_id)
+    def role(self, info: Info) -> LookupValueNode:
+        return lookup_value(info, self.role_id)
 
     @strawberry.field(description="The person.")
     async def person(self, info: Info) -> PersonNode:
@@ -122,8 +121,8 @@ class CaseNode(ModelNode):
         return self.closed_on is not None
 
     @strawberry.field(description="Where the case is (configurable per module).")
-    async def status(self, info: Info) -> LookupValueNode:
-        return await load_row(info, LookupValue, self.status_id)
+    def status(self, info: Info) -> LookupValueNode:
+        return lookup_value(info, self.status_id)
 
     @strawberry.field(description="The owning team, when assigned.")
     async def team(self, info: Info) -> TeamNode | None:

@@ -82,6 +82,24 @@ async def load_row(info: Info, model: Any, row_id: int | None) -> Any:
     return await loader.load(row_id)
 
 
+def lookup_value(info: Info, value_id: int | None) -> Any:
+    """The lookup value with this id, for a *sync* resolver to return.
+
+    The request reads every lookup value once; after that the value is returned
+    directly, not awaited. A portal list shows a thousand lookup values (statuses,
+    types, task categories ...), and resolving each through a future and an awaited
+    task cost a third of the request's CPU time. Before the read (the first batch),
+    this returns the awaitable, which graphql-core awaits as usual.
+    """
+    if value_id is None:
+        return None
+    loader = info.context.loaders.get(AllLookupValuesLoader)
+    everything = loader.ready()
+    if everything is not None:
+        return everything.get(value_id)
+    return loader.load(value_id)
+
+
 async def load_joined(info: Info, row: Any, name: str, model: Any, row_id: int | None) -> Any:
     """The ``name`` row that came joined to ``row`` (see ``ChildrenLoader.joins``), or
     else the ``model`` row with this id through :func:`load_row`."""

@@ -13,9 +13,8 @@ from pdms_core.db.loaders import selected_joins
 from pdms_core.errors import PermissionDenied
 from pdms_core.graphql.arguments import After, First, described
 from pdms_core.graphql.module_records import ModuleRecord, module_records
-from pdms_core.graphql.node import ModelNode, global_id, load_joined, load_row
+from pdms_core.graphql.node import ModelNode, global_id, load_joined, load_row, lookup_value
 from pdms_core.lookups.graphql import LookupValueNode
-from pdms_core.lookups.models import LookupValue
 from pdms_core.people.loaders import (
     AddressesByPersonLoader,
     ContactDetailsByPersonLoader,
@@ -47,8 +46,8 @@ class ContactDetail:
     is_preferred: bool = strawberry.field(description="The preferred one of its kind.")
 
     @strawberry.field(description="Mobile, landline, email ... (configurable).")
-    async def type(self, info: Info) -> LookupValueNode:
-        return await load_row(info, LookupValue, self.type_id)
+    def type(self, info: Info) -> LookupValueNode:
+        return lookup_value(info, self.type_id)
 
 
 @strawberry.type(description="A reference to this person in another system.")
@@ -60,8 +59,8 @@ class ExternalReference:
     value: str = strawberry.field(description="The reference, normalised.")
 
     @strawberry.field(description="NI number, NHS number, tenancy reference ... (configurable).")
-    async def type(self, info: Info) -> LookupValueNode:
-        return await load_row(info, LookupValue, self.type_id)
+    def type(self, info: Info) -> LookupValueNode:
+        return lookup_value(info, self.type_id)
 
 
 @strawberry.type(description="A period when a person was linked to a place in a role.")
@@ -79,8 +78,8 @@ class PersonAddress:
         return self.to_date is None
 
     @strawberry.field(description="Home, correspondence ... (configurable).")
-    async def role(self, info: Info) -> LookupValueNode:
-        return await load_row(info, LookupValue, self.role_id)
+    def role(self, info: Info) -> LookupValueNode:
+        return lookup_value(info, self.role_id)
 
     @strawberry.field(description="The place.")
     async def place(
@@ -100,8 +99,8 @@ class Relationship:
         return strawberry.ID(global_id("Relationship", self.id))
 
     @strawberry.field(description="Parent of, partner of ... (configurable, with an inverse).")
-    async def type(self, info: Info) -> LookupValueNode:
-        return await load_row(info, LookupValue, self.type_id)
+    def type(self, info: Info) -> LookupValueNode:
+        return lookup_value(info, self.type_id)
 
     @strawberry.field(description="The other person.")
     async def related(self, info: Info) -> PersonNode:
