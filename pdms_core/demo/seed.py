@@ -91,6 +91,10 @@ async def seed_demo(
         progress(f"adding {case_count} cases with their demands, activities and tasks")
         homes = [(person_id, p.home) for person_id, p in zip(ids, people, strict=True)]
         problems = await add_problems(connection, case_count, place_ids, homes, seed=seed)
+    # Fresh statistics, so the planner knows the tables are county-sized before the
+    # first request (autovacuum would get there later; until then plans are poor).
+    async with database.engine.begin() as connection:
+        await connection.exec_driver_sql("ANALYZE")
     return DemoReport(
         places=len(place_ids),
         people=len(people),
