@@ -88,7 +88,7 @@ def lookup_value(info: Info, value_id: int | None) -> Any:
     The request reads every lookup value once; after that the value is returned
     directly, not awaited. A portal list shows a thousand lookup values (statuses,
     types, task categories ...), and resolving each through a future and an awaited
-    task cost a third of the request's CPU time. Before the read (the first batch),
+    task cost about a quarter of its CPU time. Before the read (the first batch),
     this returns the awaitable, which graphql-core awaits as usual.
     """
     if value_id is None:
