@@ -51,3 +51,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/gazetteer_import.py
 	$(BIN)/python bench/person_search.py
 	$(BIN)/python bench/measures.py
+	$(BIN)/python bench/portal.py

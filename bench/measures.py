@@ -1,9 +1,10 @@
 """Strategic measures at county scale: every core measure over 150,000 demands.
 
-Bulk-loads a fictional county (fixed seed) into a fresh SQLite file, or PostgreSQL when
-PDMS_BENCH_POSTGRES_URL names a server where a throwaway database may be created, then
-times each core measure (service call, unfiltered and with a postcode-area filter)
-beside its floor: the simplest aggregate over the table it reads (count per type).
+Bulk-loads a fictional county (fixed seed: the demo seeder's cases over places of its
+own) into a fresh SQLite file, or PostgreSQL when PDMS_BENCH_POSTGRES_URL names a
+server where a throwaway database may be created, then times each core measure
+(service call, unfiltered and with a postcode-area filter) beside its floor: the
+simplest aggregate over the table it reads (count per type).
 
     .venv/bin/python bench/measures.py [--demands 150000] [--repeat 3]
 """
@@ -17,18 +18,20 @@ import random
 import statistics
 import tempfile
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
-from pdms_core.activities.models import Activity, Task
-from pdms_core.cases.models import CasePlace, CaseRecord
+from pdms_core.activities.models import Task
+from pdms_core.cases.models import CaseRecord
 from pdms_core.conditions.models import SystemCondition, SystemConditionEffect
 from pdms_core.db import migrations
 from pdms_core.db.engine import Database
 from pdms_core.db.unit_of_work import unit_of_work
-from pdms_core.demands.models import Demand, DemandCause
+from pdms_core.demands.models import Demand
+from pdms_core.demo.bulk import insert_many
+from pdms_core.demo.problems import add_problems
 from pdms_core.host import PluginHost
 from pdms_core.lookups.models import LookupSet, LookupValue
 from pdms_core.lookups.sync import sync_lookups
@@ -50,107 +53,52 @@ async def ids_of(session, set_code: str) -> list[int]:
 
 
 async def seed(database: Database, host: PluginHost, demands: int) -> None:
+    """Places of their own (postcodes in a few areas), then the demo seeder's cases."""
     rng = random.Random(7)
     cases = demands // 3
     async with unit_of_work(database.sessionmaker) as session:
         await sync_lookups(session, host.lookup_sets)
-        status = (await ids_of(session, "case_status"))[0]
-        types = await ids_of(session, "demand_type")
         conditions = await ids_of(session, "system_condition_type")
-        categories = await ids_of(session, "task_category")
-        areas = [f"{a}{n}" for a in ("AB", "CD", "EF", "GH") for n in range(1, 10)]
-        await session.execute(
-            insert(Place),
+    areas = [f"{a}{n}" for a in ("AB", "CD", "EF", "GH") for n in range(1, 10)]
+    async with database.engine.begin() as connection:
+        places = await insert_many(
+            connection,
+            Place,
             [
                 {
-                    "id": n + 1,
                     "postcode": f"{rng.choice(areas)} {n % 9}ZZ",
                     "ward_code": f"E0500{n % 40:04d}",
                     "single_line_address": f"{n} Bench Row",
                 }
                 for n in range(cases)
             ],
+            returning=True,
         )
-        await session.execute(
-            insert(CaseRecord),
+        await add_problems(connection, cases, places, tasks_per_activity=2)
+        case_ids = list((await connection.execute(select(CaseRecord.id))).scalars())
+        condition_ids = await insert_many(
+            connection,
+            SystemCondition,
             [
                 {
-                    "id": n + 1,
-                    "reference": f"BN-{n:07d}",
-                    "module": "core",
-                    "status_id": status,
-                    "opened_on": START,
-                }
-                for n in range(cases)
-            ],
-        )
-        await session.execute(
-            insert(CasePlace), [{"case_id": n + 1, "place_id": n + 1} for n in range(cases)]
-        )
-        rows = []
-        for n in range(demands):
-            received = START + timedelta(days=rng.randrange(730))
-            resolved = received + timedelta(days=int(rng.expovariate(1 / 12)))
-            rows.append(
-                {
-                    "id": n + 1,
-                    "case_id": n % cases + 1,
-                    "module": "core",
-                    "type_id": rng.choice(types),
-                    "nature": rng.choice(("value", "value", "failure")),
-                    "is_presenting": n < cases,
-                    "received_on": received,
-                    "resolved_on": resolved if rng.random() < 0.8 else None,
-                }
-            )
-        await session.execute(insert(Demand), rows)
-        await session.execute(
-            insert(DemandCause),
-            [{"presenting_id": n + 1, "underlying_id": n + cases + 1} for n in range(cases)],
-        )
-        await session.execute(
-            insert(SystemCondition),
-            [
-                {
-                    "id": n + 1,
                     "module": "core",
                     "type_id": rng.choice(conditions),
                     "raised_on": START + timedelta(days=rng.randrange(730)),
                 }
-                for n in range(cases // 10)
+                for _ in range(cases // 10)
             ],
+            returning=True,
         )
-        await session.execute(
-            insert(SystemConditionEffect),
+        await insert_many(
+            connection,
+            SystemConditionEffect,
             [
                 {
-                    "condition_id": n % (cases // 10) + 1,
-                    "case_id": rng.randrange(cases) + 1,
+                    "condition_id": condition_ids[n % len(condition_ids)],
+                    "case_id": rng.choice(case_ids),
                     "minutes_lost": rng.randrange(120),
                 }
                 for n in range(cases // 2)
-            ],
-        )
-        await session.execute(
-            insert(Activity),
-            [
-                {
-                    "id": n + 1,
-                    "case_id": n % cases + 1,
-                    "occurred_at": datetime(2022, 4, 1, tzinfo=UTC) + timedelta(hours=n % 17000),
-                }
-                for n in range(demands)
-            ],
-        )
-        await session.execute(
-            insert(Task),
-            [
-                {
-                    "activity_id": n % demands + 1,
-                    "category_id": rng.choice(categories),
-                    "minutes": rng.randrange(90),
-                }
-                for n in range(demands * 2)
             ],
         )
 

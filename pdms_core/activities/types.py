@@ -16,9 +16,8 @@ from pdms_core.cases.loaders import PeopleByActivityLoader, TasksByActivityLoade
 from pdms_core.cases.models import CaseRecord
 from pdms_core.db.loaders import RowsByIdLoader
 from pdms_core.demands.models import Demand
-from pdms_core.graphql.node import ModelNode, load_row
+from pdms_core.graphql.node import ModelNode, load_row, lookup_value
 from pdms_core.lookups.graphql import LookupValueNode
-from pdms_core.lookups.models import LookupValue
 from pdms_core.people.models import Person
 from pdms_core.people.types import PersonNode
 
@@ -35,12 +34,12 @@ class TaskType:
     note: str = strawberry.field(description="Notes on the task.")
 
     @strawberry.field(description="Task category (configurable per module).")
-    async def category(self, info: Info) -> LookupValueNode:
-        return await load_row(info, LookupValue, self.category_id)
+    def category(self, info: Info) -> LookupValueNode:
+        return lookup_value(info, self.category_id)
 
     @strawberry.field(description="The task within the category, when given.")
-    async def task(self, info: Info) -> LookupValueNode | None:
-        return await load_row(info, LookupValue, self.task_type_id)
+    def task(self, info: Info) -> LookupValueNode | None:
+        return lookup_value(info, self.task_type_id)
 
     @strawberry.field(description="The person the task was for or with.")
     async def person(self, info: Info) -> PersonNode | None:

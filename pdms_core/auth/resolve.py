@@ -16,7 +16,7 @@ from typing import Any
 from pdms_core.auth.actor import ANONYMOUS, Actor
 from pdms_core.auth.apikeys import actor_for_key, resolve_api_key
 from pdms_core.auth.permissions import actor_for_user
-from pdms_core.auth.sessions import resolve_session
+from pdms_core.auth.sessions import needs_touch, resolve_session, touch_session
 from pdms_core.auth.tokens import API_KEY_PREFIX, SESSION_PREFIX
 from pdms_core.db.engine import Database
 from pdms_core.settings import Settings
@@ -58,17 +58,27 @@ async def resolve_credentials(
         return None
     if not token or len(token) > MAX_TOKEN_LENGTH:
         return Resolved(ANONYMOUS)
-    async with database.sessionmaker() as session, session.begin():
-        if token.startswith(SESSION_PREFIX):
-            found = await resolve_session(session, settings, token)
-            if found is None:
-                return Resolved(ANONYMOUS)
-            user, staff_session = found
-            return Resolved(await actor_for_user(session, user), staff_session.id)
-        if token.startswith(API_KEY_PREFIX):
+    if token.startswith(SESSION_PREFIX):
+        return await _signed_in_caller(database, settings, token)
+    if token.startswith(API_KEY_PREFIX):
+        async with database.sessionmaker() as session, session.begin():
             key = await resolve_api_key(session, token)
             return Resolved(actor_for_key(key) if key else ANONYMOUS)
     return Resolved(ANONYMOUS)
+
+
+async def _signed_in_caller(database: Database, settings: Settings, token: str) -> Resolved:
+    async with database.sessionmaker() as session, session.begin():
+        found = await resolve_session(session, settings, token)
+        if found is None:
+            return Resolved(ANONYMOUS)
+        user, staff_session = found
+        resolved = Resolved(await actor_for_user(session, user), staff_session.id)
+        stale = needs_touch(staff_session)
+    if stale:  # at most once a minute, in a write transaction of its own
+        async with database.sessionmaker() as session, session.begin():
+            await touch_session(session, staff_session.id)
+    return resolved
 
 
 def client_ip(request: Any) -> str:

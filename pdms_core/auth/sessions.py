@@ -139,7 +139,7 @@ async def open_session(
 async def resolve_session(
     session: AsyncSession, settings: Settings, token: str
 ) -> tuple[StaffUser, StaffSession] | None:
-    """The active user and session behind a token, refreshing its idle timer."""
+    """The active user and session behind a token (a read; see :func:`touch_session`)."""
     current = now()
     found = (
         await session.execute(
@@ -158,15 +158,29 @@ async def resolve_session(
     if found is None:
         return None
     user, staff_session = found
+    return user, staff_session
+
+
+def needs_touch(staff_session: StaffSession) -> bool:
+    """Whether the session's idle timer is due a refresh (at most once a minute)."""
+    return aware(staff_session.last_seen_at) < now() - TOUCH_EVERY
+
+
+async def touch_session(session: AsyncSession, session_id: int) -> None:
+    """Refresh a session's idle timer.
+
+    Run it in a transaction of its own that starts with this write, not after the
+    read that found the session: on SQLite a read-then-write transaction cannot wait
+    for a concurrent writer and fails with "database is locked", while one that
+    starts by writing waits its turn.
+    """
+    current = now()
     await session.execute(
         update(StaffSession)
-        .where(
-            StaffSession.id == staff_session.id, StaffSession.last_seen_at < current - TOUCH_EVERY
-        )
+        .where(StaffSession.id == session_id, StaffSession.last_seen_at < current - TOUCH_EVERY)
         .values(last_seen_at=current)
         .execution_options(synchronize_session=False)
     )
-    return user, staff_session
 
 
 async def revoke_session(session: AsyncSession, user_id: int, session_id: int) -> StaffSession:

@@ -10,9 +10,8 @@ from strawberry.types import Info
 
 from pdms_core.auth.loaders import PermissionsByRoleLoader, RoleGrantsByUserLoader
 from pdms_core.auth.models import ApiKey, Role, StaffUser, Team
-from pdms_core.graphql.node import ModelNode, global_id, load_row
+from pdms_core.graphql.node import ModelNode, global_id, load_row, lookup_value
 from pdms_core.lookups.graphql import LookupValueNode
-from pdms_core.lookups.models import LookupValue
 
 STAFF_READ = "core.staff.read"
 USERS_MANAGE = "core.users.manage"
@@ -54,8 +53,8 @@ class TeamNode(ModelNode):
     version: int = strawberry.field(description="Optimistic-lock version.")
 
     @strawberry.field(description="Kind of team (configurable per module).")
-    async def type(self, info: Info) -> LookupValueNode | None:
-        return await load_row(info, LookupValue, self.type_id)
+    def type(self, info: Info) -> LookupValueNode | None:
+        return lookup_value(info, self.type_id)
 
 
 @strawberry.type(name="Role", description="A configurable set of permissions given to users.")
@@ -131,5 +130,5 @@ class ApiKeyNode(ModelNode):
         return self.permissions.split()
 
     @strawberry.field(description="The partner agency (configurable list).")
-    async def agency(self, info: Info) -> LookupValueNode | None:
-        return await load_row(info, LookupValue, self.agency_id)
+    def agency(self, info: Info) -> LookupValueNode | None:
+        return lookup_value(info, self.agency_id)

@@ -20,14 +20,18 @@ from pdms_core.db.loaders import ChildrenLoader, SessionLoader
 from pdms_core.db.row_rules import restrict, row_condition
 from pdms_core.demands.models import Demand, DemandCause
 from pdms_core.intentions.models import Intention
+from pdms_core.people.models import Person
+from pdms_core.places.models import Place
 
 
 class PartiesByCaseLoader(ChildrenLoader):
     model, key = CaseParty, "case_id"
+    joins = {"person": (Person, "person_id")}
 
 
 class PlacesByCaseLoader(ChildrenLoader):
     model, key = CasePlace, "case_id"
+    joins = {"place": (Place, "place_id")}
 
 
 class PausesByCaseLoader(ChildrenLoader):

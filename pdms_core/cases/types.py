@@ -23,10 +23,10 @@ from pdms_core.cases.loaders import (
     PlacesByCaseLoader,
 )
 from pdms_core.cases.models import CaseRecord
+from pdms_core.db.loaders import selected_joins
 from pdms_core.graphql.arguments import described
-from pdms_core.graphql.node import ModelNode, global_id, load_row
+from pdms_core.graphql.node import ModelNode, global_id, load_joined, load_row, lookup_value
 from pdms_core.lookups.graphql import LookupValueNode
-from pdms_core.lookups.models import LookupValue
 from pdms_core.people.models import Person
 from pdms_core.people.types import PersonNode
 from pdms_core.places.models import Place
@@ -50,12 +50,12 @@ class CaseParty:
         return strawberry.ID(global_id("CaseParty", self.id))
 
     @strawberry.field(description="Subject, reporter, household member ... (configurable).")
-    async def role(self, info: Info) -> LookupValueNode:
-        return await load_row(info, LookupValue, self.role_id)
+    def role(self, info: Info) -> LookupValueNode:
+        return lookup_value(info, self.role_id)
 
     @strawberry.field(description="The person.")
     async def person(self, info: Info) -> PersonNode:
-        return await load_row(info, Person, self.person_id)
+        return await load_joined(info, self, "person", Person, self.person_id)
 
 
 @strawberry.type(description="A place a case is about.")
@@ -68,7 +68,7 @@ class CasePlace:
     async def place(
         self, info: Info
     ) -> Annotated[PlaceNode, strawberry.lazy("pdms_core.places.graphql")]:
-        return await load_row(info, Place, self.place_id)
+        return await load_joined(info, self, "place", Place, self.place_id)
 
 
 @strawberry.type(description="A link to a related case, seen from this case.")
@@ -121,8 +121,8 @@ class CaseNode(ModelNode):
         return self.closed_on is not None
 
     @strawberry.field(description="Where the case is (configurable per module).")
-    async def status(self, info: Info) -> LookupValueNode:
-        return await load_row(info, LookupValue, self.status_id)
+    def status(self, info: Info) -> LookupValueNode:
+        return lookup_value(info, self.status_id)
 
     @strawberry.field(description="The owning team, when assigned.")
     async def team(self, info: Info) -> TeamNode | None:
@@ -134,11 +134,13 @@ class CaseNode(ModelNode):
 
     @strawberry.field(description="The people involved and their roles.")
     async def parties(self, info: Info) -> list[CaseParty]:
-        return await info.context.loaders.get(PartiesByCaseLoader).load(self.id)
+        joined = selected_joins(info, PartiesByCaseLoader)
+        return await info.context.loaders.get(PartiesByCaseLoader, joined=joined).load(self.id)
 
     @strawberry.field(description="The places the case is about.")
     async def places(self, info: Info) -> list[CasePlace]:
-        return await info.context.loaders.get(PlacesByCaseLoader).load(self.id)
+        joined = selected_joins(info, PlacesByCaseLoader)
+        return await info.context.loaders.get(PlacesByCaseLoader, joined=joined).load(self.id)
 
     @strawberry.field(description="Related cases.")
     async def links(self, info: Info) -> list[CaseLink]:

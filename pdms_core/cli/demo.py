@@ -19,7 +19,8 @@ def demo() -> None:
     type=click.Choice(["small", "county"]),
     default="small",
     show_default=True,
-    help="small: 2,000 places and 600 people; county: 300,000 places and 100,000 people.",
+    help="small: 2,000 places, 600 people, 200 cases; "
+    "county: 300,000 places, 100,000 people, 50,000 cases.",
 )
 @click.option(
     "--seed", type=int, default=7, show_default=True, help="The same seed builds the same council."
@@ -48,9 +49,11 @@ def seed(state: CliState, size: str, seed: int, if_empty: bool) -> None:
             seed,
             progress=lambda step: click.echo(f"  {step} ..."),
         )
+        problems = report.problems
         return (
-            f"Demo council ready: {report.places} places, {report.people} people "
-            f"in {report.seconds:.1f} s."
+            f"Demo council ready: {report.places} places, {report.people} people, "
+            f"{problems.cases} cases ({problems.demands} demands, {problems.activities} "
+            f"activities, {problems.tasks} tasks) in {report.seconds:.1f} s."
         )
 
     click.echo(state.run_with_database(work))

@@ -14,9 +14,8 @@ from pdms_core.cases.loaders import EffectsByConditionLoader
 from pdms_core.cases.models import CaseRecord
 from pdms_core.conditions.models import SystemCondition
 from pdms_core.demands.models import Demand
-from pdms_core.graphql.node import ModelNode, global_id, load_row
+from pdms_core.graphql.node import ModelNode, global_id, load_row, lookup_value
 from pdms_core.lookups.graphql import LookupValueNode
-from pdms_core.lookups.models import LookupValue
 
 if TYPE_CHECKING:
     from pdms_core.activities.types import ActivityNode
@@ -78,8 +77,8 @@ class SystemConditionNode(ModelNode):
     )
 
     @strawberry.field(description="Condition type (configurable per module).")
-    async def type(self, info: Info) -> LookupValueNode:
-        return await load_row(info, LookupValue, self.type_id)
+    def type(self, info: Info) -> LookupValueNode:
+        return lookup_value(info, self.type_id)
 
     @strawberry.field(description="What it held up.")
     async def effects(self, info: Info) -> list[SystemConditionEffectType]:

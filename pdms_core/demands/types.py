@@ -13,9 +13,8 @@ from strawberry.types import Info
 from pdms_core.cases.loaders import PresentingDemandsLoader, UnderlyingDemandsLoader
 from pdms_core.cases.models import CaseRecord
 from pdms_core.demands.models import Demand
-from pdms_core.graphql.node import ModelNode, load_row
+from pdms_core.graphql.node import ModelNode, load_row, lookup_value
 from pdms_core.lookups.graphql import LookupValueNode
-from pdms_core.lookups.models import LookupValue
 from pdms_core.today import today
 
 if TYPE_CHECKING:
@@ -89,20 +88,20 @@ class DemandNode(ModelNode):
         return service_state(self.due_on, self.warn_on, self.resolved_on)
 
     @strawberry.field(description="Demand type (configurable per module).")
-    async def type(self, info: Info) -> LookupValueNode:
-        return await load_row(info, LookupValue, self.type_id)
+    def type(self, info: Info) -> LookupValueNode:
+        return lookup_value(info, self.type_id)
 
     @strawberry.field(description="Demand category within the type, when given.")
-    async def category(self, info: Info) -> LookupValueNode | None:
-        return await load_row(info, LookupValue, self.category_id)
+    def category(self, info: Info) -> LookupValueNode | None:
+        return lookup_value(info, self.category_id)
 
     @strawberry.field(description="How it reached the council.")
-    async def channel(self, info: Info) -> LookupValueNode | None:
-        return await load_row(info, LookupValue, self.channel_id)
+    def channel(self, info: Info) -> LookupValueNode | None:
+        return lookup_value(info, self.channel_id)
 
     @strawberry.field(description="The strategic objective it relates to.")
-    async def strategic_objective(self, info: Info) -> LookupValueNode | None:
-        return await load_row(info, LookupValue, self.strategic_objective_id)
+    def strategic_objective(self, info: Info) -> LookupValueNode | None:
+        return lookup_value(info, self.strategic_objective_id)
 
     @strawberry.field(description="The root causes recorded behind this presenting demand.")
     async def underlying_demands(self, info: Info) -> list[DemandNode]:

@@ -1,8 +1,9 @@
 """``pdms demo seed``: build a fictional council through the real import paths.
 
 Places come from a generated AddressBase Plus file loaded by the gazetteer importer;
-people are bulk-inserted (executemany with RETURNING, not the ORM unit of work) so the
-county size (300k places, 100k people) builds in minutes.
+people and their cases are bulk-inserted (executemany with RETURNING, not the ORM unit
+of work) so the county size (300k places, 100k people, 50k cases with 150k demands, 150k
+activities and 450k tasks) builds in minutes.
 """
 
 from __future__ import annotations
@@ -15,12 +16,14 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pdms_core.db.engine import Database
 from pdms_core.db.unit_of_work import unit_of_work
+from pdms_core.demo.bulk import insert_many
 from pdms_core.demo.households import DemoPerson, households
+from pdms_core.demo.problems import ProblemCounts, add_problems
 from pdms_core.gazetteer.generate import generate
 from pdms_core.gazetteer.importer import import_gazetteer
 from pdms_core.lookups.models import LookupSet, LookupValue
@@ -34,14 +37,15 @@ from pdms_core.people.models import (
 )
 from pdms_core.places.models import Place
 
-SIZES = {"small": (2_000, 600), "county": (300_000, 100_000)}
-CHUNK = 5_000
+#: places, people and cases of each size
+SIZES = {"small": (2_000, 600, 200), "county": (300_000, 100_000, 50_000)}
 
 
 @dataclass
 class DemoReport:
     places: int
     people: int
+    problems: ProblemCounts
     seconds: float
 
 
@@ -60,7 +64,7 @@ async def seed_demo(
 ) -> DemoReport:
     """Create a fictional council of ``size`` (small or county)."""
     started = time.perf_counter()
-    place_count, people_count = SIZES[size]
+    place_count, people_count, case_count = SIZES[size]
     async with unit_of_work(database.sessionmaker) as session:
         await sync_lookups(session, lookup_sets)
     with tempfile.TemporaryDirectory() as folder:
@@ -84,8 +88,18 @@ async def seed_demo(
         people = list(households(people_count, place_ids, seed))
         ids = await _insert_people(connection, people)
         await _insert_records(connection, people, ids, codes)
+        progress(f"adding {case_count} cases with their demands, activities and tasks")
+        homes = [(person_id, p.home) for person_id, p in zip(ids, people, strict=True)]
+        problems = await add_problems(connection, case_count, place_ids, homes, seed=seed)
+    # Fresh statistics, so the planner knows the tables are county-sized before the
+    # first request (autovacuum would get there later; until then plans are poor).
+    async with database.engine.begin() as connection:
+        await connection.exec_driver_sql("ANALYZE")
     return DemoReport(
-        places=len(place_ids), people=len(people), seconds=time.perf_counter() - started
+        places=len(place_ids),
+        people=len(people),
+        problems=problems,
+        seconds=time.perf_counter() - started,
     )
 
 
@@ -96,20 +110,6 @@ async def _lookup_ids(connection: AsyncConnection) -> dict[str, int]:
         )
     )
     return {f"{list_code}:{code}": value_id for list_code, code, value_id in rows}
-
-
-async def _insert_many(
-    connection: AsyncConnection, model: Any, rows: list[dict[str, Any]], *, returning: bool = False
-) -> list[int]:
-    ids: list[int] = []
-    for start in range(0, len(rows), CHUNK):
-        chunk = rows[start : start + CHUNK]
-        if returning:
-            statement = insert(model).returning(model.id, sort_by_parameter_order=True)
-            ids.extend((await connection.execute(statement, chunk)).scalars())
-        else:
-            await connection.execute(insert(model), chunk)
-    return ids
 
 
 async def _insert_people(connection: AsyncConnection, people: list[DemoPerson]) -> list[int]:
@@ -123,7 +123,7 @@ async def _insert_people(connection: AsyncConnection, people: list[DemoPerson]) 
         }
         for p in people
     ]
-    return await _insert_many(connection, Person, rows, returning=True)
+    return await insert_many(connection, Person, rows, returning=True)
 
 
 async def _insert_records(
@@ -182,7 +182,7 @@ async def _insert_records(
         (ExternalReference, references),
         (Relationship, relations),
     ):
-        await _insert_many(connection, model, rows)
+        await insert_many(connection, model, rows)
 
 
 def _relations(

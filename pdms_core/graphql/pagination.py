@@ -17,7 +17,8 @@ from typing import Any, Generic, TypeVar
 import strawberry
 from sqlalchemy import Select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.elements import ColumnElement, UnaryExpression
 
 from pdms_core.db.cursors import (
     check_first,
@@ -114,16 +115,32 @@ async def keyset_page(
     size = check_first(first)
     key_labels = [f"_k{i}" for i in range(len(order))]
     statement = statement.add_columns(*(c.label(n) for c, n in zip(order, key_labels, strict=True)))
-    if after is not None:
-        cursor = _typed(decode_cursor(after, len(order)), order)
-        statement = statement.where(tuple_(*order) > tuple_(*cursor))
-    statement = statement.order_by(*order).limit(size + 1)
+    cursor = _typed(decode_cursor(after, len(order)), order) if after is not None else None
+    negated = [_negated(column) for column in order]
+    if all(column is not None for column in negated):
+        # Newest first as ``-id``: ask for ``id DESC`` and ``id < cursor`` instead, which
+        # the primary key's index answers; ``ORDER BY -id`` sorts the whole table.
+        if cursor is not None:
+            statement = statement.where(tuple_(*negated) < tuple_(*(-value for value in cursor)))
+        statement = statement.order_by(*(column.desc() for column in negated))
+    else:
+        if cursor is not None:
+            statement = statement.where(tuple_(*order) > tuple_(*cursor))
+        statement = statement.order_by(*order)
+    statement = statement.limit(size + 1)
     result = (await session.execute(statement)).all()
     rows = [row[0] if entity else row for row in result[:size]]
     keys = [[getattr(row, n) for n in key_labels] for row in result[:size]]
     return KeysetPage(
         rows=rows, keys=keys, has_next=len(result) > size, has_previous=after is not None
     )
+
+
+def _negated(column: ColumnElement[Any]) -> ColumnElement[Any] | None:
+    """The numeric column under a unary minus (``-Model.id``), or None."""
+    if isinstance(column, UnaryExpression) and column.operator is operators.neg:
+        return column.element
+    return None
 
 
 def _typed(cursor: list[Any], order: Sequence[ColumnElement[Any]]) -> list[Any]:

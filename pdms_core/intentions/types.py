@@ -14,10 +14,9 @@ from pdms_core.auth.models import StaffUser, Team
 from pdms_core.auth.types import StaffUserNode, TeamNode
 from pdms_core.cases.models import CaseRecord
 from pdms_core.demands.models import Demand
-from pdms_core.graphql.node import ModelNode, load_row
+from pdms_core.graphql.node import ModelNode, load_row, lookup_value
 from pdms_core.intentions.models import OPEN, Intention
 from pdms_core.lookups.graphql import LookupValueNode
-from pdms_core.lookups.models import LookupValue
 from pdms_core.today import today
 
 if TYPE_CHECKING:
@@ -57,8 +56,8 @@ class IntentionNode(ModelNode):
         return self.status == OPEN and self.due_on < today()
 
     @strawberry.field(description="Intention type (configurable per module).")
-    async def type(self, info: Info) -> LookupValueNode:
-        return await load_row(info, LookupValue, self.type_id)
+    def type(self, info: Info) -> LookupValueNode:
+        return lookup_value(info, self.type_id)
 
     @strawberry.field(description="The officer it is assigned to.")
     async def officer(self, info: Info) -> StaffUserNode | None:

@@ -40,6 +40,13 @@ class AllLookupValuesLoader(SessionLoader[int, LookupValue | None]):
         super().__init__(*args, **params)
         self._everything: asyncio.Future[dict[int, LookupValue]] | None = None
 
+    def ready(self) -> dict[int, LookupValue] | None:
+        """Every value by id once this request has read them; None before that."""
+        everything = self._everything
+        if everything is None or not everything.done() or everything.exception():
+            return None
+        return everything.result()
+
     async def batch_load_fn(self, keys: Sequence[int]) -> list[LookupValue | None]:
         if self._everything is None:
             self._everything = asyncio.ensure_future(self._read_all())

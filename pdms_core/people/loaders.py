@@ -5,7 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from pdms_core.db.loaders import ChildrenLoader
-from pdms_core.people.models import ContactDetail, ExternalReference, PersonAddress, Relationship
+from pdms_core.people.models import (
+    ContactDetail,
+    ExternalReference,
+    Person,
+    PersonAddress,
+    Relationship,
+)
+from pdms_core.places.models import Place
 
 
 class ContactDetailsByPersonLoader(ChildrenLoader):
@@ -23,6 +30,7 @@ class RelationshipsByPersonLoader(ChildrenLoader):
 
 class _AddressLoader(ChildrenLoader):
     model = PersonAddress
+    joins = {"place": (Place, "place_id"), "person": (Person, "person_id")}
     # Current first, then most recent first: the order officers read a history in.
     order = (
         PersonAddress.to_date.is_not(None),

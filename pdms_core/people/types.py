@@ -9,12 +9,12 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
+from pdms_core.db.loaders import selected_joins
 from pdms_core.errors import PermissionDenied
 from pdms_core.graphql.arguments import After, First, described
 from pdms_core.graphql.module_records import ModuleRecord, module_records
-from pdms_core.graphql.node import ModelNode, global_id, load_row
+from pdms_core.graphql.node import ModelNode, global_id, load_joined, load_row, lookup_value
 from pdms_core.lookups.graphql import LookupValueNode
-from pdms_core.lookups.models import LookupValue
 from pdms_core.people.loaders import (
     AddressesByPersonLoader,
     ContactDetailsByPersonLoader,
@@ -46,8 +46,8 @@ class ContactDetail:
     is_preferred: bool = strawberry.field(description="The preferred one of its kind.")
 
     @strawberry.field(description="Mobile, landline, email ... (configurable).")
-    async def type(self, info: Info) -> LookupValueNode:
-        return await load_row(info, LookupValue, self.type_id)
+    def type(self, info: Info) -> LookupValueNode:
+        return lookup_value(info, self.type_id)
 
 
 @strawberry.type(description="A reference to this person in another system.")
@@ -59,8 +59,8 @@ class ExternalReference:
     value: str = strawberry.field(description="The reference, normalised.")
 
     @strawberry.field(description="NI number, NHS number, tenancy reference ... (configurable).")
-    async def type(self, info: Info) -> LookupValueNode:
-        return await load_row(info, LookupValue, self.type_id)
+    def type(self, info: Info) -> LookupValueNode:
+        return lookup_value(info, self.type_id)
 
 
 @strawberry.type(description="A period when a person was linked to a place in a role.")
@@ -78,18 +78,18 @@ class PersonAddress:
         return self.to_date is None
 
     @strawberry.field(description="Home, correspondence ... (configurable).")
-    async def role(self, info: Info) -> LookupValueNode:
-        return await load_row(info, LookupValue, self.role_id)
+    def role(self, info: Info) -> LookupValueNode:
+        return lookup_value(info, self.role_id)
 
     @strawberry.field(description="The place.")
     async def place(
         self, info: Info
     ) -> Annotated[PlaceNode, strawberry.lazy("pdms_core.places.graphql")]:
-        return await load_row(info, Place, self.place_id)
+        return await load_joined(info, self, "place", Place, self.place_id)
 
     @strawberry.field(description="The person.")
     async def person(self, info: Info) -> PersonNode:
-        return await load_row(info, Person, self.person_id)
+        return await load_joined(info, self, "person", Person, self.person_id)
 
 
 @strawberry.type(description="How this person is related to another, read from this person.")
@@ -99,8 +99,8 @@ class Relationship:
         return strawberry.ID(global_id("Relationship", self.id))
 
     @strawberry.field(description="Parent of, partner of ... (configurable, with an inverse).")
-    async def type(self, info: Info) -> LookupValueNode:
-        return await load_row(info, LookupValue, self.type_id)
+    def type(self, info: Info) -> LookupValueNode:
+        return lookup_value(info, self.type_id)
 
     @strawberry.field(description="The other person.")
     async def related(self, info: Info) -> PersonNode:
@@ -158,7 +158,8 @@ class PersonNode(ModelNode):
 
     @strawberry.field(description="Address history, current first, then most recent.")
     async def addresses(self, info: Info, current: CurrentOnly = None) -> list[PersonAddress]:
-        loader = info.context.loaders.get(AddressesByPersonLoader, current=current)
+        joined = selected_joins(info, AddressesByPersonLoader)
+        loader = info.context.loaders.get(AddressesByPersonLoader, current=current, joined=joined)
         return await loader.load(self.id)
 
     @strawberry.field(description="Relationships to other people.")

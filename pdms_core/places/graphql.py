@@ -9,6 +9,7 @@ from sqlalchemy import select
 from strawberry import relay
 from strawberry.types import Info
 
+from pdms_core.db.loaders import selected_joins
 from pdms_core.errors import PermissionDenied, ValidationFailed
 from pdms_core.graphql.arguments import After, First, described
 from pdms_core.graphql.module_records import ModuleRecord, module_records
@@ -103,7 +104,8 @@ class PlaceNode(ModelNode):
     async def residents(self, info: Info, current: CurrentOnly = None) -> list[PersonAddress]:
         if not info.context.actor.has(PEOPLE_READ):
             raise PermissionDenied(f"This needs the permission {PEOPLE_READ}.")
-        loader = info.context.loaders.get(AddressesByPlaceLoader, current=current)
+        joined = selected_joins(info, AddressesByPlaceLoader)
+        loader = info.context.loaders.get(AddressesByPlaceLoader, current=current, joined=joined)
         return await loader.load(self.id)
 
     @strawberry.field(description="Cases about this place, newest first.")

@@ -6,9 +6,8 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from pdms_core.graphql.node import ModelNode, load_row
+from pdms_core.graphql.node import ModelNode, lookup_value
 from pdms_core.lookups.graphql import LookupValueNode
-from pdms_core.lookups.models import LookupValue
 from pdms_core.standards.models import ServiceStandard
 
 
@@ -32,5 +31,5 @@ class ServiceStandardNode(ModelNode):
     )
 
     @strawberry.field(description="The demand type or intention type.")
-    async def applies_to(self, info: Info) -> LookupValueNode:
-        return await load_row(info, LookupValue, self.lookup_value_id)
+    def applies_to(self, info: Info) -> LookupValueNode:
+        return lookup_value(info, self.lookup_value_id)

@@ -45,7 +45,9 @@ async def _household(database) -> tuple[int, int, int]:
 async def _reads(database) -> list[tuple[str, str | None]]:
     async with database.sessionmaker() as session:
         rows = await session.execute(
-            select(AuditEvent.action, AuditEvent.target_id).where(AuditEvent.action == "read")
+            select(AuditEvent.action, AuditEvent.target_id)
+            .where(AuditEvent.action == "read")
+            .order_by(AuditEvent.id)
         )
         return list(rows)
 
