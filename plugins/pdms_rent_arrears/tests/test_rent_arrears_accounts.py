@@ -26,10 +26,10 @@ TENANCIES = [
         100,
         (100, 200, 150, 250),
         patch="north",
-    ),  # noqa: E501
+    ),
     Tenancy(
         "RA302", "Owen Owing", "2 Fictional Row, Testville, TV1 1AA", "", 100, (300, 400, 450, 500)
-    ),  # noqa: E501
+    ),
     Tenancy("RA303", "Nora None", "7 Nowhere Lane", "", 100, (0, 0, 0, 0)),
 ]
 ACCOUNT = """
@@ -134,7 +134,7 @@ async def test_the_action_cascade_and_an_agreement(graphql, pdms_db, pdms_host, 
             "version": owing["version"],
             "code": "first_contact",
             "on": WEEKS[2].isoformat(),
-        },  # noqa: E501
+        },
     )
     first = recorded.ok()["rentArrearsRecordAction"]["account"]
     assert first["nextAction"] == {"code": "letter_1"}
@@ -148,7 +148,7 @@ async def test_the_action_cascade_and_an_agreement(graphql, pdms_db, pdms_host, 
                 "version": first["version"],
                 "code": "letter_1",
                 "on": WEEKS[3].isoformat(),
-            },  # noqa: E501
+            },
         )
     ).ok()["rentArrearsRecordAction"]["account"]
     assert second["nextAction"] is None
@@ -160,7 +160,7 @@ async def test_the_action_cascade_and_an_agreement(graphql, pdms_db, pdms_host, 
             "version": owing["version"],
             "code": "letter_2",
             "on": WEEKS[3].isoformat(),
-        },  # noqa: E501
+        },
     )
     assert stale.ok()["rentArrearsRecordAction"]["errors"][0]["code"] == "CONFLICT"
 
@@ -173,7 +173,7 @@ async def test_the_action_cascade_and_an_agreement(graphql, pdms_db, pdms_host, 
                 "version": second["version"],
                 "code": "letter_1",
                 "on": WEEKS[1].isoformat(),
-            },  # noqa: E501
+            },
         )
     ).ok()["rentArrearsRecordAction"]["account"]
     assert earlier["nextAction"] == {"code": "letter_2"}
@@ -218,7 +218,7 @@ async def test_linking_caseloads_and_the_graph(graphql, pdms_db, pdms_host, tmp_
     ]
     unassigned = await officer.execute(
         "{ rentArrearsAccounts(unassigned: true) { nodes { reference } } }"
-    )  # noqa: E501
+    )
     assert [a["reference"] for a in unassigned.ok()["rentArrearsAccounts"]["nodes"]] == [
         "RA302",
         "RA303",

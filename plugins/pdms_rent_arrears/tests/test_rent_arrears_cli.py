@@ -36,7 +36,7 @@ def pdms(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
 
 async def test_import_and_overview_from_the_command_line(
     graphql, pdms_db, pdms_host, pdms_settings, tmp_path
-):  # noqa: E501
+):
     await prepared_database(pdms_db, pdms_host)
     url = pdms_settings.database_url
     good = write_xlsx(tmp_path / "week.xlsx", HEADERS, report_rows(TENANCIES, 0))
@@ -51,7 +51,7 @@ async def test_import_and_overview_from_the_command_line(
         "--report-date",
         WEEKS[0].isoformat(),
         PDMS_DATABASE_URL=url,
-    )  # noqa: E501
+    )
     assert preview.returncode == 0, preview.stderr
     assert "Balance: 'Arrears Balance' (recognised) [required]" in preview.stdout
     assert "2 rows pass the checks, 0 problem(s)" in preview.stdout
@@ -63,7 +63,7 @@ async def test_import_and_overview_from_the_command_line(
         "--report-date",
         WEEKS[0].isoformat(),
         PDMS_DATABASE_URL=url,
-    )  # noqa: E501
+    )
     assert refused.returncode != 0
     assert "row 2, Balance: 'n/a' is not an amount of money" in refused.stderr
     assert "nothing was imported" in refused.stderr
@@ -75,7 +75,7 @@ async def test_import_and_overview_from_the_command_line(
         "--report-date",
         WEEKS[0].isoformat(),
         PDMS_DATABASE_URL=url,
-    )  # noqa: E501
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == (
         f"imported 2 accounts for {WEEKS[0].isoformat()} (2 new, 2 not linked to a person or place)"

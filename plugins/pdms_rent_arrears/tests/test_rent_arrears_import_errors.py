@@ -27,8 +27,8 @@ ROWS = [
         95.5,
         "N",
         "North",
-    ],  # noqa: E501
-    ["RA102", "Ben Example", "11 Sample Street", "", 101, 0, date(2026, 9, 1), 101, "Y", "South"],  # noqa: E501
+    ],
+    ["RA102", "Ben Example", "11 Sample Street", "", 101, 0, date(2026, 9, 1), 101, "Y", "South"],
     ["RA103", "Cat Example", "12 Sample Street", "", 88, -15, None, None, "", ""],
 ]
 STATE = """
@@ -176,7 +176,7 @@ async def test_preview_and_a_saved_mapping(graphql, pdms_db, pdms_host, tmp_path
             "row": 1,
             "column": "Account reference",
             "reason": "no column matches this required field",
-        },  # noqa: E501
+        },
         {"row": 1, "column": "Weekly rent", "reason": "no column matches this required field"},
         {"row": 1, "column": "Balance", "reason": "no column matches this required field"},
     ]
@@ -201,7 +201,7 @@ async def test_preview_and_a_saved_mapping(graphql, pdms_db, pdms_host, tmp_path
     assert preview["sampleRows"] == [["RA201", "Dee Example", "90", "45", "West"]]
     assert {
         c["field"]: (c["header"], c["matchedBy"]) for c in preview["columns"] if c["header"]
-    } == {  # noqa: E501
+    } == {
         "account_reference": ("Tenancy No", "saved"),
         "tenant_name": ("Name", "recognised"),
         "weekly_rent": ("Rent Due Weekly", "saved"),
