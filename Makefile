@@ -4,7 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PLUGIN_DIRS := $(wildcard plugins/*/pyproject.toml)
-PLUGIN_SOURCES := $(foreach p,$(PLUGIN_DIRS),-e $(dir $(p)))
+# Plugins' test extras too: their suites run in `make test` (e.g. a writer for fixture files).
+PLUGIN_SOURCES := $(foreach p,$(PLUGIN_DIRS),-e '$(dir $(p))[test]')
 
 export PDMS_DATA_DIR ?= $(CURDIR)/var
 
