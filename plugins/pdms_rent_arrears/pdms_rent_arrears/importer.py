@@ -121,8 +121,8 @@ async def import_report(
     )
     session.add(report)
     await session.flush()
-    ids, created = await _upsert_accounts(session, checked.rows)
-    await _link_people_and_places(session)
+    ids, created, new_after, changed = await _upsert_accounts(session, checked.rows)
+    await _link_people_and_places(session, new_after, changed)
     await _assign_by_patch_rules(session)
     await _write_weeks(session, report, checked.rows, ids)
     await rederive_after(session, report_date)
@@ -137,8 +137,8 @@ async def import_report(
 
 async def _upsert_accounts(
     session: AsyncSession, rows: list[ReportRow]
-) -> tuple[dict[str, int], int]:
-    """Account ids by reference: new accounts inserted, changed details updated."""
+) -> tuple[dict[str, int], int, int, list[int]]:
+    """Account ids by reference, how many are new, the id new ones follow, changed ids."""
     known = {
         row.reference: row
         for row in await session.execute(
@@ -183,14 +183,19 @@ async def _upsert_accounts(
         != (r.tenant_name, r.address, r.uprn, r.patch_id)
     ]
     ids = {reference: row.id for reference, row in known.items()}
+    highest = max((row.id for row in known.values()), default=0)
     if new:
-        inserted = await session.execute(
-            insert(ACCOUNT).returning(
-                ACCOUNT.c.id, ACCOUNT.c.reference, sort_by_parameter_order=True
-            ),
-            new,
+        # A plain executemany, then one SELECT for the ids: RETURNING in parameter order
+        # would send one INSERT per row on SQLite.
+        await session.execute(insert(ACCOUNT), new)
+        fresh = {r["reference"] for r in new}
+        ids.update(
+            (reference, account_id)
+            for account_id, reference in await session.execute(
+                select(ACCOUNT.c.id, ACCOUNT.c.reference).where(ACCOUNT.c.id > highest)
+            )
+            if reference in fresh
         )
-        ids.update({row.reference: row.id for row in inserted})
     if changed:
         await session.execute(
             update(ACCOUNT)
@@ -205,78 +210,69 @@ async def _upsert_accounts(
             .execution_options(synchronize_session=False),
             changed,
         )
-    return ids, len(new)
+    return ids, len(new), highest, [c["_id"] for c in changed]
 
 
-async def _link_people_and_places(session: AsyncSession) -> None:
-    """Link unlinked accounts: the person by tenancy reference, the place by UPRN or address."""
-    unlinked = list(
-        await session.execute(
-            select(
-                ACCOUNT.c.id,
-                ACCOUNT.c.reference,
-                ACCOUNT.c.uprn,
-                ACCOUNT.c.address,
-                ACCOUNT.c.person_id,
-                ACCOUNT.c.place_id,
-            ).where((ACCOUNT.c.person_id.is_(None)) | (ACCOUNT.c.place_id.is_(None)))
-        )
-    )
-    if not unlinked:
-        return
-    people: dict[str, int] = {}
+async def _link_people_and_places(
+    session: AsyncSession, new_after: int, changed_ids: list[int]
+) -> None:
+    """Link new or changed accounts: the person by tenancy reference, the place by UPRN,
+    else by address. Set-based UPDATEs over indexed columns; accounts matching nothing
+    stay listed for linking by hand (retrying them every week would rescan the places).
+    """
+    touched = [ACCOUNT.c.id > new_after]
+    touched += [ACCOUNT.c.id.in_(part) for part in chunks(changed_ids)]
     tenancy_type = await lookup_id(session, "external_reference_type", TENANCY_REFERENCE_TYPE)
-    wanted = [a.reference for a in unlinked if a.person_id is None]
-    if tenancy_type is not None:
-        for part in chunks(wanted):
-            people.update(
-                (value.upper(), person_id)
-                for value, person_id in await session.execute(
-                    select(EXTERNAL_REFERENCE.c.value, EXTERNAL_REFERENCE.c.person_id).where(
-                        EXTERNAL_REFERENCE.c.type_id == tenancy_type,
-                        EXTERNAL_REFERENCE.c.value.in_(part),
-                    )
+    for condition in touched:
+        if tenancy_type is not None:
+            person = (
+                select(func.max(EXTERNAL_REFERENCE.c.person_id))
+                .where(
+                    EXTERNAL_REFERENCE.c.type_id == tenancy_type,
+                    EXTERNAL_REFERENCE.c.value == ACCOUNT.c.reference,
                 )
+                .scalar_subquery()
             )
-    by_uprn: dict[int, int] = {}
-    uprns = [a.uprn for a in unlinked if a.place_id is None and a.uprn is not None]
-    for part in chunks(uprns):
-        found = await session.execute(
-            select(PLACE.c.uprn, PLACE.c.id).where(PLACE.c.uprn.in_(part))
-        )
-        by_uprn.update((uprn, place_id) for uprn, place_id in found)
-    by_address: dict[str, int] = {}
-    addresses = [
-        a.address.upper()
-        for a in unlinked
-        if a.place_id is None and a.address and by_uprn.get(a.uprn) is None
-    ]
-    for part in chunks(addresses):
-        by_address.update(
-            (address.upper(), place_id)
-            for address, place_id in await session.execute(
-                select(PLACE.c.single_line_address, PLACE.c.id).where(
-                    func.upper(PLACE.c.single_line_address).in_(part)
-                )
+            await session.execute(
+                update(ACCOUNT)
+                .where(condition, ACCOUNT.c.person_id.is_(None))
+                .where(person.is_not(None))
+                .values(person_id=person, version=ACCOUNT.c.version + 1)
             )
+        place = select(PLACE.c.id).where(PLACE.c.uprn == ACCOUNT.c.uprn).scalar_subquery()
+        await session.execute(
+            update(ACCOUNT)
+            .where(condition, ACCOUNT.c.place_id.is_(None), ACCOUNT.c.uprn.is_not(None))
+            .where(place.is_not(None))
+            .values(place_id=place, version=ACCOUNT.c.version + 1)
         )
+    by_address: dict[str, list[int]] = {}
+    for condition in touched:
+        for account_id, address in await session.execute(
+            select(ACCOUNT.c.id, ACCOUNT.c.address).where(
+                condition, ACCOUNT.c.place_id.is_(None), ACCOUNT.c.address != ""
+            )
+        ):
+            by_address.setdefault(_address_key(address), []).append(account_id)
+    if not by_address:
+        return
     links = []
-    for a in unlinked:
-        person_id = a.person_id or people.get(a.reference)
-        place_id = a.place_id or by_uprn.get(a.uprn) or by_address.get(a.address.upper())
-        if (person_id, place_id) != (a.person_id, a.place_id):
-            links.append({"_id": a.id, "_person": person_id, "_place": place_id})
+    # One pass over the places (no index on a normalised address), only when needed.
+    places = await session.stream(select(PLACE.c.id, PLACE.c.single_line_address))
+    async for place_id, address in places:
+        for account_id in by_address.pop(_address_key(address), ()):
+            links.append({"_id": account_id, "_place": place_id})
     if links:
         await session.execute(
             update(ACCOUNT)
             .where(ACCOUNT.c.id == bindparam("_id"))
-            .values(
-                person_id=bindparam("_person"),
-                place_id=bindparam("_place"),
-                version=ACCOUNT.c.version + 1,
-            ),
+            .values(place_id=bindparam("_place"), version=ACCOUNT.c.version + 1),
             links,
         )
+
+
+def _address_key(address: str) -> str:
+    return " ".join(address.upper().replace(",", " ").split())
 
 
 async def _assign_by_patch_rules(session: AsyncSession) -> None:

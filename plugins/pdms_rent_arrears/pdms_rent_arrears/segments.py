@@ -12,7 +12,7 @@ in arrears both weeks keeps last week's trend and its trend run does not grow.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from pdms_rent_arrears.models import CLEARED, NEW, RETURNED, STATIC, TRENDS
 
@@ -27,8 +27,7 @@ BANDS = (
 BAND_CODES = tuple(code for code, _, _ in BANDS)
 
 
-@dataclass(frozen=True)
-class Previous:
+class Previous(NamedTuple):
     """What the week before says about an account (its latest earlier report row)."""
 
     balance_pence: int
@@ -37,10 +36,10 @@ class Previous:
     trend_weeks: int
     ever_in_arrears: bool
     last_week: bool  # the row is from the report immediately before this one
+    # (NamedTuples, not dataclasses: tens of thousands are built per import.)
 
 
-@dataclass(frozen=True)
-class Derived:
+class Derived(NamedTuple):
     segment: str | None
     weeks_in_arrears: float
     band: str | None

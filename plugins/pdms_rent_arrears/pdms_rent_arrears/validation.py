@@ -6,7 +6,6 @@ cell. Every row is checked even after the first error, so one upload lists them 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -105,7 +104,7 @@ def text(value: Any, limit: int) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    cleaned = re.sub(r"\s+", " ", str(value)).strip()
+    cleaned = " ".join(str(value).split())
     if len(cleaned) > limit:
         raise _Bad(f"longer than {limit} characters")
     return cleaned
@@ -120,24 +119,22 @@ def uprn(value: Any) -> int | None:
     return int(cleaned)
 
 
-def _read(
-    cells: list[Any],
-    at: Mapping[str, tuple[int, str]],
-    number: int,
-    values: dict[str, Any],
-    errors: list[RowError],
-    name: str,
-    convert: Any,
-) -> None:
-    """Convert one cell into ``values[name]``, or note why it cannot be."""
-    if name not in at:
-        return
-    index, column_name = at[name]
-    cell = cells[index] if index < len(cells) else None
-    try:
-        values[name] = convert(cell)
-    except _Bad as exc:
-        errors.append(RowError(number, column_name, str(exc)))
+def _reference(value: Any) -> str:
+    return text(value, MAX_REFERENCE).upper()
+
+
+CONVERTERS = {
+    "account_reference": _reference,
+    "tenant_name": lambda v: text(v, MAX_NAME),
+    "address": lambda v: text(v, MAX_ADDRESS),
+    "uprn": uprn,
+    "weekly_rent": money_pence,
+    "balance": money_pence,
+    "last_payment_date": day,
+    "last_payment_amount": money_pence,
+    "universal_credit": flag,
+    "patch": lambda v: text(v, 100),
+}
 
 
 def check_rows(
@@ -153,6 +150,8 @@ def check_rows(
     errors: list[RowError] = []
     first_row_of: dict[str, int] = {}
     label = {name: column_label for name, (_, column_label) in at.items()}
+    # (field, column index, column label, converter) for the columns present, built once.
+    plan = [(name, *at[name], convert) for name, convert in CONVERTERS.items() if name in at]
 
     for offset, cells in enumerate(rows):
         number = offset + 2
@@ -161,24 +160,11 @@ def check_rows(
         values: dict[str, Any] = {}
         row_errors: list[RowError] = []
 
-        _read(
-            cells,
-            at,
-            number,
-            values,
-            row_errors,
-            "account_reference",
-            lambda v: text(v, MAX_REFERENCE).upper(),
-        )
-        _read(cells, at, number, values, row_errors, "tenant_name", lambda v: text(v, MAX_NAME))
-        _read(cells, at, number, values, row_errors, "address", lambda v: text(v, MAX_ADDRESS))
-        _read(cells, at, number, values, row_errors, "uprn", uprn)
-        _read(cells, at, number, values, row_errors, "weekly_rent", money_pence)
-        _read(cells, at, number, values, row_errors, "balance", money_pence)
-        _read(cells, at, number, values, row_errors, "last_payment_date", day)
-        _read(cells, at, number, values, row_errors, "last_payment_amount", money_pence)
-        _read(cells, at, number, values, row_errors, "universal_credit", flag)
-        _read(cells, at, number, values, row_errors, "patch", lambda v: text(v, 100))
+        for name, index, column_name, convert in plan:
+            try:
+                values[name] = convert(cells[index] if index < len(cells) else None)
+            except _Bad as exc:
+                row_errors.append(RowError(number, column_name, str(exc)))
 
         reference = values.get("account_reference")
         if "account_reference" in values and not reference:
