@@ -254,6 +254,17 @@ async def test_eight_weekly_reports(graphql, pdms_db, pdms_host, tmp_path):
         "returned": 1,
     }
 
+    # and the series over the eight weeks is ready for a graph, oldest first
+    series = (
+        await officer.execute(
+            "{ rentArrearsSeries(weeks: 8) { reportDate inArrears bySegment { key accounts } } }"
+        )
+    ).ok()["rentArrearsSeries"]
+    assert [s["reportDate"] for s in series] == [day.isoformat() for day in WEEKS]
+    assert [s["inArrears"] for s in series] == [3, 4, 4, 3, 3, 4, 4, 5]
+    assert [by_key(s["bySegment"])["returned"] for s in series] == [0, 0, 0, 0, 0, 1, 0, 0]
+    assert [by_key(s["bySegment"])["cleared"] for s in series] == [0, 0, 0, 1, 0, 0, 0, 0]
+
     # and a figure drills down to its accounts
     drill = await officer.execute(
         DRILL, {"day": WEEKS[7].isoformat(), "filter": {"segment": "static"}}
