@@ -48,6 +48,11 @@ class ImportOutcome:
     accounts_created: int = 0
     unlinked: int = 0
 
+    @property
+    def audit_target(self) -> ReportImport | None:
+        """What the audit trail records as the mutation's target."""
+        return self.report
+
 
 async def saved_mapping(session: AsyncSession) -> ColumnMapping | None:
     return await session.scalar(select(ColumnMapping).where(ColumnMapping.name == MAPPING_NAME))

@@ -334,6 +334,17 @@ async def assign_patch(
 
 
 @dataclass(frozen=True)
+class PlanOpened:
+    account: Account
+    case: Any
+
+    @property
+    def audit_target(self) -> Account:
+        """What the audit trail records as the mutation's target."""
+        return self.account
+
+
+@dataclass(frozen=True)
 class Caseload:
     officer_id: int | None
     officer_name: str
@@ -476,7 +487,7 @@ async def open_management_plan(
     expected_version: int,
     known_modules: Collection[str],
     summary: str = "",
-) -> tuple[Account, Any]:
+) -> PlanOpened:
     """Open a rent-arrears case with an arrears demand for a flagged account."""
     account = await get_account(session, account_id)
     expect_version(account, expected_version)
@@ -519,7 +530,7 @@ async def open_management_plan(
     )
     account.case_id = case_record.id
     await session.flush()
-    return account, case_record
+    return PlanOpened(account, case_record)
 
 
 async def accounts_by_place(

@@ -302,9 +302,12 @@ class RentArrearsMutation:
                 summary=summary,
             )
 
-        result, errors = await run_mutation(info, action)
-        account, case = result if result else (None, None)
-        return RentArrearsPlanPayload(account=account, case=case, errors=errors)
+        opened, errors = await run_mutation(info, action)
+        return RentArrearsPlanPayload(
+            account=opened.account if opened else None,
+            case=opened.case if opened else None,
+            errors=errors,
+        )
 
     @mutation_field(
         description="Save which column header feeds each report field.", permission=CONFIGURE
