@@ -54,17 +54,22 @@ def money_pence(value: Any) -> int | None:
         return None
     if isinstance(value, bool):
         raise _Bad(f"{value!r} is not an amount of money")
-    if isinstance(value, int | float):
-        amount = Decimal(repr(value))
-    else:
-        text = str(value).strip().replace(",", "").replace("£", "").replace(" ", "")
-        negative = text.startswith("(") and text.endswith(")")
-        try:
-            amount = Decimal(text.strip("()"))
-        except InvalidOperation:
-            raise _Bad(f"{str(value).strip()!r} is not an amount of money") from None
-        if negative:
-            amount = -amount
+    if isinstance(value, int):
+        return value * 100
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise _Bad(f"{value!r} is not an amount of money")
+        # Spreadsheet money has at most two decimals, so x * 100 lies within rounding
+        # error of a whole number of pence.
+        return round(value * 100)
+    text = str(value).strip().replace(",", "").replace("£", "").replace(" ", "")
+    negative = text.startswith("(") and text.endswith(")")
+    try:
+        amount = Decimal(text.strip("()"))
+    except InvalidOperation:
+        raise _Bad(f"{str(value).strip()!r} is not an amount of money") from None
+    if negative:
+        amount = -amount
     if not amount.is_finite():
         raise _Bad(f"{value!r} is not an amount of money")
     return int((amount * 100).quantize(Decimal(1)))
@@ -78,6 +83,10 @@ def day(value: Any) -> date | None:
     if isinstance(value, date):
         return value
     text = str(value).strip()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        pass
     for pattern in DATE_FORMATS:
         try:
             return datetime.strptime(text, pattern).date()
