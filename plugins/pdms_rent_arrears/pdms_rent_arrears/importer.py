@@ -12,14 +12,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdms_core.plugin import Actor, Duplicate, ValidationFailed
+from pdms_rent_arrears.bulk import insert_rows
 from pdms_rent_arrears.lists import PATCH, TENANCY_REFERENCE_TYPE, london_today
 from pdms_rent_arrears.models import Account, AccountWeek, ColumnMapping, PatchOfficer, ReportImport
 from pdms_rent_arrears.reading import ColumnMatch, match_columns, read_sheet
-from pdms_rent_arrears.segments import derive
+from pdms_rent_arrears.segments import Derived, derive
 from pdms_rent_arrears.tables import EXTERNAL_REFERENCE, PLACE, chunks, lookup_id, lookup_values
 from pdms_rent_arrears.validation import ReportRow, RowError, check_rows
 from pdms_rent_arrears.weeks import is_rent_free, previous_states, rederive_after
@@ -27,6 +28,20 @@ from pdms_rent_arrears.weeks import is_rent_free, previous_states, rederive_afte
 ACCOUNT = Account.__table__
 WEEK = AccountWeek.__table__
 MAPPING_NAME = "default"
+NEW_ACCOUNT_COLUMNS = ("reference", "tenant_name", "address", "uprn", "patch_id", "version")
+#: Week columns in insert order: the report's figures, then ``Derived``'s fields.
+WEEK_COLUMNS = (
+    "import_id",
+    "account_id",
+    "report_date",
+    "balance_pence",
+    "weekly_rent_pence",
+    "last_payment_on",
+    "last_payment_pence",
+    "universal_credit",
+    *Derived._fields,
+    "rent_free",
+)
 
 
 @dataclass
@@ -158,14 +173,7 @@ async def _upsert_accounts(
         )
     }
     new = [
-        {
-            "reference": r.reference,
-            "tenant_name": r.tenant_name,
-            "address": r.address,
-            "uprn": r.uprn,
-            "patch_id": r.patch_id,
-            "version": 1,
-        }
+        (r.reference, r.tenant_name, r.address, r.uprn, r.patch_id, 1)
         for r in rows
         if r.reference not in known
     ]
@@ -192,8 +200,8 @@ async def _upsert_accounts(
     if new:
         # A plain executemany, then one SELECT for the ids: RETURNING in parameter order
         # would send one INSERT per row on SQLite.
-        await session.execute(insert(ACCOUNT), new)
-        fresh = {r["reference"] for r in new}
+        await insert_rows(session, ACCOUNT, NEW_ACCOUNT_COLUMNS, new)
+        fresh = {r[0] for r in new}
         ids.update(
             (reference, account_id)
             for account_id, reference in await session.execute(
@@ -303,22 +311,17 @@ async def _write_weeks(
     for r, account_id in zip(rows, account_ids, strict=True):
         d = derive(previous.get(account_id), r.balance_pence, r.weekly_rent_pence, rent_free)
         values.append(
-            {
-                "import_id": report.id,
-                "account_id": account_id,
-                "report_date": report_date,
-                "balance_pence": r.balance_pence,
-                "weekly_rent_pence": r.weekly_rent_pence,
-                "last_payment_on": r.last_payment_on,
-                "last_payment_pence": r.last_payment_pence,
-                "universal_credit": r.universal_credit,
-                "segment": d.segment,
-                "weeks_in_arrears": d.weeks_in_arrears,
-                "band": d.band,
-                "weeks_in_arrears_run": d.weeks_in_arrears_run,
-                "trend_weeks": d.trend_weeks,
-                "ever_in_arrears": d.ever_in_arrears,
-                "rent_free": rent_free,
-            }
+            (
+                report.id,
+                account_id,
+                report_date,
+                r.balance_pence,
+                r.weekly_rent_pence,
+                r.last_payment_on,
+                r.last_payment_pence,
+                r.universal_credit,
+                *d,
+                rent_free,
+            )
         )
-    await session.execute(insert(WEEK), values)
+    await insert_rows(session, WEEK, WEEK_COLUMNS, values)
