@@ -52,3 +52,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/gazetteer_import.py
 	$(BIN)/python bench/person_search.py
 	$(BIN)/python bench/measures.py
+	$(BIN)/python bench/rent_arrears_import.py
