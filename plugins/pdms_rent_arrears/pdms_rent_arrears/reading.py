@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +19,9 @@ from python_calamine import CalamineWorkbook
 from pdms_core.plugin import ValidationFailed
 
 XLSX_MAGIC = b"PK\x03\x04"  # an .xlsx file is a zip archive
+#: How much larger than the upload limit a workbook may grow when unzipped: real reports
+#: compress about tenfold, a zip bomb by thousands.
+MAX_EXPANSION = 25
 
 #: Report fields: (label, required, recognised header spellings after normalising).
 FIELDS: dict[str, tuple[str, bool, tuple[str, ...]]] = {
@@ -97,6 +101,7 @@ def read_sheet(content: bytes, file_name: str, *, max_bytes: int) -> Sheet:
     if name.endswith(".xlsx"):
         if not content.startswith(XLSX_MAGIC):
             raise ValidationFailed("The file is not an .xlsx workbook.", field="file")
+        _check_unzipped_size(content, max_bytes * MAX_EXPANSION)
         try:
             workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
             cells = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
@@ -116,6 +121,16 @@ def read_sheet(content: bytes, file_name: str, *, max_bytes: int) -> Sheet:
         raise ValidationFailed("The file is empty.", field="file")
     headers = [str(cell).strip() if _filled(cell) else "" for cell in cells[0]]
     return Sheet(headers=headers, rows=cells[1:])
+
+
+def _check_unzipped_size(content: bytes, limit: int) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unzipped = sum(member.file_size for member in archive.infolist())
+    except zipfile.BadZipFile:
+        raise ValidationFailed("The workbook cannot be read.", field="file") from None
+    if unzipped > limit:
+        raise ValidationFailed("The workbook is too large once unzipped.", field="file")
 
 
 def _filled(cell: object) -> bool:

@@ -121,6 +121,21 @@ async def test_malformed_reports_are_refused_row_by_row(graphql, pdms_db, pdms_h
         assert payload["rowErrors"] == expected, name
         assert (await officer.execute(STATE)).ok() == before, name
 
+    # and files that are not what their names say are refused before parsing
+    disguised = tmp_path / "disguised.xlsx"
+    disguised.write_bytes(write_csv(tmp_path / "plain.csv", HEADERS, ROWS).read_bytes())
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a report", encoding="utf-8")
+    for path, message in (
+        (disguised, "The file is not an .xlsx workbook."),
+        (notes, "Upload an .xlsx or .csv file."),
+    ):
+        refused = (await officer.execute(IMPORT, upload(path, WEEKS[1]))).ok()
+        assert refused["rentArrearsImportReport"]["errors"] == [
+            {"code": "VALIDATION", "field": "file", "message": message}
+        ]
+    assert (await officer.execute(STATE)).ok() == before
+
     # and a report date in the future is refused outright
     future = await officer.execute(IMPORT, upload(first, date(2099, 1, 5)))
     assert future.ok()["rentArrearsImportReport"]["errors"][0]["field"] == "reportDate"

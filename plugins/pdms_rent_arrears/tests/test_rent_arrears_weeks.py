@@ -275,6 +275,16 @@ async def test_eight_weekly_reports(graphql, pdms_db, pdms_host, tmp_path):
         "RA003",
         "RA005",
     ]
+    ann = overview["byOfficer"][0]["key"]
+    for criteria, expected in (
+        ({"officerId": ann}, ["RA001", "RA002"]),
+        ({"unassigned": True, "inArrears": True}, ["RA005", "RA006"]),
+        ({"band": "under_1"}, ["RA002", "RA006"]),
+        ({"patchCode": "south"}, ["RA003", "RA005"]),
+    ):
+        found = await officer.execute(DRILL, {"day": WEEKS[7].isoformat(), "filter": criteria})
+        nodes = found.ok()["rentArrearsWeekAccounts"]["nodes"]
+        assert sorted(n["account"]["reference"] for n in nodes) == expected, criteria
     flagged = await officer.execute(
         DRILL, {"day": WEEKS[7].isoformat(), "filter": {"flagged": True}}
     )

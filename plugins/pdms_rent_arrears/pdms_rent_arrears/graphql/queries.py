@@ -8,6 +8,7 @@ from datetime import date
 from typing import Annotated
 
 import strawberry
+from sqlalchemy import select
 from strawberry.types import Info
 
 from pdms_core.plugin import (
@@ -17,6 +18,7 @@ from pdms_core.plugin import (
     ValidationFailed,
     decode_id,
     described,
+    global_id,
     keyset_page,
     query_field,
 )
@@ -112,8 +114,6 @@ class RentArrearsQuery:
     async def rent_arrears_account(
         self, info: Info, reference: Annotated[str, described("The account reference.")]
     ) -> RentArrearsAccount | None:
-        from sqlalchemy import select
-
         async with info.context.session() as session:
             return await session.scalar(
                 select(Account).where(Account.reference == reference.strip().upper())
@@ -183,7 +183,7 @@ class RentArrearsQuery:
             loads = await services.caseloads(session, info.context.actor)
         return [
             RentArrearsCaseload(
-                officer_id=None if c.officer_id is None else strawberry.ID(_staff_id(c.officer_id)),
+                officer_id=None if c.officer_id is None else global_id("StaffUser", c.officer_id),
                 officer_name=c.officer_name,
                 accounts=c.accounts,
                 in_arrears=c.in_arrears,
@@ -219,9 +219,3 @@ class RentArrearsQuery:
             sample_rows=[["" if c is None else str(c) for c in row] for row in checked.sample],
             row_errors=row_errors_type(checked.errors),
         )
-
-
-def _staff_id(officer_id: int) -> str:
-    from pdms_core.plugin import global_id
-
-    return global_id("StaffUser", officer_id)
