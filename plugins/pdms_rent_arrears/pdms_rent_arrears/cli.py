@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from pdms_core.plugin import SYSTEM, UserError, UserErrors, unit_of_work
+from pdms_core.plugin import SYSTEM, ValidationFailed, unit_of_work
 from pdms_rent_arrears import services
 from pdms_rent_arrears.importer import check_report, import_report
 
@@ -20,14 +20,10 @@ from pdms_rent_arrears.importer import check_report, import_report
 def _run(work: Any) -> Any:
     state = click.get_current_context().find_root().obj
 
+    # Typed errors propagate: the pdms command prints them as one `error: ...` line.
     async def runner(database: Any) -> Any:
-        try:
-            async with unit_of_work(database.sessionmaker) as session:
-                return await work(session)
-        except UserErrors as exc:
-            raise click.ClickException("; ".join(e.message for e in exc.errors)) from None
-        except UserError as exc:
-            raise click.ClickException(exc.message) from None
+        async with unit_of_work(database.sessionmaker) as session:
+            return await work(session)
 
     return state.run_with_database(runner)
 
@@ -69,7 +65,7 @@ def import_command(file: Path, report_date: Any, replace: bool) -> None:
     outcome = _run(work)
     if outcome.errors:
         _echo_errors(outcome.errors)
-        raise click.ClickException(f"{len(outcome.errors)} problem(s); nothing was imported")
+        raise ValidationFailed(f"{len(outcome.errors)} problem(s); nothing was imported")
     click.echo(
         f"imported {outcome.report.row_count} accounts for {outcome.report.report_date} "
         f"({outcome.accounts_created} new, {outcome.unlinked} not linked to a person or place)"
