@@ -112,7 +112,10 @@ def read_sheet(content: bytes, file_name: str, *, max_bytes: int) -> Sheet:
             text = content.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise ValidationFailed("The CSV file is not UTF-8 text.", field="file") from None
-        cells = list(csv.reader(io.StringIO(text, newline="")))
+        try:
+            cells = list(csv.reader(io.StringIO(text, newline="")))
+        except csv.Error as exc:
+            raise ValidationFailed(f"The CSV file cannot be read: {exc}.", field="file") from None
     else:
         raise ValidationFailed("Upload an .xlsx or .csv file.", field="file")
     while cells and not any(_filled(cell) for cell in cells[-1]):

@@ -6,6 +6,7 @@ cell. Every row is checked even after the first error, so one upload lists them 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -19,6 +20,8 @@ MAX_NAME = 200
 MAX_ADDRESS = 500
 TRUE_WORDS = {"y", "yes", "true", "1", "uc", "x"}
 FALSE_WORDS = {"", "n", "no", "false", "0"}
+#: Largest amount accepted (£10m): money columns are 32-bit pence in the database.
+MAX_PENCE = 1_000_000_000
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y")
 
 
@@ -50,6 +53,13 @@ class _Bad(Exception):
 
 def money_pence(value: Any) -> int | None:
     """Pounds (a number, or text such as "£1,234.56" or "(12.50)") as whole pence."""
+    pence = _pence(value)
+    if pence is not None and abs(pence) > MAX_PENCE:
+        raise _Bad(f"{value!r} is more than £{MAX_PENCE // 100:,}")
+    return pence
+
+
+def _pence(value: Any) -> int | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, bool):
@@ -57,8 +67,10 @@ def money_pence(value: Any) -> int | None:
     if isinstance(value, int):
         return value * 100
     if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
+        if not math.isfinite(value):
             raise _Bad(f"{value!r} is not an amount of money")
+        if abs(value) > MAX_PENCE:
+            raise _Bad(f"{value!r} is more than £{MAX_PENCE // 100:,}")
         # Spreadsheet money has at most two decimals, so x * 100 lies within rounding
         # error of a whole number of pence.
         return round(value * 100)
@@ -70,8 +82,8 @@ def money_pence(value: Any) -> int | None:
         raise _Bad(f"{str(value).strip()!r} is not an amount of money") from None
     if negative:
         amount = -amount
-    if not amount.is_finite():
-        raise _Bad(f"{value!r} is not an amount of money")
+    if not amount.is_finite() or abs(amount) > MAX_PENCE:
+        raise _Bad(f"{str(value).strip()!r} is not an amount of money up to £{MAX_PENCE // 100:,}")
     return int((amount * 100).quantize(Decimal(1)))
 
 

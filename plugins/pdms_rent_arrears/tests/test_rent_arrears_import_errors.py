@@ -87,6 +87,18 @@ async def test_malformed_reports_are_refused_row_by_row(graphql, pdms_db, pdms_h
             write_xlsx(tmp_path / "money.xlsx", HEADERS, changed(ROWS, 1, "Weekly Rent", "lots")),
             [{"row": 3, "column": "Weekly rent", "reason": "'lots' is not an amount of money"}],
         ),
+        "amount out of range": (
+            write_csv(
+                tmp_path / "huge.csv", HEADERS, changed(ROWS, 2, "Arrears Balance", "1e999999")
+            ),
+            [
+                {
+                    "row": 4,
+                    "column": "Balance",
+                    "reason": "'1e999999' is not an amount of money up to £10,000,000",
+                }
+            ],
+        ),
         "duplicate account": (
             write_csv(tmp_path / "duplicate.csv", HEADERS, [*ROWS, ROWS[0]]),
             [{"row": 5, "column": "Account reference", "reason": "account RA101 is also on row 2"}],
