@@ -130,7 +130,7 @@ async def import_report(
     if checked.errors:
         return ImportOutcome(None, checked.columns, checked.errors)
     if existing is not None:
-        await session.execute(delete(WEEK).where(WEEK.c.import_id == existing.id))
+        await session.execute(delete(WEEK).where(WEEK.c.report_date == report_date))
         await session.delete(existing)
         await session.flush()
     report = ReportImport(
@@ -149,7 +149,7 @@ async def import_report(
     unlinked = await session.scalar(
         select(func.count())
         .select_from(ACCOUNT)
-        .where(ACCOUNT.c.id.in_(select(WEEK.c.account_id).where(WEEK.c.import_id == report.id)))
+        .where(ACCOUNT.c.id.in_(select(WEEK.c.account_id).where(WEEK.c.report_date == report_date)))
         .where((ACCOUNT.c.person_id.is_(None)) | (ACCOUNT.c.place_id.is_(None)))
     )
     return ImportOutcome(report, checked.columns, [], created, unlinked or 0)

@@ -85,7 +85,9 @@ class AccountWeek(Base):
     __table_args__ = (UniqueConstraint("account_id", "report_date"),)
 
     id: Mapped[int] = mapped_column(IdType, primary_key=True)
-    import_id: Mapped[int] = mapped_column(ForeignKey("rent_arrears_import.id"), index=True)
+    # Few indexes on purpose: every import writes tens of thousands of rows. Queries
+    # go by report date (or account and date); replacing a week deletes by report date.
+    import_id: Mapped[int] = mapped_column(ForeignKey("rent_arrears_import.id"))
     account_id: Mapped[int] = mapped_column(ForeignKey("rent_arrears_account.id"))
     report_date: Mapped[date] = mapped_column(Date, index=True)
     balance_pence: Mapped[int] = mapped_column(BigInteger)
@@ -93,7 +95,7 @@ class AccountWeek(Base):
     last_payment_on: Mapped[date | None] = mapped_column(Date)
     last_payment_pence: Mapped[int | None] = mapped_column(Integer)
     universal_credit: Mapped[bool] = mapped_column(Boolean, default=False)
-    segment: Mapped[str | None] = mapped_column(String(12), index=True)
+    segment: Mapped[str | None] = mapped_column(String(12))
     weeks_in_arrears: Mapped[float] = mapped_column(Float, default=0.0)
     band: Mapped[str | None] = mapped_column(String(12))
     weeks_in_arrears_run: Mapped[int] = mapped_column(Integer, default=0)
