@@ -17,9 +17,12 @@ implements hooks (see ``docs/plugin_hooks.md``)::
 
 from pdms_core.auth.actor import ANONYMOUS, SYSTEM, Actor, ActorKind
 from pdms_core.cases.lookups import problem_lookup_sets
+from pdms_core.cases.services import NewParty, open_case
+from pdms_core.cases.types import CaseNode
 from pdms_core.db.base import Base, IdType, Versioned
 from pdms_core.db.loaders import SessionLoader, group_by
 from pdms_core.db.unit_of_work import expect_version, unit_of_work
+from pdms_core.demands.services import DemandFields, add_demand
 from pdms_core.errors import (
     Conflict,
     Duplicate,
@@ -57,8 +60,10 @@ __all__ = [
     "ActorKind",
     "After",
     "Base",
+    "CaseNode",
     "Conflict",
     "Connection",
+    "DemandFields",
     "Duplicate",
     "Edge",
     "ErrorCode",
@@ -74,6 +79,7 @@ __all__ = [
     "ModelNode",
     "ModuleRecord",
     "ModuleRecordSource",
+    "NewParty",
     "NotFound",
     "PageInfo",
     "Permission",
@@ -88,6 +94,7 @@ __all__ = [
     "UserErrors",
     "ValidationFailed",
     "Versioned",
+    "add_demand",
     "decode_id",
     "described",
     "expect_version",
@@ -98,6 +105,7 @@ __all__ = [
     "keyset_page",
     "load_row",
     "mutation_field",
+    "open_case",
     "problem_lookup_sets",
     "query_field",
     "run_mutation",

@@ -8,6 +8,10 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
 from pdms_core.db import migrations
+from pdms_core.host import installed_entry_points
+
+#: First-party modules installed beside core (e.g. rent_arrears) have branches too.
+INSTALLED = {entry_point.name for entry_point in installed_entry_points()}
 
 
 def script_directory(host) -> ScriptDirectory:
@@ -16,26 +20,27 @@ def script_directory(host) -> ScriptDirectory:
 
 def test_each_module_has_exactly_one_head_and_its_own_branch_label(pdms_host):
     script = script_directory(pdms_host)
-    for label in ("core", "dummy"):
+    for label in ("core", "dummy", *INSTALLED):
         assert len(script.get_revisions(f"{label}@head")) == 1
-    assert set(migrations.heads(pdms_host)) == {"core", "dummy"}
+    assert set(migrations.heads(pdms_host)) == {"core", "dummy", *INSTALLED}
 
 
 def test_each_plugin_branch_starts_from_nothing_and_depends_on_core(pdms_host):
     script = script_directory(pdms_host)
     core_revisions = {r.revision for r in script.iterate_revisions("core@head", "base")}
     bases = [script.get_revision(r) for r in script.get_bases()]
-    assert {tuple(base.branch_labels) for base in bases} == {("core",), ("dummy",)}
-    dummy_base = next(base for base in bases if "dummy" in base.branch_labels)
-    assert (
-        set(
-            dummy_base.dependencies
-            if isinstance(dummy_base.dependencies, tuple)
-            else [dummy_base.dependencies]
+    assert {tuple(base.branch_labels) for base in bases} == {
+        ("core",),
+        ("dummy",),
+        *((name,) for name in INSTALLED),
+    }
+    for plugin_base in (base for base in bases if "core" not in base.branch_labels):
+        dependencies = plugin_base.dependencies
+        assert dependencies, plugin_base.branch_labels
+        assert (
+            set(dependencies if isinstance(dependencies, tuple) else [dependencies])
+            <= core_revisions
         )
-        <= core_revisions
-    )
-    assert dummy_base.dependencies
 
 
 async def test_upgrade_from_empty_creates_every_enabled_table(pdms_database, pdms_host):
@@ -75,7 +80,7 @@ async def test_disabling_a_migrated_plugin_keeps_the_database_commands_working(
     # then upgrade and check still work, and touch only the enabled branches
     await asyncio.to_thread(migrations.upgrade, host)
     await asyncio.to_thread(migrations.check, host)
-    assert set(migrations.heads(host)) == {"core"}
+    assert set(migrations.heads(host)) == {"core", *INSTALLED}
     async with pdms_database.engine.connect() as connection:
         tables = await connection.run_sync(lambda sync: set(inspect(sync).get_table_names()))
     assert "dummy_widget" in tables  # its data is kept, not dropped

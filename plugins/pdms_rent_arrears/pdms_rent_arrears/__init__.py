@@ -1,0 +1,1 @@
+"""PDMS rent arrears module: weekly arrears reports into segments, trends and caseloads."""

@@ -1,0 +1,120 @@
+"""``pdms rent_arrears ...``: import, preview and overview from the command line.
+
+Commands reuse the CLI's configured database (``ctx.obj.run_with_database``) and call
+the same services as the API, so an import from a file behaves exactly like an upload.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from pdms_core.plugin import SYSTEM, ValidationFailed, unit_of_work
+from pdms_rent_arrears import services
+from pdms_rent_arrears.importer import check_report, import_report
+
+
+def _run(work: Any) -> Any:
+    state = click.get_current_context().find_root().obj
+
+    # Typed errors propagate: the pdms command prints them as one `error: ...` line.
+    async def runner(database: Any) -> Any:
+        async with unit_of_work(database.sessionmaker) as session:
+            return await work(session)
+
+    return state.run_with_database(runner)
+
+
+def _limit() -> int:
+    state = click.get_current_context().find_root().obj
+    return state.host.plugin("rent_arrears").settings.max_upload_bytes
+
+
+def _echo_errors(errors: Any) -> None:
+    for e in errors:
+        click.echo(f"row {e.row}, {e.column or '-'}: {e.reason}", err=True)
+
+
+@click.group("rent_arrears")
+def group() -> None:
+    """Rent arrears: weekly reports, overviews and caseloads."""
+
+
+@group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--report-date", type=click.DateTime(["%Y-%m-%d"]), required=True)
+@click.option("--replace", is_flag=True, help="Replace that week's earlier import.")
+def import_command(file: Path, report_date: Any, replace: bool) -> None:
+    """Import FILE (.xlsx or .csv) as the report of --report-date: all rows or none."""
+    content = file.read_bytes()
+
+    async def work(session: Any) -> Any:
+        return await import_report(
+            session,
+            SYSTEM,
+            content=content,
+            file_name=file.name,
+            report_date=report_date.date(),
+            replace=replace,
+            max_bytes=_limit(),
+        )
+
+    outcome = _run(work)
+    if outcome.errors:
+        _echo_errors(outcome.errors)
+        raise ValidationFailed(f"{len(outcome.errors)} problem(s); nothing was imported")
+    click.echo(
+        f"imported {outcome.report.row_count} accounts for {outcome.report.report_date} "
+        f"({outcome.accounts_created} new, {outcome.unlinked} not linked to a person or place)"
+    )
+
+
+@group.command("preview")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--report-date", type=click.DateTime(["%Y-%m-%d"]), required=True)
+def preview_command(file: Path, report_date: Any) -> None:
+    """Show how FILE's columns match and what an import would refuse; imports nothing."""
+    content = file.read_bytes()
+
+    async def work(session: Any) -> Any:
+        return await check_report(
+            session,
+            content=content,
+            file_name=file.name,
+            report_date=report_date.date(),
+            max_bytes=_limit(),
+        )
+
+    checked = _run(work)
+    for c in checked.columns:
+        found = f"{c.header!r} ({c.source})" if c.header else "not found"
+        click.echo(f"{c.label}: {found}{' [required]' if c.required else ''}")
+    click.echo(f"{len(checked.rows)} rows pass the checks, {len(checked.errors)} problem(s)")
+    _echo_errors(checked.errors)
+
+
+@group.command("overview")
+@click.option("--report-date", type=click.DateTime(["%Y-%m-%d"]), default=None)
+def overview_command(report_date: Any) -> None:
+    """Print one report week's figures by segment, band, officer and patch."""
+    day: date | None = report_date.date() if report_date else None
+
+    async def work(session: Any) -> Any:
+        return await services.overview(session, SYSTEM, day)
+
+    value = _run(work)
+    click.echo(
+        f"{value.report_date}: {value.accounts} accounts, {value.in_arrears} in arrears, "
+        f"£{value.arrears_pence / 100:,.2f} owed"
+    )
+    for title, figures in (
+        ("segment", value.by_segment),
+        ("band", value.by_band),
+        ("officer", value.by_officer),
+        ("patch", value.by_patch),
+    ):
+        for f in figures:
+            click.echo(f"{title}\t{f.label}\t{f.accounts}\t£{f.arrears_pence / 100:,.2f}")

@@ -1,0 +1,1 @@
+"""The rent arrears module's GraphQL: types, queries and mutations."""
