@@ -19,6 +19,7 @@ import asyncio
 import functools
 import itertools
 from collections.abc import Awaitable, Callable, Iterable, Sequence
+from datetime import date
 from operator import is_not, itemgetter
 from typing import NamedTuple, Protocol
 
@@ -205,6 +206,15 @@ def _update_sql(shape: Shape) -> str:
     )
 
 
+_DATE = PLACE_COLUMNS.index("last_update_date")
+
+
+@functools.lru_cache(maxsize=10_000)
+def _date(text: str | None) -> date | None:
+    """An ISO date for COPY's binary date column (gazetteer dates repeat a lot)."""
+    return None if text is None else date.fromisoformat(text)
+
+
 def _stage_type(name: str) -> str:
     if name == "last_update_date":
         return "text"  # parsers keep dates as ISO text; cast once in SQL
@@ -212,15 +222,19 @@ def _stage_type(name: str) -> str:
 
 
 class PostgresWriter(_Pipeline):
-    """COPY into a temporary staging table, then one INSERT ... SELECT ... ON CONFLICT.
+    """COPY into a temporary staging table, then one INSERT ... SELECT ... ON CONFLICT;
+    or, for a batch of places none of which is stored yet, COPY straight into place.
 
     COPY is PostgreSQL's bulk path; asyncpg encodes records in binary. Staging first
     lets one set-based statement upsert each batch, and a UPRN that appears twice in a
     batch is reduced to its last row (ON CONFLICT may not touch a row twice); batches
-    apply in file order, so across batches the later row wins too.
+    apply in file order, so across batches the later row wins too. One indexed query
+    per batch tells whether any of its UPRNs is stored; when none is (and none repeats
+    within the batch) there is nothing to merge, and staging would only double the work.
     """
 
     STAGE = "gazetteer_stage"
+    ANY_STORED = f"SELECT EXISTS (SELECT FROM {_TABLE} WHERE uprn = ANY($1::bigint[]))"
     CREATE = (
         f"CREATE TEMPORARY TABLE {STAGE} (line integer NOT NULL, "
         + ", ".join(f"{name} {_stage_type(name)}" for name in PLACE_COLUMNS)
@@ -258,16 +272,36 @@ class PostgresWriter(_Pipeline):
         assert self._driver.is_in_transaction()
 
     async def write(self, records: Sequence[PlaceRecord]) -> None:
-        await self.drain()  # the stage is free again
-        # Awaited in full: COPY streams more data than a socket buffer holds, so it
-        # needs the event loop until the last byte is sent. Encoding is cheap; the
-        # upsert, which the server then runs while parsing goes on, is not.
+        await self.drain()  # one operation at a time on the connection
+        # The COPY runs while the caller goes on; it gets the event loop (to stream
+        # its data) whenever the caller waits, which a background parser's caller
+        # does all the time.
+        await self._launch(self._write(list(records)))  # the caller reuses its list
+
+    async def _write(self, records: Sequence[PlaceRecord]) -> None:
+        uprns = [r.values[0] for r in records]
+        if len(set(uprns)) == len(uprns) and not await self._driver.fetchval(
+            self.ANY_STORED, uprns
+        ):
+            # All new (a first load, or the new places of an update): straight into
+            # place, with nothing to merge; the database does no more than the floor.
+            await self._driver.copy_records_to_table(
+                _TABLE,
+                records=[
+                    (*v[:_DATE], _date(v[_DATE]), *v[_DATE + 1 :], 1)
+                    for v in (r.values for r in records)
+                ],
+                columns=(*PLACE_COLUMNS, "version"),
+            )
+            done = self._counts
+            self._counts = Counts(done.inserted + len(records), done.updated, done.unchanged)
+            return
         await self._driver.copy_records_to_table(
             self.STAGE,
             records=[(r.line, *r.values) for r in records],
             columns=("line", *PLACE_COLUMNS),
         )
-        await self._launch(self._upsert())
+        await self._upsert()
 
     async def _upsert(self) -> None:
         inserted, updated, distinct = await self._driver.fetchrow(self.UPSERT)
