@@ -54,8 +54,31 @@ BATCH = 20_000
 _DATE = PLACE_COLUMNS.index("last_update_date")
 
 
-def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
-    return resource.getrusage(who).ru_maxrss / 1024  # kB on Linux
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+
+
+# The parser process's own peak, from the kernel's high-water mark of its memory (the
+# getrusage figure of a child also counts the parent it was forked from).
+_PARSER_PEAK = """
+import sys
+from pdms_core.gazetteer.background import child_main
+child_main(sys.argv[1:])
+status = open("/proc/self/status").read().split("VmHWM:")[1]
+print(int(status.split()[0]) // 1024, file=sys.stderr)
+"""
+
+
+def parser_peak_mb(file: Path) -> float:
+    """Peak RSS of the background parser process on ``file``, run on its own."""
+    done = subprocess.run(
+        [sys.executable, "-c", _PARSER_PEAK, "addressbase-plus", str(file)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        check=True,
+        text=True,
+    )
+    return float(done.stderr.split()[-1])
 
 
 async def migrated(url: str, folder: Path) -> Database:
@@ -71,7 +94,6 @@ async def measure_import(url: str, folder: Path, file: Path) -> dict:
         first = await import_gazetteer(database, file, "addressbase-plus")
         cpu = time.process_time() - cpu
         peak = peak_rss_mb()
-        parser_peak = peak_rss_mb(resource.RUSAGE_CHILDREN)  # the parser process
         again = await import_gazetteer(database, file, "addressbase-plus")
     finally:
         await database.dispose()
@@ -83,7 +105,6 @@ async def measure_import(url: str, folder: Path, file: Path) -> dict:
         "cpu": cpu,
         "again": again.seconds,
         "rss": peak,
-        "parser_rss": parser_peak,
     }
 
 
@@ -180,6 +201,7 @@ def main() -> None:
         )
         for backend in ("sqlite", "postgresql") if POSTGRES else ("sqlite",):
             imported = run_child("import", backend, file)
+            imported["parser_rss"] = parser_peak_mb(file)
             floor = run_child("floor", backend, file)
             rate = imported["rows"] / imported["seconds"]
             floor_rate = floor["rows"] / floor["seconds"]

@@ -11,8 +11,8 @@ The child is a fresh interpreter (``python -m pdms_core.gazetteer.parser_process
 fork: the importer runs in an event loop beside the database driver's threads, which a
 fork would copy half-way, and multiprocessing's spawn would re-run the caller's main
 module. Starting it costs about a second, so only large files are parsed this way (see
-``importer.BACKGROUND_MIN_BYTES``). The pipe holds little, so the child is never more
-than a chunk or two ahead and memory stays flat.
+``importer.BACKGROUND_MIN_BYTES``). The child is never more than a few chunks ahead
+(:data:`AHEAD`), so memory stays flat.
 
 Messages on the child's stdout: an 8-byte length, then a pickle of
 ``(failure, bytes read, items)``; a length of 0 ends the stream.
@@ -38,6 +38,9 @@ from pdms_core.gazetteer.records import PlaceRecord
 #: Items per message: large enough that per-message costs vanish, small enough that
 #: the child stays close behind the writer.
 CHUNK = 5000
+#: How far (bytes of messages, a few chunks) the child may get ahead of the writer
+#: before it waits: enough to keep parsing while a batch is written.
+AHEAD = 16 * 1024 * 1024
 _LENGTH = struct.Struct("<Q")
 _place = PlaceRecord._make
 
@@ -62,6 +65,7 @@ async def chunks_in_background(
         sys.executable, "-m", "pdms_core.gazetteer.parser_process", fmt, str(path),
         stdin=asyncio.subprocess.DEVNULL,
         stdout=asyncio.subprocess.PIPE,
+        limit=AHEAD // 2,
     )  # fmt: skip
     assert child.stdout is not None
     try:
