@@ -32,9 +32,9 @@ _EASTING = COLUMN_INDEX["easting"]
 _NORTHING = COLUMN_INDEX["northing"]
 ADDRESS_LIMIT = Place.__table__.c.single_line_address.type.length
 #: Texts known to need no whitespace squeezing (streets, towns and postcodes repeat a
-#: lot); bounded so that a national supply cannot grow it without end.
+#: lot); emptied when full so that a national supply cannot grow it without end.
 _CLEAN: set[str] = set()
-_CLEAN_LIMIT = 200_000
+_CLEAN_LIMIT = 100_000
 
 
 def single_line_of(values: Sequence) -> str:
@@ -45,8 +45,9 @@ def single_line_of(values: Sequence) -> str:
         if text is not None and text not in _CLEAN:
             if " ".join(text.split()) != text:
                 return single_line(AddressParts(*parts))
-            if len(_CLEAN) < _CLEAN_LIMIT:
-                _CLEAN.add(text)
+            if len(_CLEAN) >= _CLEAN_LIMIT:
+                _CLEAN.clear()
+            _CLEAN.add(text)
     (
         sao_start, sao_start_suffix, sao_end, sao_end_suffix, sao_text,
         pao_start, pao_start_suffix, pao_end, pao_end_suffix, pao_text,

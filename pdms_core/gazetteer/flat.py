@@ -46,9 +46,10 @@ from pdms_core.gazetteer.records import (
 Converter = fields.Converter
 text = fields.text
 
-#: Converted texts remembered per column, at most (a national supply has a few hundred
-#: thousand streets; the rest of its columns far fewer distinct values).
-CACHE_LIMIT = 100_000
+#: Converted texts remembered per column, at most. Files come sorted by UPRN, which
+#: keeps streets, postcodes and buildings together, so a column forgets everything
+#: when it is full and fills up with the texts of the part of the file it is in.
+CACHE_LIMIT = 50_000
 #: The fast path appends the address last.
 assert len(PLACE_COLUMNS) - 1 == ADDRESS_INDEX
 _WRITES = frozenset((INSERT, UPDATE))
@@ -193,8 +194,9 @@ class FlatLayout:
                 gathered.append(seen[raw])
                 continue
             value = convert(raw, column)
-            if len(seen) < CACHE_LIMIT:
-                seen[raw] = value
+            if len(seen) >= CACHE_LIMIT:
+                seen.clear()  # start again with the texts of this part of the file
+            seen[raw] = value
             gathered.append(value)
         return gathered
 
