@@ -438,7 +438,7 @@ async def test_a_file_parsed_in_the_background_gives_the_same_outcome(pdms_db, h
     seen: list[int] = []
     path = FIXTURES / f"{FORMATS[fmt]}.csv"
     report = await import_gazetteer(pdms_db, path, fmt, background=True, progress=seen.append)
-    assert (report.rows, report.inserted) == (7, 7)
+    assert (report.rows, report.inserted, report.parsed_in_background) == (7, 7, True)
     assert seen[-1] == path.stat().st_size
     places = await stored(pdms_db)
     assert {uprn: p.single_line_address for uprn, p in places.items()} == EXPECTED
@@ -503,6 +503,7 @@ async def test_progress_is_reported_in_bytes_up_to_the_file_size(pdms_db):
     seen: list[int] = []
     report = await import_gazetteer(pdms_db, path, "addressbase-plus", progress=seen.append)
     assert report.ok and report.inserted == 7
+    assert not report.parsed_in_background  # a small file is parsed in process
     assert seen and seen[-1] == path.stat().st_size
 
 
