@@ -13,6 +13,8 @@ The CLI runs in a worker thread because it starts its own event loop, as the rea
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 from datetime import date
 from pathlib import Path
 
@@ -28,6 +30,7 @@ from pdms_core.gazetteer.importer import MAX_ERRORS
 from pdms_core.lookups.models import LookupSet, LookupValue
 from pdms_core.lookups.sync import sync_lookups
 from pdms_core.people.models import Person, PersonAddress
+from pdms_core.places.address import AddressParts, single_line
 from pdms_core.places.models import APPROVED, HISTORICAL, Place
 from pdms_core.places.search import PlaceSearch, search_places
 
@@ -359,6 +362,100 @@ async def test_a_delete_then_insert_of_one_uprn_in_one_file_keeps_the_place(cli,
     )
 
 
+async def test_a_uprn_twice_in_one_file_ends_up_as_its_last_row(cli, pdms_db, tmp_path):
+    twice = tmp_path / "twice.csv"
+    twice.write_text(
+        SIMPLE_HEADER + "990000100006,20,ZORVEX LANE,QUIVLUM,ZZ1 1AF,I,\n"
+        "990000100005,7,ZORVEX LANE,QUIVLUM,ZZ1 1AF,I,\n"
+        "990000100006,22,ZORVEX LANE,QUIVLUM,ZZ1 1AF,U,\n",
+        encoding="utf-8",
+    )
+    await imported(cli, "simple", twice)
+    places = await stored(pdms_db)
+    assert {u: p.single_line_address for u, p in places.items()} == {
+        NAMED: "7 ZORVEX LANE, QUIVLUM, ZZ1 1AF",
+        HOUSE: "22 ZORVEX LANE, QUIVLUM, ZZ1 1AF",
+    }
+
+
+def _addressbase_plus_row(**fields: str) -> str:
+    """A row of the fixture's building, UPRN 990000100001, with ``fields`` replaced."""
+    from pdms_core.gazetteer.addressbase_plus import COLUMNS
+
+    first = (FIXTURES / "addressbase_plus.csv").read_text(encoding="utf-8").splitlines()[0]
+    row = next(csv.reader([first]))
+    for name, value in fields.items():
+        row[COLUMNS.index(name)] = value
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerow(row)
+    return out.getvalue()
+
+
+async def test_unusual_but_valid_rows_are_read_as_the_documentation_says(cli, pdms_db, tmp_path):
+    # Rows that are valid but not the common shape: empty coordinates, lower-case
+    # suffixes, padded text, the Royal Mail postcode and organisation standing in for
+    # the council's own, text with doubled spaces that BS 7666 formatting squeezes.
+    rows = [
+        _addressbase_plus_row(UPRN="990000300001", X_COORDINATE="", Y_COORDINATE=""),
+        _addressbase_plus_row(
+            UPRN="990000300002", PAO_TEXT="", PAO_START_NUMBER="0014", PAO_START_SUFFIX="a",
+            PAO_END_NUMBER="16", PAO_END_SUFFIX="c", POSTCODE_LOCATOR="", POSTCODE="zz11ab",
+        ),
+        _addressbase_plus_row(
+            UPRN="990000300003", PAO_TEXT="  ROSE   COTTAGE ", RM_ORGANISATION_NAME="KIVMIB LTD",
+            LATITUDE="", LONGITUDE="",
+        ),
+        _addressbase_plus_row(UPRN="990000300004", CHANGE_TYPE=" u", SAO_TEXT="FLAT  A"),
+    ]  # fmt: skip
+    path = tmp_path / "unusual.csv"
+    path.write_text("".join(rows), encoding="utf-8")
+
+    await imported(cli, "addressbase-plus", path)
+
+    places = await stored(pdms_db)
+    assert {u: p.single_line_address for u, p in places.items()} == {
+        990000300001: "QUILLMOOR COURT, 12 ZORVEX LANE, QUIVLUM, ZZ1 1AB",
+        990000300002: "14A-16C ZORVEX LANE, QUIVLUM, ZZ1 1AB",
+        990000300003: "KIVMIB LTD, ROSE COTTAGE, 12 ZORVEX LANE, QUIVLUM, ZZ1 1AB",
+        990000300004: "FLAT A, QUILLMOOR COURT, 12 ZORVEX LANE, QUIVLUM, ZZ1 1AB",
+    }
+    assert (places[990000300001].easting, places[990000300001].northing) == (None, None)
+    assert places[990000300003].pao_text == "ROSE   COTTAGE"  # stored as given, trimmed
+    assert places[990000300003].latitude is None and places[990000300003].easting == 412301.5
+    for place in places.values():  # the same rules as the API's own formatting
+        assert place.single_line_address == single_line(AddressParts.of(place))
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+async def test_a_file_parsed_in_the_background_gives_the_same_outcome(pdms_db, home_role, fmt):
+    # Large files are parsed by a second process; small ones can be asked to be.
+    bad = await import_gazetteer(
+        pdms_db, FIXTURES / f"{FORMATS[fmt]}_bad.csv", fmt, background=True
+    )
+    assert [str(error) for error in bad.errors] == BAD_ROWS[fmt]
+    assert await stored(pdms_db) == {}
+
+    seen: list[int] = []
+    path = FIXTURES / f"{FORMATS[fmt]}.csv"
+    report = await import_gazetteer(pdms_db, path, fmt, background=True, progress=seen.append)
+    assert (report.rows, report.inserted, report.parsed_in_background) == (7, 7, True)
+    assert seen[-1] == path.stat().st_size
+    places = await stored(pdms_db)
+    assert {uprn: p.single_line_address for uprn, p in places.items()} == EXPECTED
+
+    current = await live_at(pdms_db, home_role, RETIRED)
+    await live_at(pdms_db, home_role, NAMED, ended=True)
+    changes = await import_gazetteer(
+        pdms_db, FIXTURES / f"{FORMATS[fmt]}_changes.csv", fmt, background=True
+    )
+    assert (changes.inserted, changes.deleted, changes.marked_historical) == (1, 1, 1)
+    moved = [(r.from_uprn, r.to_uprn) for r in changes.repointed]
+    assert moved == ([(RETIRED, SUCCESSOR)] if fmt in WITH_SUCCESSORS else [])
+    assert (await address_of(pdms_db, current))[0] == (
+        SUCCESSOR if fmt in WITH_SUCCESSORS else RETIRED
+    )
+
+
 # -- the search index ---------------------------------------------------------------
 
 
@@ -388,6 +485,14 @@ async def test_a_large_import_leaves_the_search_index_complete_and_maintained(
                 )
             )
             assert triggers == 3
+            # the indexes dropped for the load are back
+            indexes = await session.scalar(
+                text(
+                    "SELECT count(*) FROM sqlite_master WHERE type = 'index' "
+                    "AND tbl_name = 'place' AND name LIKE 'ix_place_%'"
+                )
+            )
+            assert indexes == 4
 
 
 # -- the library call and the generator ----------------------------------------------
@@ -398,6 +503,7 @@ async def test_progress_is_reported_in_bytes_up_to_the_file_size(pdms_db):
     seen: list[int] = []
     report = await import_gazetteer(pdms_db, path, "addressbase-plus", progress=seen.append)
     assert report.ok and report.inserted == 7
+    assert not report.parsed_in_background  # a small file is parsed in process
     assert seen and seen[-1] == path.stat().st_size
 
 

@@ -91,7 +91,7 @@ class Completer:
         values = list(record.values)
         uprn = values[0]
         for part in record.missing:
-            if part is STREET_PART:
+            if part == STREET_PART:  # equal, not the same: parts may come from a pipe
                 continue  # after the LPI, which may bring the USRN
             if old is None:
                 if part.required:

@@ -116,6 +116,7 @@ def coordinate(bounds: tuple[float, float]) -> Converter:
             raise FieldError(column, f"{value} is outside {shown}")
         return number
 
+    convert.bounds = bounds  # type: ignore[attr-defined]  # for FlatLayout's fast path
     return convert
 
 

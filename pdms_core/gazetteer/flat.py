@@ -2,20 +2,40 @@
 
 AddressBase Plus and the simple format both carry a complete place per row; they differ
 only in column names and order. A :class:`FlatLayout` maps a file's columns onto
-:data:`PLACE_COLUMNS` once, so the per-row work is a short loop of converter calls.
+:data:`PLACE_COLUMNS` once.
+
+Each row is read twice over only when it needs to be. The fast path does the per-column
+work in C loops (``map`` over the columns): most AddressBase fields are empty or repeat
+(streets, towns, postcodes, codes, house numbers), so a field's text is looked up among
+the texts the column has already converted, and only new text goes through its
+converter; coordinates, which hardly repeat, are converted with ``float`` and checked
+against their bounds in one go. A row the fast path has any doubt about (a delete, a
+new text that does not convert, an empty coordinate, an address without a street) is
+read again by the careful path, one converter at a time in the documented order, which
+is what reports the first problem of a bad row. Both paths give the same values.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from operator import getitem, itemgetter, le
 from typing import NamedTuple
 
 from pdms_core.gazetteer import fields
-from pdms_core.gazetteer.addressing import check_addressable, check_grid_pair, format_address
+from pdms_core.gazetteer.addressing import (
+    ADDRESS_LIMIT,
+    check_addressable,
+    check_grid_pair,
+    format_address,
+    single_line_of,
+)
 from pdms_core.gazetteer.records import (
+    ADDRESS_INDEX,
     COLUMN_INDEX,
     DELETE,
+    INSERT,
     PLACE_COLUMNS,
+    UPDATE,
     UPRN_INDEX,
     FieldError,
     Part,
@@ -25,6 +45,15 @@ from pdms_core.gazetteer.records import (
 
 Converter = fields.Converter
 text = fields.text
+
+#: Converted texts remembered per column, at most. Files come sorted by UPRN, which
+#: keeps streets, postcodes and buildings together, so a column forgets everything
+#: when it is full and fills up with the texts of the part of the file it is in.
+CACHE_LIMIT = 50_000
+#: The fast path appends the address last.
+assert len(PLACE_COLUMNS) - 1 == ADDRESS_INDEX
+_WRITES = frozenset((INSERT, UPDATE))
+_record = PlaceRecord._make
 
 
 class Field(NamedTuple):
@@ -58,9 +87,9 @@ class FlatLayout:
         self._uprn = (position[uprn], uprn)
         self._change = (position[change], change)
         self._names = names
-        # Per row: a copy of the template (constants filled in), then one converter call
-        # per column the file has; the few columns with a fallback are kept apart so
-        # the common loop has no test for one.
+        # The careful path: a copy of the template (constants filled in), then one
+        # converter call per column the file has; the few columns with a fallback are
+        # kept apart so the common loop has no test for one.
         self._template: list = [None] * len(PLACE_COLUMNS)
         self._direct = []
         self._with_fallback = []
@@ -82,11 +111,96 @@ class FlatLayout:
             if field.source and field.source not in position
         )
         self._missing = (Part("columns not in the file", absent, False),) if absent else ()
+        self._prepare_fast_path()
+
+    def _prepare_fast_path(self) -> None:
+        looked_up = [d for d in self._direct if not hasattr(d[2], "bounds")]
+        numbers = [d for d in self._direct if hasattr(d[2], "bounds")]
+        self._looked_up_raw = _getter([position for _, position, _, _ in looked_up])
+        self._fallbacks = tuple((p, f) for _, p, f, _, _ in self._with_fallback)
+        looked_up += [(i, p, c, n) for i, p, _, c, n in self._with_fallback]
+        self._seen = tuple({} for _ in looked_up)
+        self._looked_up = tuple((convert, column) for _, _, convert, column in looked_up)
+        self._numbers_raw = _getter([position for _, position, _, _ in numbers])
+        self._numbers = tuple((convert, column) for _, _, convert, column in numbers)
+        self._lows = tuple(convert.bounds[0] for _, _, convert, _ in numbers)
+        self._highs = tuple(convert.bounds[1] for _, _, convert, _ in numbers)
+        # A row's values are gathered as [looked-up..., numbers..., uprn, template...]
+        # and put in PLACE_COLUMNS order (all but the address) by one itemgetter.
+        supplied = [index for index, *_ in looked_up] + [index for index, *_ in numbers]
+        supplied.append(UPRN_INDEX)
+        self._rest = [
+            value
+            for index, value in enumerate(self._template[:ADDRESS_INDEX])
+            if index not in supplied
+        ]
+        order = supplied + [i for i in range(ADDRESS_INDEX) if i not in supplied]
+        self._in_place_order = itemgetter(*(order.index(i) for i in range(ADDRESS_INDEX)))
 
     def parse(self, line: int, row: list[str]) -> PlaceRecord | RowError:
         """The place in ``row``, or why it cannot be imported."""
         if len(row) != self.width:
             return RowError(line, None, f"expected {self.width} columns, found {len(row)}")
+        change = row[self._change[0]]
+        if change in _WRITES:
+            try:
+                values = self._values_quickly(row)
+            except (FieldError, ValueError):
+                values = None
+            if values is not None:
+                # _make: tuple.__new__ itself, a third of the cost of PlaceRecord(...)
+                return _record((line, change, values, self._missing))
+        return self._parse_carefully(line, row)
+
+    def _values_quickly(self, row: list[str]) -> tuple | None:
+        """The row's values when nothing about it is unusual, else None (or a raise)."""
+        raw = row[self._uprn[0]]
+        if not (raw.isascii() and raw.isdigit() and len(raw) <= 12):
+            return None
+        uprn = int(raw)
+        if uprn == 0:
+            return None
+        texts = self._looked_up_raw(row)
+        if self._fallbacks:
+            texts = texts + tuple(
+                [row[source] or row[fallback] for source, fallback in self._fallbacks]
+            )
+        try:
+            gathered = list(map(getitem, self._seen, texts))
+        except KeyError:
+            gathered = self._convert_new(texts)
+        numbers = self._numbers_raw(row)
+        if not all(numbers):
+            return None  # an empty coordinate: the careful path checks they come in pairs
+        converted = list(map(float, numbers))  # a ValueError: the careful path says why
+        if not (all(map(le, self._lows, converted)) and all(map(le, converted, self._highs))):
+            return None
+        gathered += converted
+        gathered.append(uprn)
+        values = self._in_place_order(gathered + self._rest)
+        if self._missing:
+            return (*values, None)
+        check_addressable(values, "", "")
+        address = single_line_of(values)
+        if len(address) > ADDRESS_LIMIT:
+            return None
+        return (*values, address)
+
+    def _convert_new(self, texts: tuple[str, ...]) -> list:
+        """Look up or convert each text, remembering new ones; raises FieldError."""
+        gathered = []
+        for seen, (convert, column), raw in zip(self._seen, self._looked_up, texts, strict=True):
+            if raw in seen:
+                gathered.append(seen[raw])
+                continue
+            value = convert(raw, column)
+            if len(seen) >= CACHE_LIMIT:
+                seen.clear()  # start again with the texts of this part of the file
+            seen[raw] = value
+            gathered.append(value)
+        return gathered
+
+    def _parse_carefully(self, line: int, row: list[str]) -> PlaceRecord | RowError:
         try:
             change = fields.change_type(row[self._change[0]], self._change[1])
             uprn = fields.uprn(row[self._uprn[0]], self._uprn[1])
@@ -106,3 +220,13 @@ class FlatLayout:
             return PlaceRecord(line, change, format_address(values))
         except FieldError as exc:
             return RowError(line, exc.column, exc.reason)
+
+
+def _getter(positions: list[int]):  # type: ignore[no-untyped-def]
+    """An itemgetter that always returns a tuple, even of one item or none."""
+    if not positions:
+        return lambda _row: ()
+    if len(positions) == 1:
+        position = positions[0]
+        return lambda row: (row[position],)
+    return itemgetter(*positions)

@@ -1,0 +1,130 @@
+"""Parse a gazetteer file in a second process while this one writes to the database.
+
+Parsing (CSV, checking every field, formatting addresses) and writing (binding rows
+for SQLite, encoding them for COPY) each take about half of a large import, and both
+are Python, so in one process they take turns at the interpreter lock. A child process
+parses instead and sends its items back in chunks, in file order; the importer sees the
+same items, line numbers and progress as when it parses them itself, and everything
+that touches the database stays in its one transaction.
+
+The child is a fresh interpreter (``python -m pdms_core.gazetteer.parser_process``), not a
+fork: the importer runs in an event loop beside the database driver's threads, which a
+fork would copy half-way, and multiprocessing's spawn would re-run the caller's main
+module. Starting it costs about a second, so only large files are parsed this way (see
+``importer.BACKGROUND_MIN_BYTES``). The child is never more than a few chunks ahead
+(:data:`AHEAD`), so memory stays flat.
+
+Messages on the child's stdout: an 8-byte length, then a pickle of
+``(failure, bytes read, items)``; a length of 0 ends the stream.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import pickle
+import struct
+import sys
+import traceback
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from pdms_core.errors import PdmsError
+from pdms_core.gazetteer.reader import Progress
+from pdms_core.gazetteer.records import PlaceRecord
+
+#: Items per message: large enough that per-message costs vanish, small enough that
+#: the child stays close behind the writer.
+CHUNK = 5000
+#: How far (bytes of messages, a few chunks) the child may get ahead of the writer
+#: before it waits: enough to keep parsing while a batch is written.
+AHEAD = 16 * 1024 * 1024
+_LENGTH = struct.Struct("<Q")
+_place = PlaceRecord._make
+
+
+def chunks_in_process(parse: Iterator[object]) -> Iterator[list[object]]:
+    """The parser's items in chunks, parsed here (for small files)."""
+    chunk: list[object] = []
+    for item in parse:
+        chunk.append(item)
+        if len(chunk) == CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+async def chunks_in_background(
+    fmt: str, path: Path, progress: Progress | None
+) -> AsyncIterator[list[object]]:
+    """The items of ``path`` in format ``fmt``, parsed by a child process."""
+    child = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "pdms_core.gazetteer.parser_process", fmt, str(path),
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        limit=AHEAD // 2,
+    )  # fmt: skip
+    assert child.stdout is not None
+    try:
+        while True:
+            try:
+                (length,) = _LENGTH.unpack(await child.stdout.readexactly(_LENGTH.size))
+                if not length:
+                    break
+                message = await child.stdout.readexactly(length)
+            except asyncio.IncompleteReadError:
+                code = await child.wait()
+                raise PdmsError(f"the gazetteer parser stopped (exit code {code})") from None
+            failure, position, chunk = pickle.loads(message)
+            if failure:
+                raise PdmsError(f"the gazetteer parser failed:\n{failure}")
+            if progress is not None:
+                progress(position)
+            yield [_place(item) if type(item) is tuple else item for item in chunk]
+    finally:
+        if child.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                child.kill()  # stopped early (a database error): no need to read on
+        await child.wait()
+
+
+def _parse(fmt: str, path: Path, out: BinaryIO) -> None:
+    """The child's work: every chunk as a message, then the end."""
+    from pdms_core.gazetteer.formats import FORMATS
+
+    position = 0
+
+    def progress(read: int) -> None:
+        nonlocal position
+        position = read
+
+    def send(failure: str | None, chunk: list[object]) -> None:
+        # Place records travel as plain tuples, which pickle handles in C; a named
+        # tuple would cost a Python call per row each way.
+        plain = [tuple(item) if type(item) is PlaceRecord else item for item in chunk]
+        message = pickle.dumps((failure, position, plain), pickle.HIGHEST_PROTOCOL)
+        out.write(_LENGTH.pack(len(message)))
+        out.write(message)
+
+    try:
+        for chunk in chunks_in_process(FORMATS[fmt].parse(path, progress)):
+            send(None, chunk)
+        send(None, [])  # the final position
+    except Exception:
+        send(traceback.format_exc(), [])
+    out.write(_LENGTH.pack(0))
+    out.flush()
+
+
+def child_main(arguments: list[str]) -> None:
+    """``python -m pdms_core.gazetteer.parser_process FORMAT PATH``."""
+    # The messages get stdout to themselves; anything printed goes to stderr.
+    messages = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    fmt, path = arguments
+    with contextlib.suppress(BrokenPipeError):
+        _parse(fmt, Path(path), messages)
+        messages.close()
