@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, DateTime, String, Text, func
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pdms_core.db.base import Base, IdType
@@ -24,3 +24,22 @@ class MeasureSnapshot(Base):
     created_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+class MeasureSnapshotTeam(Base):
+    """The teams a snapshot was limited to, one row each (none: council-wide).
+
+    A reader whose measures permission is granted within teams sees a snapshot only
+    when it was limited to teams they all hold (a row rule, ``measures/visibility.py``);
+    kept as rows, not only inside ``filters``, so the rule is one indexed SQL condition
+    on both backends.
+    """
+
+    __tablename__ = "measure_snapshot_team"
+
+    snapshot_id: Mapped[int] = mapped_column(
+        IdType, ForeignKey("measure_snapshot.id", ondelete="CASCADE"), primary_key=True
+    )
+    team_id: Mapped[int] = mapped_column(
+        IdType, ForeignKey("team.id", ondelete="CASCADE"), primary_key=True, index=True
+    )

@@ -11,10 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdms_core.auth.actor import Actor
 from pdms_core.auth.models import Team
+from pdms_core.db.row_rules import restrict
 from pdms_core.errors import NotFound, ValidationFailed
 from pdms_core.measures.filters import MeasureFilter
-from pdms_core.measures.models import MeasureSnapshot
+from pdms_core.measures.models import MeasureSnapshot, MeasureSnapshotTeam
 from pdms_core.measures.table import MeasureTable
+from pdms_core.measures.visibility import MEASURES_READ as MEASURES_READ  # registers the row rule
 from pdms_core.records import MeasureSpec
 
 if TYPE_CHECKING:
@@ -74,12 +76,17 @@ async def save_snapshot(
     )
     session.add(snapshot)
     await session.flush()
+    session.add_all(
+        MeasureSnapshotTeam(snapshot_id=snapshot.id, team_id=team)
+        for team in measure_filter.within_teams or ()
+    )
+    await session.flush()
     return snapshot
 
 
-def snapshots_statement(measure: str | None = None):  # type: ignore[no-untyped-def]
-    """Snapshots, optionally of one measure (page them newest first by ``-id``)."""
-    statement = select(MeasureSnapshot)
+def snapshots_statement(actor: Actor, measure: str | None = None):  # type: ignore[no-untyped-def]
+    """Snapshots ``actor`` may see, optionally of one measure (page newest first by ``-id``)."""
+    statement = restrict(select(MeasureSnapshot), MeasureSnapshot, actor)
     if measure is not None:
         statement = statement.where(MeasureSnapshot.measure == measure)
     return statement

@@ -268,3 +268,48 @@ async def test_a_partner_key_is_never_team_scoped(graphql, world, staff_users):
     )
 
     assert len(result.ok()["cases"]["nodes"]) == 3
+
+
+SAVE_SNAPSHOT = """mutation($title: String!) {
+  saveMeasureSnapshot(input: {measure: "failure_demand", title: $title}) {
+    snapshot { id } errors { code } } }"""
+SNAPSHOTS = """query($ids: [ID!]!) {
+  measureSnapshots(first: 100) { nodes { title } }
+  nodes(ids: $ids) { ... on MeasureSnapshot { title } } }"""
+SNAPSHOT_CODES = ("core.measures.read", "core.measures.snapshot")
+
+
+async def _analyst(staff_users: Any, email: str, world: World, *teams: str) -> dict[str, str]:
+    scoped = {"team_id": tuple(world.team_id(team) for team in teams)} if teams else {}
+    return bearer(await staff_users.token(email, *SNAPSHOT_CODES, **scoped))
+
+
+async def test_a_team_scoped_reader_sees_only_snapshots_limited_to_their_teams(
+    graphql, world, staff_users
+):
+    analysts = {
+        "council": await _analyst(staff_users, "council.analyst@council.invalid", world),
+        "north": await _analyst(staff_users, "north.analyst@council.invalid", world, "north"),
+        "south": await _analyst(staff_users, "south.analyst@council.invalid", world, "south"),
+        "both": await _analyst(
+            staff_users, "both.analyst@council.invalid", world, "north", "south"
+        ),
+    }
+    ids = []
+    for name in ("council", "north", "south"):
+        saved = await graphql.execute(SAVE_SNAPSHOT, {"title": name}, headers=analysts[name])
+        payload = saved.ok()["saveMeasureSnapshot"]
+        assert payload["errors"] == []
+        ids.append(payload["snapshot"]["id"])
+
+    async def seen(name: str) -> tuple[list[str], list[str]]:
+        result = (await graphql.execute(SNAPSHOTS, {"ids": ids}, headers=analysts[name])).ok()
+        listed = sorted(node["title"] for node in result["measureSnapshots"]["nodes"])
+        by_id = sorted(node["title"] for node in result["nodes"] if node)
+        return listed, by_id
+
+    assert await seen("council") == (["council", "north", "south"],) * 2
+    assert await seen("north") == (["north"],) * 2
+    assert await seen("south") == (["south"],) * 2
+    # A snapshot limited to both teams would show too; the council-wide one never does.
+    assert await seen("both") == (["north", "south"],) * 2

@@ -12,8 +12,7 @@ import strawberry
 from pdms_core.auth.actor import Actor
 from pdms_core.graphql.node import decode_id, global_id
 from pdms_core.measures import filters
-
-MEASURES_READ = "core.measures.read"
+from pdms_core.measures.visibility import MEASURES_READ
 
 
 @strawberry.enum(description="The period measures over time are counted in.")

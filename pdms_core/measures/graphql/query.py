@@ -161,7 +161,7 @@ class MeasureQuery:
         async with info.context.session() as session:
             page = await keyset_page(
                 session,
-                services.snapshots_statement(measure),
+                services.snapshots_statement(info.context.actor, measure),
                 [-MeasureSnapshot.id],
                 first=first,
                 after=after,
