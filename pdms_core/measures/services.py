@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+import pdms_core.measures.visibility  # noqa: F401  (registers the snapshot row rule that restrict applies)
 from pdms_core.auth.actor import Actor
 from pdms_core.auth.models import Team
 from pdms_core.db.row_rules import restrict
@@ -16,7 +17,6 @@ from pdms_core.errors import NotFound, ValidationFailed
 from pdms_core.measures.filters import MeasureFilter
 from pdms_core.measures.models import MeasureSnapshot, MeasureSnapshotTeam
 from pdms_core.measures.table import MeasureTable
-from pdms_core.measures.visibility import MEASURES_READ as MEASURES_READ  # registers the row rule
 from pdms_core.records import MeasureSpec
 
 if TYPE_CHECKING:
