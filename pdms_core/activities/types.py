@@ -16,7 +16,8 @@ from pdms_core.cases.loaders import PeopleByActivityLoader, TasksByActivityLoade
 from pdms_core.cases.models import CaseRecord
 from pdms_core.db.loaders import RowsByIdLoader
 from pdms_core.demands.models import Demand
-from pdms_core.graphql.node import ModelNode, load_row, lookup_value
+from pdms_core.graphql.node import ModelNode, lookup_value, row_of
+from pdms_core.graphql.prefetch import prefetchable, settled
 from pdms_core.lookups.graphql import LookupValueNode
 from pdms_core.people.models import Person
 from pdms_core.people.types import PersonNode
@@ -34,16 +35,19 @@ class TaskType:
     note: str = strawberry.field(description="Notes on the task.")
 
     @strawberry.field(description="Task category (configurable per module).")
+    @prefetchable(once=True)
     def category(self, info: Info) -> LookupValueNode:
         return lookup_value(info, self.category_id)
 
     @strawberry.field(description="The task within the category, when given.")
+    @prefetchable(once=True)
     def task(self, info: Info) -> LookupValueNode | None:
         return lookup_value(info, self.task_type_id)
 
     @strawberry.field(description="The person the task was for or with.")
-    async def person(self, info: Info) -> PersonNode | None:
-        return await load_row(info, Person, self.person_id)
+    @prefetchable
+    def person(self, info: Info) -> PersonNode | None:
+        return row_of(info, Person, self.person_id)
 
 
 @strawberry.type(name="Activity", description="Work done on a case: when, by whom, with whom.")
@@ -56,12 +60,14 @@ class ActivityNode(ModelNode):
     notes: str = strawberry.field(description="Notes on the activity.")
 
     @strawberry.field(description="The officer who did it.")
-    async def officer(self, info: Info) -> StaffUserNode | None:
-        return await load_row(info, StaffUser, self.officer_id)
+    @prefetchable
+    def officer(self, info: Info) -> StaffUserNode | None:
+        return row_of(info, StaffUser, self.officer_id)
 
     @strawberry.field(description="The tasks it was made of.")
-    async def tasks(self, info: Info) -> list[TaskType]:
-        return await info.context.loaders.get(TasksByActivityLoader).load(self.id)
+    @prefetchable
+    def tasks(self, info: Info) -> list[TaskType]:
+        return settled(info.context.loaders.get(TasksByActivityLoader).load(self.id))
 
     @strawberry.field(description="Total minutes of its tasks.")
     async def total_minutes(self, info: Info) -> int:
@@ -75,13 +81,13 @@ class ActivityNode(ModelNode):
         return await people.load_many([link.person_id for link in links])
 
     @strawberry.field(description="The demand it worked on, when given.")
-    async def demand(
+    @prefetchable
+    def demand(
         self, info: Info
     ) -> Annotated[DemandNode, strawberry.lazy("pdms_core.demands.types")] | None:
-        return await load_row(info, Demand, self.demand_id)
+        return row_of(info, Demand, self.demand_id)
 
     @strawberry.field(description="The case.")
-    async def case(
-        self, info: Info
-    ) -> Annotated[CaseNode, strawberry.lazy("pdms_core.cases.types")]:
-        return await load_row(info, CaseRecord, self.case_id)
+    @prefetchable
+    def case(self, info: Info) -> Annotated[CaseNode, strawberry.lazy("pdms_core.cases.types")]:
+        return row_of(info, CaseRecord, self.case_id)

@@ -25,7 +25,14 @@ from pdms_core.cases.loaders import (
 from pdms_core.cases.models import CaseRecord
 from pdms_core.db.loaders import selected_joins
 from pdms_core.graphql.arguments import described
-from pdms_core.graphql.node import ModelNode, global_id, load_joined, load_row, lookup_value
+from pdms_core.graphql.node import (
+    ModelNode,
+    global_id,
+    joined_or_row,
+    lookup_value,
+    row_of,
+)
+from pdms_core.graphql.prefetch import prefetchable, settled
 from pdms_core.lookups.graphql import LookupValueNode
 from pdms_core.people.models import Person
 from pdms_core.people.types import PersonNode
@@ -50,12 +57,14 @@ class CaseParty:
         return strawberry.ID(global_id("CaseParty", self.id))
 
     @strawberry.field(description="Subject, reporter, household member ... (configurable).")
+    @prefetchable(once=True)
     def role(self, info: Info) -> LookupValueNode:
         return lookup_value(info, self.role_id)
 
     @strawberry.field(description="The person.")
-    async def person(self, info: Info) -> PersonNode:
-        return await load_joined(info, self, "person", Person, self.person_id)
+    @prefetchable
+    def person(self, info: Info) -> PersonNode:
+        return joined_or_row(info, self, "person", Person, self.person_id)
 
 
 @strawberry.type(description="A place a case is about.")
@@ -65,10 +74,11 @@ class CasePlace:
         return strawberry.ID(global_id("CasePlace", self.id))
 
     @strawberry.field(description="The place.")
-    async def place(
+    @prefetchable
+    def place(
         self, info: Info
     ) -> Annotated[PlaceNode, strawberry.lazy("pdms_core.places.graphql")]:
-        return await load_joined(info, self, "place", Place, self.place_id)
+        return joined_or_row(info, self, "place", Place, self.place_id)
 
 
 @strawberry.type(description="A link to a related case, seen from this case.")
@@ -80,8 +90,9 @@ class CaseLink:
     note: str = strawberry.field(description="Why the cases are linked.")
 
     @strawberry.field(description="The other case.")
-    async def case(self, info: Info) -> CaseNode:
-        return await load_row(info, CaseRecord, self.related_case_id)
+    @prefetchable
+    def case(self, info: Info) -> CaseNode:
+        return row_of(info, CaseRecord, self.related_case_id)
 
 
 @strawberry.type(description="A period when the case waited on the customer.")
@@ -121,26 +132,31 @@ class CaseNode(ModelNode):
         return self.closed_on is not None
 
     @strawberry.field(description="Where the case is (configurable per module).")
+    @prefetchable(once=True)
     def status(self, info: Info) -> LookupValueNode:
         return lookup_value(info, self.status_id)
 
     @strawberry.field(description="The owning team, when assigned.")
-    async def team(self, info: Info) -> TeamNode | None:
-        return await load_row(info, Team, self.team_id)
+    @prefetchable
+    def team(self, info: Info) -> TeamNode | None:
+        return row_of(info, Team, self.team_id)
 
     @strawberry.field(description="The owning officer, when assigned.")
-    async def officer(self, info: Info) -> StaffUserNode | None:
-        return await load_row(info, StaffUser, self.officer_id)
+    @prefetchable
+    def officer(self, info: Info) -> StaffUserNode | None:
+        return row_of(info, StaffUser, self.officer_id)
 
     @strawberry.field(description="The people involved and their roles.")
-    async def parties(self, info: Info) -> list[CaseParty]:
+    @prefetchable
+    def parties(self, info: Info) -> list[CaseParty]:
         joined = selected_joins(info, PartiesByCaseLoader)
-        return await info.context.loaders.get(PartiesByCaseLoader, joined=joined).load(self.id)
+        return settled(info.context.loaders.get(PartiesByCaseLoader, joined=joined).load(self.id))
 
     @strawberry.field(description="The places the case is about.")
-    async def places(self, info: Info) -> list[CasePlace]:
+    @prefetchable
+    def places(self, info: Info) -> list[CasePlace]:
         joined = selected_joins(info, PlacesByCaseLoader)
-        return await info.context.loaders.get(PlacesByCaseLoader, joined=joined).load(self.id)
+        return settled(info.context.loaders.get(PlacesByCaseLoader, joined=joined).load(self.id))
 
     @strawberry.field(description="Related cases.")
     async def links(self, info: Info) -> list[CaseLink]:
@@ -148,11 +164,13 @@ class CaseNode(ModelNode):
         return [_seen_from(link, self.id) for link in links]
 
     @strawberry.field(description="Pauses while waiting on the customer, oldest first.")
-    async def pauses(self, info: Info) -> list[CasePause]:
-        return await info.context.loaders.get(PausesByCaseLoader).load(self.id)
+    @prefetchable
+    def pauses(self, info: Info) -> list[CasePause]:
+        return settled(info.context.loaders.get(PausesByCaseLoader).load(self.id))
 
     @strawberry.field(description="The demands: presenting first, then underlying; oldest first.")
-    async def demands(
+    @prefetchable
+    def demands(
         self,
         info: Info,
         presenting: Annotated[
@@ -160,16 +178,18 @@ class CaseNode(ModelNode):
         ] = None,
     ) -> list[Annotated[DemandNode, strawberry.lazy("pdms_core.demands.types")]]:
         loader = info.context.loaders.get(DemandsByCaseLoader, presenting=presenting)
-        return await loader.load(self.id)
+        return settled(loader.load(self.id))
 
     @strawberry.field(description="The work done, newest first.")
-    async def activities(
+    @prefetchable
+    def activities(
         self, info: Info
     ) -> list[Annotated[ActivityNode, strawberry.lazy("pdms_core.activities.types")]]:
-        return await info.context.loaders.get(ActivitiesByCaseLoader).load(self.id)
+        return settled(info.context.loaders.get(ActivitiesByCaseLoader).load(self.id))
 
     @strawberry.field(description="Follow-up actions, soonest due first.")
-    async def intentions(
+    @prefetchable
+    def intentions(
         self,
         info: Info,
         status: Annotated[
@@ -180,13 +200,14 @@ class CaseNode(ModelNode):
         loader = info.context.loaders.get(
             IntentionsByCaseLoader, status=status.value if status else None
         )
-        return await loader.load(self.id)
+        return settled(loader.load(self.id))
 
     @strawberry.field(description="System conditions that held this case up.")
-    async def system_conditions(
+    @prefetchable
+    def system_conditions(
         self, info: Info
     ) -> list[Annotated[SystemConditionEffectType, strawberry.lazy("pdms_core.conditions.types")]]:
-        return await info.context.loaders.get(EffectsByCaseLoader).load(self.id)
+        return settled(info.context.loaders.get(EffectsByCaseLoader).load(self.id))
 
 
 def _seen_from(link: object, case_id: int) -> object:

@@ -13,7 +13,8 @@ from strawberry.types import Info
 from pdms_core.cases.loaders import PresentingDemandsLoader, UnderlyingDemandsLoader
 from pdms_core.cases.models import CaseRecord
 from pdms_core.demands.models import Demand
-from pdms_core.graphql.node import ModelNode, load_row, lookup_value
+from pdms_core.graphql.node import ModelNode, lookup_value, row_of
+from pdms_core.graphql.prefetch import prefetchable, settled
 from pdms_core.lookups.graphql import LookupValueNode
 from pdms_core.today import today
 
@@ -88,31 +89,36 @@ class DemandNode(ModelNode):
         return service_state(self.due_on, self.warn_on, self.resolved_on)
 
     @strawberry.field(description="Demand type (configurable per module).")
+    @prefetchable(once=True)
     def type(self, info: Info) -> LookupValueNode:
         return lookup_value(info, self.type_id)
 
     @strawberry.field(description="Demand category within the type, when given.")
+    @prefetchable(once=True)
     def category(self, info: Info) -> LookupValueNode | None:
         return lookup_value(info, self.category_id)
 
     @strawberry.field(description="How it reached the council.")
+    @prefetchable(once=True)
     def channel(self, info: Info) -> LookupValueNode | None:
         return lookup_value(info, self.channel_id)
 
     @strawberry.field(description="The strategic objective it relates to.")
+    @prefetchable(once=True)
     def strategic_objective(self, info: Info) -> LookupValueNode | None:
         return lookup_value(info, self.strategic_objective_id)
 
     @strawberry.field(description="The root causes recorded behind this presenting demand.")
-    async def underlying_demands(self, info: Info) -> list[DemandNode]:
-        return await info.context.loaders.get(UnderlyingDemandsLoader).load(self.id)
+    @prefetchable
+    def underlying_demands(self, info: Info) -> list[DemandNode]:
+        return settled(info.context.loaders.get(UnderlyingDemandsLoader).load(self.id))
 
     @strawberry.field(description="The presenting demands this root cause lies behind.")
-    async def presenting_demands(self, info: Info) -> list[DemandNode]:
-        return await info.context.loaders.get(PresentingDemandsLoader).load(self.id)
+    @prefetchable
+    def presenting_demands(self, info: Info) -> list[DemandNode]:
+        return settled(info.context.loaders.get(PresentingDemandsLoader).load(self.id))
 
     @strawberry.field(description="The case it belongs to.")
-    async def case(
-        self, info: Info
-    ) -> Annotated[CaseNode, strawberry.lazy("pdms_core.cases.types")]:
-        return await load_row(info, CaseRecord, self.case_id)
+    @prefetchable
+    def case(self, info: Info) -> Annotated[CaseNode, strawberry.lazy("pdms_core.cases.types")]:
+        return row_of(info, CaseRecord, self.case_id)

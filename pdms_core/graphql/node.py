@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from strawberry import relay
@@ -9,6 +10,7 @@ from strawberry.types import Info
 
 from pdms_core.db.loaders import RowsByIdLoader, joined_row
 from pdms_core.errors import NotFound, PermissionDenied, ValidationFailed
+from pdms_core.graphql.prefetch import settled
 from pdms_core.lookups.loaders import AllLookupValuesLoader
 from pdms_core.lookups.models import LookupValue
 
@@ -65,8 +67,11 @@ def _node_type(info: Info, value: str) -> tuple[type | None, str]:
     return origin, gid.node_id
 
 
-async def load_row(info: Info, model: Any, row_id: int | None) -> Any:
+def row_of(info: Info, model: Any, row_id: int | None) -> Any:
     """The ``model`` row with this id (None for None), batched with its field's others.
+
+    Returns the row itself once it is loaded (see ``graphql/prefetch.py``), else the
+    loader's future, for a *sync* resolver to return.
 
     Rows are batched per field path (``cases.nodes.places.place``), not per model: all
     the rows of one field arrive in the same tick (their parents came from one batch),
@@ -77,9 +82,15 @@ async def load_row(info: Info, model: Any, row_id: int | None) -> Any:
     if row_id is None:
         return None
     if model is LookupValue:
-        return await info.context.loaders.get(AllLookupValuesLoader).load(row_id)
+        return settled(info.context.loaders.get(AllLookupValuesLoader).load(row_id))
     loader = info.context.loaders.get(RowsByIdLoader, model=model, path=field_path(info))
-    return await loader.load(row_id)
+    return settled(loader.load(row_id))
+
+
+async def load_row(info: Info, model: Any, row_id: int | None) -> Any:
+    """:func:`row_of`, awaited: for async resolvers."""
+    found = row_of(info, model, row_id)
+    return await found if isinstance(found, asyncio.Future) else found
 
 
 def lookup_value(info: Info, value_id: int | None) -> Any:
@@ -100,11 +111,11 @@ def lookup_value(info: Info, value_id: int | None) -> Any:
     return loader.load(value_id)
 
 
-async def load_joined(info: Info, row: Any, name: str, model: Any, row_id: int | None) -> Any:
+def joined_or_row(info: Info, row: Any, name: str, model: Any, row_id: int | None) -> Any:
     """The ``name`` row that came joined to ``row`` (see ``ChildrenLoader.joins``), or
-    else the ``model`` row with this id through :func:`load_row`."""
+    else the ``model`` row with this id through :func:`row_of`."""
     found, joined = joined_row(row, name)
-    return joined if found else await load_row(info, model, row_id)
+    return joined if found else row_of(info, model, row_id)
 
 
 def field_path(info: Info) -> tuple[str, ...]:

@@ -26,6 +26,7 @@ from pdms_core.db.cursors import (
     encode_cursor,
 )
 from pdms_core.errors import ValidationFailed
+from pdms_core.graphql.prefetch import prefetchable
 
 T = TypeVar("T")
 
@@ -52,6 +53,7 @@ class Connection(Generic[T]):
     page_info: PageInfo = strawberry.field(description="Paging information.")
 
     @strawberry.field(description="The items of this page, without cursors.")
+    @prefetchable
     def nodes(self) -> list[T]:
         return [edge.node for edge in self.edges]
 

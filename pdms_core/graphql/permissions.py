@@ -13,10 +13,12 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.extensions import FieldExtension
 from strawberry.permission import BasePermission, PermissionExtension
 from strawberry.types import Info
 
 from pdms_core.errors import ErrorCode
+from pdms_core.graphql.prefetch import LookAhead
 
 
 class PermissionRule(BasePermission):
@@ -78,12 +80,18 @@ class PerNodeType(PermissionRule):
         return "Each node type requires its own read permission."
 
 
-def _guarded(permission: str | PermissionRule, description: str) -> dict[str, Any]:
-    """Description and extension arguments that attach exactly one permission rule."""
+def _guarded(
+    permission: str | PermissionRule, description: str, *inner: FieldExtension
+) -> dict[str, Any]:
+    """Description and extension arguments that attach exactly one permission rule.
+
+    ``inner`` extensions run inside the permission check (strawberry makes the last
+    extension the outermost), so they never run for a refused caller.
+    """
     rule = Requires(permission) if isinstance(permission, str) else permission
     return {
         "description": f"{description} {rule.describe()}",
-        "extensions": [PermissionExtension(permissions=[rule], use_directives=False)],
+        "extensions": [*inner, PermissionExtension(permissions=[rule], use_directives=False)],
     }
 
 
@@ -100,8 +108,11 @@ def permission_of(field: Any) -> PermissionRule | None:
 def query_field(
     *, description: str, permission: str | PermissionRule, **kwargs: Any
 ) -> Callable[[Callable[..., Any]], Any]:
-    """Decorate a root query resolver with its description and permission."""
-    return strawberry.field(**_guarded(permission, description), **kwargs)
+    """Decorate a root query resolver with its description and permission.
+
+    The field's value is loaded ahead level by level (``graphql/prefetch.py``).
+    """
+    return strawberry.field(**_guarded(permission, description, LookAhead()), **kwargs)
 
 
 def mutation_field(

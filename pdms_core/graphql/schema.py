@@ -31,6 +31,7 @@ from strawberry.types.base import get_object_definition
 from pdms_core.audit.recorder import AuditTrail
 from pdms_core.db.cursors import MAX_PAGE_SIZE
 from pdms_core.errors import PluginError
+from pdms_core.graphql.direct_resolvers import use_direct_resolvers
 from pdms_core.graphql.errors import extension_factory
 from pdms_core.graphql.limits import RequestLimits
 from pdms_core.graphql.module_records import ModuleRecord
@@ -101,6 +102,7 @@ def build_schema(host: PluginHost) -> PdmsSchema:
     )
     schema.host = host
     schema.limiter = limiter
+    use_direct_resolvers(schema)
     _check_type_names(schema, host)
     _check_record_sources(schema, host)
     return schema

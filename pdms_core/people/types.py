@@ -13,7 +13,14 @@ from pdms_core.db.loaders import selected_joins
 from pdms_core.errors import PermissionDenied
 from pdms_core.graphql.arguments import After, First, described
 from pdms_core.graphql.module_records import ModuleRecord, module_records
-from pdms_core.graphql.node import ModelNode, global_id, load_joined, load_row, lookup_value
+from pdms_core.graphql.node import (
+    ModelNode,
+    global_id,
+    joined_or_row,
+    lookup_value,
+    row_of,
+)
+from pdms_core.graphql.prefetch import prefetchable, settled
 from pdms_core.lookups.graphql import LookupValueNode
 from pdms_core.people.loaders import (
     AddressesByPersonLoader,
@@ -46,6 +53,7 @@ class ContactDetail:
     is_preferred: bool = strawberry.field(description="The preferred one of its kind.")
 
     @strawberry.field(description="Mobile, landline, email ... (configurable).")
+    @prefetchable(once=True)
     def type(self, info: Info) -> LookupValueNode:
         return lookup_value(info, self.type_id)
 
@@ -59,6 +67,7 @@ class ExternalReference:
     value: str = strawberry.field(description="The reference, normalised.")
 
     @strawberry.field(description="NI number, NHS number, tenancy reference ... (configurable).")
+    @prefetchable(once=True)
     def type(self, info: Info) -> LookupValueNode:
         return lookup_value(info, self.type_id)
 
@@ -78,18 +87,21 @@ class PersonAddress:
         return self.to_date is None
 
     @strawberry.field(description="Home, correspondence ... (configurable).")
+    @prefetchable(once=True)
     def role(self, info: Info) -> LookupValueNode:
         return lookup_value(info, self.role_id)
 
     @strawberry.field(description="The place.")
-    async def place(
+    @prefetchable
+    def place(
         self, info: Info
     ) -> Annotated[PlaceNode, strawberry.lazy("pdms_core.places.graphql")]:
-        return await load_joined(info, self, "place", Place, self.place_id)
+        return joined_or_row(info, self, "place", Place, self.place_id)
 
     @strawberry.field(description="The person.")
-    async def person(self, info: Info) -> PersonNode:
-        return await load_joined(info, self, "person", Person, self.person_id)
+    @prefetchable
+    def person(self, info: Info) -> PersonNode:
+        return joined_or_row(info, self, "person", Person, self.person_id)
 
 
 @strawberry.type(description="How this person is related to another, read from this person.")
@@ -99,12 +111,14 @@ class Relationship:
         return strawberry.ID(global_id("Relationship", self.id))
 
     @strawberry.field(description="Parent of, partner of ... (configurable, with an inverse).")
+    @prefetchable(once=True)
     def type(self, info: Info) -> LookupValueNode:
         return lookup_value(info, self.type_id)
 
     @strawberry.field(description="The other person.")
-    async def related(self, info: Info) -> PersonNode:
-        return await load_row(info, Person, self.related_person_id)
+    @prefetchable
+    def related(self, info: Info) -> PersonNode:
+        return row_of(info, Person, self.related_person_id)
 
 
 @strawberry.type(name="Person", description="A resident or anyone else the council deals with.")
@@ -149,22 +163,26 @@ class PersonNode(ModelNode):
         return self.archived_at is not None
 
     @strawberry.field(description="Phone numbers, email addresses ..., preferred first.")
-    async def contact_details(self, info: Info) -> list[ContactDetail]:
-        return await info.context.loaders.get(ContactDetailsByPersonLoader).load(self.id)
+    @prefetchable
+    def contact_details(self, info: Info) -> list[ContactDetail]:
+        return settled(info.context.loaders.get(ContactDetailsByPersonLoader).load(self.id))
 
     @strawberry.field(description="References in other systems.")
-    async def external_references(self, info: Info) -> list[ExternalReference]:
-        return await info.context.loaders.get(ExternalReferencesByPersonLoader).load(self.id)
+    @prefetchable
+    def external_references(self, info: Info) -> list[ExternalReference]:
+        return settled(info.context.loaders.get(ExternalReferencesByPersonLoader).load(self.id))
 
     @strawberry.field(description="Address history, current first, then most recent.")
-    async def addresses(self, info: Info, current: CurrentOnly = None) -> list[PersonAddress]:
+    @prefetchable
+    def addresses(self, info: Info, current: CurrentOnly = None) -> list[PersonAddress]:
         joined = selected_joins(info, AddressesByPersonLoader)
         loader = info.context.loaders.get(AddressesByPersonLoader, current=current, joined=joined)
-        return await loader.load(self.id)
+        return settled(loader.load(self.id))
 
     @strawberry.field(description="Relationships to other people.")
-    async def relationships(self, info: Info) -> list[Relationship]:
-        return await info.context.loaders.get(RelationshipsByPersonLoader).load(self.id)
+    @prefetchable
+    def relationships(self, info: Info) -> list[Relationship]:
+        return settled(info.context.loaders.get(RelationshipsByPersonLoader).load(self.id))
 
     @strawberry.field(description="Cases this person is a party to, newest first.")
     async def cases(

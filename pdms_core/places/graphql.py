@@ -16,6 +16,7 @@ from pdms_core.graphql.module_records import ModuleRecord, module_records
 from pdms_core.graphql.node import ModelNode, decode_id, load_row
 from pdms_core.graphql.pagination import Connection, search_connection
 from pdms_core.graphql.permissions import query_field
+from pdms_core.graphql.prefetch import prefetchable, settled
 from pdms_core.people.loaders import AddressesByPlaceLoader
 from pdms_core.people.types import READ as PEOPLE_READ
 from pdms_core.people.types import CurrentOnly, PersonAddress
@@ -101,12 +102,13 @@ class PlaceNode(ModelNode):
         description="People linked to this place (residents, correspondence "
         "addresses ...), current first."
     )
-    async def residents(self, info: Info, current: CurrentOnly = None) -> list[PersonAddress]:
+    @prefetchable
+    def residents(self, info: Info, current: CurrentOnly = None) -> list[PersonAddress]:
         if not info.context.actor.has(PEOPLE_READ):
             raise PermissionDenied(f"This needs the permission {PEOPLE_READ}.")
         joined = selected_joins(info, AddressesByPlaceLoader)
         loader = info.context.loaders.get(AddressesByPlaceLoader, current=current, joined=joined)
-        return await loader.load(self.id)
+        return settled(loader.load(self.id))
 
     @strawberry.field(description="Cases about this place, newest first.")
     async def cases(
