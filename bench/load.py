@@ -39,10 +39,34 @@ def wrk_missing() -> str | None:
 
 
 def cpu_seconds(pid: int) -> float:
-    """User plus system CPU time of a process and its reaped children, in seconds."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    utime, stime, cutime, cstime = (int(f) for f in fields[11:15])
-    return (utime + stime + cutime + cstime) / TICKS
+    """User plus system CPU time of a process, its live descendants (``pdms serve
+    --workers``) and its reaped children, in seconds."""
+    total = 0
+    for process in [pid, *_descendants(pid)]:
+        try:
+            fields = Path(f"/proc/{process}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:  # ended meanwhile: counted in its parent's cutime
+            continue
+        utime, stime, cutime, cstime = (int(f) for f in fields[11:15])
+        total += utime + stime + cutime + cstime
+    return total / TICKS
+
+
+def _descendants(pid: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except (FileNotFoundError, ProcessLookupError):
+                continue
+            children.setdefault(int(fields[1]), []).append(int(entry.name))
+    found, pending = [], [pid]
+    while pending:
+        for child in children.get(pending.pop(), []):
+            found.append(child)
+            pending.append(child)
+    return found
 
 
 def drive(

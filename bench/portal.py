@@ -82,7 +82,10 @@ async def running_server(env: dict[str, str]):
     log = Path(env["PDMS_DATA_DIR"]) / "server.log"
     with log.open("w") as output:
         process = subprocess.Popen(
-            [BIN / "pdms", "serve", "--port", str(port)], env=env, stdout=output, stderr=output
+            [BIN / "pdms", "serve", "--port", str(port), "--workers", env["BENCH_WORKERS"]],
+            env=env,
+            stdout=output,
+            stderr=output,
         )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -178,7 +181,7 @@ async def in_process(
 
 async def measure(url: str, size: str | None, args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as data_dir:
-        env = server_env(url, data_dir)
+        env = {**server_env(url, data_dir), "BENCH_WORKERS": str(args.workers)}
         settings = Settings.from_env(env)
         host = PluginHost.load(settings)
         database = Database.connect(settings.resolved_database_url, hide_parameters=True)
@@ -204,7 +207,8 @@ async def run_queries(database, host, env, password, variables, args) -> None:
     app = create_app(host=host, database=database)
     sdl = str(build_schema(host))
     print(
-        f"backend {database.backend}; server: pdms serve (uvicorn, one process, PDMS_DEBUG "
+        f"backend {database.backend}; server: pdms serve (uvicorn, {args.workers} process"
+        f"{'es' if args.workers > 1 else ''}, CPU summed over them, PDMS_DEBUG "
         f"off), bearer session of a staff user; rate limit raised to {COST_PER_MINUTE:,} "
         f"cost/minute for the load; wrk -t1, {args.seconds} s per concurrency"
     )
@@ -292,6 +296,9 @@ async def main() -> None:
     )
     parser.add_argument("--database-url", help="a database already seeded with pdms demo seed")
     parser.add_argument("--no-peer", action="store_true", help="skip PostGraphile")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="server processes (pdms serve --workers)"
+    )
     args = parser.parse_args()
     missing = wrk_missing()
     if missing:

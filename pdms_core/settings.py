@@ -36,6 +36,8 @@ class Settings:
     dev_superuser: bool = False
     host: str = "127.0.0.1"
     port: int = 8000
+    #: Processes ``pdms serve`` runs; each holds the whole app (about one per core).
+    workers: int = 1
     #: Sign-in sessions: idle timeout, absolute lifetime, and "keep me signed in".
     session_idle_minutes: int = 30
     session_hours: int = 12
@@ -111,6 +113,7 @@ class Settings:
             dev_superuser=_as_bool(core.get("dev_superuser", False), "PDMS_DEV_SUPERUSER"),
             host=str(core.get("host", "127.0.0.1")),
             port=_as_int(core.get("port", 8000), "PDMS_PORT"),
+            workers=_as_int(core.get("workers", 1), "PDMS_WORKERS"),
             plugin_sections=sections,
             **_security_settings(core),
         )
