@@ -31,7 +31,7 @@ from strawberry.types.base import get_object_definition
 from pdms_core.audit.recorder import AuditTrail
 from pdms_core.db.cursors import MAX_PAGE_SIZE
 from pdms_core.errors import PluginError
-from pdms_core.graphql.direct_resolvers import use_direct_resolvers
+from pdms_core.graphql.direct_resolvers import LeafFirstExecutionContext, use_direct_resolvers
 from pdms_core.graphql.errors import extension_factory
 from pdms_core.graphql.limits import RequestLimits
 from pdms_core.graphql.module_records import ModuleRecord
@@ -99,6 +99,7 @@ def build_schema(host: PluginHost) -> PdmsSchema:
             extension_factory(host.settings.debug),
         ],
         config=StrawberryConfig(relay_max_results=MAX_PAGE_SIZE),
+        execution_context_class=LeafFirstExecutionContext,
     )
     schema.host = host
     schema.limiter = limiter
