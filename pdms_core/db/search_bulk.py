@@ -5,7 +5,9 @@ row written, mostly FTS5 indexing one row at a time; a million-row import spends
 time there than on its own inserts. Rebuilding afterwards costs seconds: FTS5 rebuilds
 an external-content index from its table in one pass, and the new words come from the
 index's own vocabulary. PostgreSQL needs none of this: its vocabulary triggers fire
-once per statement (so once per COPY), and GIN indexes batch their own updates.
+once per statement (so once per COPY), and GIN indexes batch their own updates. They
+batch them into a pending list that every lookup scans and only VACUUM (or autovacuum)
+merges, so a bulk load there should be followed by one (as ``pdms demo seed`` does).
 """
 
 from __future__ import annotations
