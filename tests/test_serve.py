@@ -85,3 +85,18 @@ def test_serve_with_two_workers_answers_from_two_processes_and_stops_cleanly(tmp
     assert process.returncode == 0, output.decode(errors="replace")
     assert b"2 worker processes" in output
     assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()]
+
+
+def test_a_served_process_freezes_what_startup_built_and_collects_less_often():
+    import gc
+
+    from pdms_core.serving import YOUNG_THRESHOLD, tune_garbage_collector
+
+    before = gc.get_threshold()
+    try:
+        tune_garbage_collector()
+        assert gc.get_threshold()[0] == YOUNG_THRESHOLD
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)

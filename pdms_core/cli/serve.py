@@ -22,6 +22,7 @@ def serve(state: CliState, host: str | None, port: int | None, workers: int | No
     import uvicorn
 
     from pdms_core.app import create_app
+    from pdms_core.serving import tune_garbage_collector
 
     settings = state.settings
     workers = workers or settings.workers
@@ -38,10 +39,12 @@ def serve(state: CliState, host: str | None, port: int | None, workers: int | No
         "access_log": settings.debug,
     }
     if workers == 1:
-        uvicorn.run(create_app(host=state.host), **options)
+        app = create_app(host=state.host)
+        tune_garbage_collector()
+        uvicorn.run(app, **options)
         return
     # One Python process runs one request's Python work at a time, however many
     # requests it has in flight; a second core needs a second process. Each worker
     # builds the app from the same settings (the environment and PDMS_CONFIG).
     _checked = state.host  # a broken configuration fails here, once, not in every worker
-    uvicorn.run("pdms_core.app:create_app", factory=True, workers=workers, **options)
+    uvicorn.run("pdms_core.serving:create_served_app", factory=True, workers=workers, **options)
