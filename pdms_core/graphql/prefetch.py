@@ -186,7 +186,14 @@ class _Planner:
     of a level: the selection is read once per level, not once per object.
     """
 
+    #: The fields of graphql-core's resolve info that differ from field to field.
+    PER_FIELD = ("field_name", "field_nodes", "return_type", "parent_type", "path")
+
     def __init__(self, raw_info: Any):
+        self.raw_info = raw_info
+        # The rest of the (named tuple) resolve info is the same for every field.
+        self.info_rest = tuple(raw_info)[len(self.PER_FIELD) :]
+        self.fast_info = tuple(raw_info._fields[: len(self.PER_FIELD)]) == self.PER_FIELD
         self.fragments = raw_info.fragments
         variables = raw_info.variable_values
         # strawberry hands resolvers the coerced values as a plain dict; graphql-core's
@@ -195,6 +202,20 @@ class _Planner:
             variables = VariableValues(sources={}, coerced=variables)
         self.variables = variables
         self.plans: dict[tuple[str, int], list[_Step]] = {}
+
+    def info_for(self, step: _Step, object_type: GraphQLObjectType, path: Path) -> Any:
+        """graphql-core's resolve info for calling ``step``'s field at ``path``."""
+        nodes = step.field_nodes
+        if self.fast_info:  # what ``_replace`` does, without its per-call dict
+            values = (nodes[0].name.value, nodes, step.field.type, object_type, path)
+            return tuple.__new__(type(self.raw_info), values + self.info_rest)
+        return self.raw_info._replace(
+            field_name=nodes[0].name.value,
+            field_nodes=nodes,
+            return_type=step.field.type,
+            parent_type=object_type,
+            path=path,
+        )
 
     def plan(self, object_type: GraphQLObjectType, nodes: list[FieldNode]) -> list[_Step]:
         """The prefetchable composite fields the nodes select on ``object_type``."""
@@ -275,13 +296,7 @@ def _calls(
             called_once.add((object_type.name, step.response_key))
         field = step.field
         field_path = path.add_key(step.response_key, object_type.name)
-        info = raw_info._replace(
-            field_name=step.field_nodes[0].name.value,
-            field_nodes=step.field_nodes,
-            return_type=field.type,
-            parent_type=object_type,
-            path=field_path,
-        )
+        info = planner.info_for(step, object_type, field_path)
         try:
             result = field.resolve(value, info, **step.arguments)
         except Exception:  # left for graphql-core to report
