@@ -18,12 +18,12 @@ from graphql import GraphQLError
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
     AddValidationRules,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     ValidationCache,
 )
+from strawberry.extensions.max_aliases import create_validator as aliases_rule
+from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import create_type
 from strawberry.types.base import get_object_definition
@@ -70,6 +70,15 @@ def build_schema(host: PluginHost) -> PdmsSchema:
     limiter = make_limiter(settings.redis_url)
     # Production hides the schema: no introspection (debug keeps it for GraphiQL).
     hide_schema = [] if settings.debug else [NoSchemaIntrospectionCustomRule]
+    # The rule classes are made once per schema: strawberry's QueryDepthLimiter and
+    # MaxAliasesLimiter make new ones per request, and validation results are cached
+    # by (schema, document, rules), so the cache never hit and every request paid
+    # for a full validation (about 5 CPU ms for the smallest query).
+    rules = (
+        depth_rule(MAX_QUERY_DEPTH, should_ignore=None),
+        aliases_rule(MAX_ALIASES),
+        *hide_schema,
+    )
     schema = PdmsSchema(
         query=create_type("Query", query_fields, description="Everything that can be read."),
         mutation=create_type(
@@ -83,10 +92,8 @@ def build_schema(host: PluginHost) -> PdmsSchema:
         extensions=[
             # Factories: strawberry builds extensions per request; the caches below
             # live at module level (keyed by size, and by schema for validation).
-            lambda: QueryDepthLimiter(max_depth=MAX_QUERY_DEPTH),
-            lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
             lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-            lambda: AddValidationRules(hide_schema),
+            lambda: AddValidationRules(rules),
             lambda: ParserCache(maxsize=256),
             lambda: ValidationCache(maxsize=256),
             lambda: RequestLimits(
