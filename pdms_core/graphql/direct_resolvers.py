@@ -22,10 +22,12 @@ from collections.abc import Callable
 from typing import Any
 
 from graphql import GraphQLNonNull, GraphQLObjectType, Undefined, is_leaf_type
+from strawberry import relay
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 DEFINITION = "strawberry-definition"
-#: On a direct attribute resolver of a scalar or enum field: (attribute, serialize).
+#: On a direct resolver whose value can be read and serialized in one step: a
+#: function of (source, parent type name) giving the serialized value.
 LEAF = "_pdms_leaf"
 
 
@@ -43,20 +45,52 @@ def use_direct_resolvers(schema: Any) -> int:
             if direct is not None:
                 graphql_field.resolve = direct
                 swapped += 1
-                _mark_leaf(graphql_field, field)
+                read = _leaf_reader(graphql_type, graphql_field, field)
+                if read is not None:
+                    setattr(direct, LEAF, read)
     return swapped
 
 
-def _mark_leaf(graphql_field: Any, field: Any) -> None:
-    """Let :class:`LeafFirstExecutionContext` read this field without graphql-core's
-    per-field machinery: an attribute read of a scalar or an enum."""
-    if field.base_resolver is not None:
-        return
+def _leaf_reader(graphql_type: Any, graphql_field: Any, field: Any) -> Callable | None:
+    """How :class:`LeafFirstExecutionContext` may read this field without graphql-core's
+    per-field machinery: a scalar or enum attribute, or a relay ``id``."""
     named = graphql_field.type
     if isinstance(named, GraphQLNonNull):
         named = named.of_type
-    if is_leaf_type(named):
-        setattr(graphql_field.resolve, LEAF, (field.python_name, named.serialize))
+    if not is_leaf_type(named):
+        return None
+    serialize = named.serialize
+    if field.base_resolver is None:
+        name = field.python_name
+
+        def read_column(source: Any, type_name: str) -> Any:
+            return serialize(getattr(source, name))
+
+        return read_column
+    origin = getattr((graphql_type.extensions or {}).get(DEFINITION), "origin", None)
+    if not _default_relay_id(field, origin):
+        return None
+    id_attribute = origin.resolve_id_attr()
+
+    def read_global_id(source: Any, type_name: str) -> Any:
+        # what relay.Node's id resolver returns for a row of this type
+        return serialize(
+            relay.GlobalID(type_name=type_name, node_id=str(getattr(source, id_attribute)))
+        )
+
+    return read_global_id
+
+
+def _default_relay_id(field: Any, origin: Any) -> bool:
+    """Whether the field is relay.Node's own ``id``, with the default id and type name."""
+    return (
+        isinstance(origin, type)
+        and issubclass(origin, relay.Node)
+        and field.base_resolver.name == "_id"
+        and getattr(origin.resolve_id, "__func__", None) is relay.Node.resolve_id.__func__
+        and getattr(origin.resolve_typename, "__func__", None)
+        is relay.Node.resolve_typename.__func__
+    )
 
 
 class LeafFirstExecutionContext(StrawberryGraphQLCoreExecutionContext):
@@ -64,11 +98,11 @@ class LeafFirstExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
     For each field graphql-core builds a resolve info, calls the resolver, checks for
     an awaitable and dispatches on the return type, about ten calls to read
-    ``case.reference``. Half of a portal list's fields are such reads. When a field is
-    an attribute read (marked by :func:`use_direct_resolvers`) and no middleware is
-    installed, this reads and serializes the value directly; anything unusual (no
-    value, an error, a value that does not serialize) goes through graphql-core's own
-    path, which reads the attribute again and reports what it finds.
+    ``case.reference``. Most of a portal list's fields are such reads, or a relay
+    ``id``. When a field is one of those (marked by :func:`use_direct_resolvers`) and
+    no middleware is installed, this reads and serializes the value directly; anything
+    unusual (no value, an error, a value that does not serialize) goes through
+    graphql-core's own path, which reads the attribute again and reports what it finds.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -86,11 +120,10 @@ class LeafFirstExecutionContext(StrawberryGraphQLCoreExecutionContext):
     ) -> Any:
         if self._without_middleware:
             field = parent_type.fields.get(field_details_list[0].node.name.value)
-            leaf = getattr(field.resolve, LEAF, None) if field is not None else None
-            if leaf is not None:
-                name, serialize = leaf
+            read = getattr(field.resolve, LEAF, None) if field is not None else None
+            if read is not None:
                 try:
-                    serialized = serialize(getattr(source, name))
+                    serialized = read(source, parent_type.name)
                 except Exception:  # graphql-core's path reports it at the right place
                     serialized = None
                 if serialized is not None and serialized is not Undefined:
