@@ -14,9 +14,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+from click.testing import CliRunner
 from sqlalchemy import select, text
 
 from pdms_core.app import create_app
+from pdms_core.cli import build_cli
+from pdms_core.cli.context import CliState
 from pdms_core.db import migrations
 from pdms_core.db.engine import Database
 from pdms_core.gazetteer import import_gazetteer
@@ -27,7 +30,7 @@ from pdms_core.places.search import PlaceSearch, search_places
 from pdms_core.settings import Settings
 from pdms_core.testing.actors import staff
 from pdms_core.testing.client import GraphQLClient
-from pdms_core.testing.database import POSTGRES_URL_VARIABLE, throwaway_database
+from pdms_core.testing.database import POSTGRES_URL_VARIABLE, empty_tables, throwaway_database
 
 FIXTURES = Path(__file__).parent / "fixtures" / "gazetteer"
 PLACES = """query($s: PlaceSearchInput!) {
@@ -108,6 +111,30 @@ async def test_a_large_import_leaves_the_search_index_complete_and_maintained(
             assert place.uprn in [found.uprn for found in page.rows]
     # the indexes dropped and the triggers switched off for the load are back as they were
     assert (await state_of_place(pdms_db))["schema"] == schema
+
+
+async def test_the_command_says_when_it_built_the_indexes_and_can_be_told_not_to(
+    pdms_db, pdms_host, tmp_path
+):
+    cli = build_cli(CliState.for_host(pdms_host))
+    large = tmp_path / "large.csv"
+    generate(large, 12_000, seed=6)
+    note = "place's indexes and search words were built once, at the end"
+
+    kept = await asyncio.to_thread(
+        CliRunner().invoke,
+        cli,
+        ["gazetteer", "import", str(large), "--format", "addressbase-plus", "--keep-indexes"],
+    )
+    assert kept.exit_code == 0, kept.output
+    assert "12000 inserted" in kept.stdout and note not in kept.stdout
+
+    await empty_tables(pdms_db, {"place"})
+    deferred = await asyncio.to_thread(
+        CliRunner().invoke, cli, ["gazetteer", "import", str(large), "--format", "addressbase-plus"]
+    )
+    assert deferred.exit_code == 0, deferred.output
+    assert "12000 inserted" in deferred.stdout and note in deferred.stdout
 
 
 async def test_a_full_supply_imported_again_keeps_the_indexes(pdms_db, tmp_path):
