@@ -47,9 +47,10 @@ BATCH = 20_000
 PARTIAL_BATCH = 1000
 #: When to build place's search objects and secondary indexes once at the end instead
 #: of keeping them up row by row (see ``_defer_upkeep``), per backend: seconds of upkeep
-#: per row written, seconds of rebuilding per row of the table (both measured).
+#: per row written, seconds of rebuilding per row of the table (both measured; see
+#: docs/gazetteer.md, "How it is written").
 UPKEEP_COST = {"sqlite": 60e-6, "postgresql": 40e-6}
-REBUILD_COST = {"sqlite": 3e-6, "postgresql": 19e-6}
+REBUILD_COST = {"sqlite": 3e-6, "postgresql": 17e-6}
 #: File bytes per place (AddressBase Plus; multi-record files have more per place,
 #: which only makes deferring likelier).
 BYTES_PER_ROW = 250
