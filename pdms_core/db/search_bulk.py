@@ -99,7 +99,7 @@ async def _add_words_postgresql(
     """Add the words of every row, as the migration's ``search_words()`` finds them.
 
     ``search_words()`` is a SQL function PostgreSQL cannot inline: called on each of a
-    million rows it costs three times what ``ts_stat`` takes to gather the distinct
+    million rows it costs over twice what ``ts_stat`` takes to gather the distinct
     words of the same tsvectors in one pass. So this repeats its rule: the lexemes of
     ``to_tsvector('simple', <text with hyphens as spaces>)`` that are letters and
     digits only. (The tests compare the vocabulary this leaves with the triggers'.)
