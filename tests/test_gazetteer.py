@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from pdms_core.cli import build_cli
 from pdms_core.cli.context import CliState
@@ -32,7 +32,6 @@ from pdms_core.lookups.sync import sync_lookups
 from pdms_core.people.models import Person, PersonAddress
 from pdms_core.places.address import AddressParts, single_line
 from pdms_core.places.models import APPROVED, HISTORICAL, Place
-from pdms_core.places.search import PlaceSearch, search_places
 
 FIXTURES = Path(__file__).parent / "fixtures" / "gazetteer"
 #: format -> fixture file stem
@@ -454,45 +453,6 @@ async def test_a_file_parsed_in_the_background_gives_the_same_outcome(pdms_db, h
     assert (await address_of(pdms_db, current))[0] == (
         SUCCESSOR if fmt in WITH_SUCCESSORS else RETIRED
     )
-
-
-# -- the search index ---------------------------------------------------------------
-
-
-async def test_a_large_import_leaves_the_search_index_complete_and_maintained(
-    cli, pdms_db, pdms_backend, tmp_path
-):
-    # big enough that SQLite rebuilds its search index once instead of row by row
-    large = tmp_path / "large.csv"
-    generated = await pdms(cli, "gazetteer", "generate", str(large), "--rows", "12000")
-    assert generated.exit_code == 0, generated.output
-    await imported(cli, "addressbase-plus", large)
-    # and a small one after it, kept up by the search triggers as usual
-    await imported(cli, "addressbase-plus", "addressbase_plus.csv")
-
-    async with pdms_db.sessionmaker() as session:
-        some = await session.scalar(select(Place).where(Place.uprn == 990000011999))
-        for place in (some, await session.scalar(select(Place).where(Place.uprn == RANGE))):
-            page = await search_places(
-                session, PlaceSearch(text=place.single_line_address), first=5, after=None
-            )
-            assert place.uprn in [found.uprn for found in page.rows]
-        if pdms_backend == "sqlite":
-            triggers = await session.scalar(
-                text(
-                    "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' "
-                    "AND tbl_name = 'place' AND name LIKE 'search%'"
-                )
-            )
-            assert triggers == 3
-            # the indexes dropped for the load are back
-            indexes = await session.scalar(
-                text(
-                    "SELECT count(*) FROM sqlite_master WHERE type = 'index' "
-                    "AND tbl_name = 'place' AND name LIKE 'ix_place_%'"
-                )
-            )
-            assert indexes == 4
 
 
 # -- the library call and the generator ----------------------------------------------

@@ -31,8 +31,15 @@ def gazetteer() -> None:
     required=True,
     help="The file's format (see docs/gazetteer.md).",
 )
+@click.option(
+    "--keep-indexes",
+    is_flag=True,
+    help="Keep place's indexes and search words up row by row even for a large file, "
+    "instead of building them once at the end: slower, but on PostgreSQL other users "
+    "can read places while the import runs (see docs/gazetteer.md).",
+)
 @pass_state
-def import_(state: CliState, file: Path, fmt: str) -> None:
+def import_(state: CliState, file: Path, fmt: str, keep_indexes: bool) -> None:
     """Import FILE in one transaction: every row, or none when any row is bad."""
     size = file.stat().st_size
 
@@ -46,7 +53,9 @@ def import_(state: CliState, file: Path, fmt: str) -> None:
                 bar.update(position - done)
                 done = position
 
-            return await import_gazetteer(database, file, fmt, progress=progress)
+            return await import_gazetteer(
+                database, file, fmt, progress=progress, defer_upkeep=False if keep_indexes else None
+            )
 
     report = state.run_with_database(work)
     if not report.ok:
@@ -57,6 +66,8 @@ def import_(state: CliState, file: Path, fmt: str) -> None:
             click.echo(f"  ... and {hidden} more bad rows", err=True)
         raise click.ClickException(report.summary())
     click.echo(report.summary())
+    if report.upkeep_deferred:
+        click.echo("  place's indexes and search words were built once, at the end")
     for move in report.repointed:
         click.echo(
             f"  person address {move.person_address_id} (person {move.person_id}) re-pointed "

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pdms_core.db.bulk_indexes import secondary_indexes_deferred
@@ -36,6 +37,7 @@ from pdms_core.gazetteer.reader import Progress
 from pdms_core.gazetteer.records import DELETE, PlaceRecord, RowError, SuccessorRecord
 from pdms_core.gazetteer.retire import Repointing, retire
 from pdms_core.gazetteer.writers import writer_for
+from pdms_core.places.models import Place
 
 MAX_ERRORS = 1000
 #: Rows per executemany / COPY: large enough that per-call costs vanish, small
@@ -43,13 +45,18 @@ MAX_ERRORS = 1000
 BATCH = 20_000
 #: Partial records completed per database lookup.
 PARTIAL_BATCH = 1000
-#: When to rebuild SQLite's search index once instead of row by row (measured; see
-#: ``_defer_search_upkeep``): seconds per row, and file bytes per place (AddressBase
-#: Plus; multi-record files have more, which only makes deferring likelier).
-TRIGGER_COST = 60e-6
-REBUILD_COST = 3e-6
+#: When to build place's search objects and secondary indexes once at the end instead
+#: of keeping them up row by row (see ``_defer_upkeep``), per backend: seconds of upkeep
+#: per row written, seconds of rebuilding per row of the table (both measured; see
+#: docs/gazetteer.md, "How it is written").
+UPKEEP_COST = {"sqlite": 60e-6, "postgresql": 40e-6}
+REBUILD_COST = {"sqlite": 3e-6, "postgresql": 17e-6}
+#: File bytes per place (AddressBase Plus; multi-record files have more per place,
+#: which only makes deferring likelier).
 BYTES_PER_ROW = 250
 DEFER_MIN_ROWS = 10_000
+#: UPRNs of the first batch looked up to estimate how many of the file's rows are new.
+SAMPLE = 1000
 #: Files at least this large are parsed by a second process (see background.py) when
 #: a core is free for it; below it, starting one costs more than it saves.
 BACKGROUND_MIN_BYTES = 20_000_000
@@ -76,6 +83,9 @@ class ImportReport:
     seconds: float = 0.0
     #: Whether a second process parsed the file (see ``import_gazetteer``).
     parsed_in_background: bool = False
+    #: Whether place's indexes and search vocabulary were built once at the end
+    #: instead of kept up row by row (see ``import_gazetteer``).
+    upkeep_deferred: bool = False
 
     @property
     def ok(self) -> bool:
@@ -111,6 +121,7 @@ async def import_gazetteer(
     progress: Progress | None = None,
     today: date | None = None,
     background: bool | None = None,
+    defer_upkeep: bool | None = None,
 ) -> ImportReport:
     """Import ``path`` (in format ``fmt``, a key of FORMATS) in one transaction.
 
@@ -118,7 +129,10 @@ async def import_gazetteer(
     bad nothing is written and ``report.errors`` says where and why. ``background``
     parses the file in a second process while this one writes; by default large files
     are when a core is free for it (see ``_a_core_is_free``). The outcome is the same
-    either way.
+    either way. ``defer_upkeep`` drops place's secondary indexes and search upkeep for
+    the import and builds them once at the end; by default a large import does (see
+    ``_defer_upkeep``). The outcome is the same either way; on PostgreSQL a deferred
+    import locks readers out of ``place`` until it ends (see docs/gazetteer.md).
     """
     spec = FORMATS.get(fmt)
     if spec is None:
@@ -135,7 +149,8 @@ async def import_gazetteer(
     async with database.engine.connect() as connection:
         transaction = await connection.begin()
         try:
-            await _Import(connection, spec, report).run(path, progress, note, background)
+            work = _Import(connection, spec, report, path, defer_upkeep)
+            await work.run(progress, note, background)
         except BaseException:
             await transaction.rollback()
             raise
@@ -182,25 +197,41 @@ class _Rejected(Exception):
     """Bad rows were found: leave without finishing deferred work; the caller rolls back."""
 
 
-async def _defer_search_upkeep(connection: AsyncConnection, path: Path) -> bool:
-    """Whether rebuilding the search index once will beat keeping it up row by row.
+async def _defer_upkeep(connection: AsyncConnection, path: Path, first: list[int]) -> bool:
+    """Whether building place's indexes and search vocabulary once, at the end, will
+    beat keeping them up row by row. ``first`` is the first batch's UPRNs.
 
-    Only SQLite keeps it up row by row (PostgreSQL's upkeep is per statement). Upkeep
-    costs about ``TRIGGER_COST`` per written row, a rebuild about ``REBUILD_COST`` per
-    row of the whole table: a full supply into an empty table gains several times
-    over, a small change-only update into a big table would lose.
+    Upkeep costs about ``UPKEEP_COST`` per new row, a rebuild about ``REBUILD_COST``
+    per row of the whole table: a full supply into an empty table gains several times
+    over, a small change-only update into a big table would lose. The rows the file
+    adds are estimated from its size and the share of the first batch's UPRNs that are
+    not stored yet, so a re-import of a full supply that is mostly unchanged (whose
+    rows cost no upkeep: an unchanged place is not written) keeps the indexes.
     """
-    if connection.dialect.name != "sqlite":
-        return False
-    written = path.stat().st_size / BYTES_PER_ROW
-    if written < DEFER_MIN_ROWS:
+    backend = connection.dialect.name
+    rows = path.stat().st_size / BYTES_PER_ROW
+    if rows < DEFER_MIN_ROWS:
         return False
     stored = (await connection.exec_driver_sql("SELECT count(*) FROM place")).scalar_one()
-    return written * TRIGGER_COST > (stored + written) * REBUILD_COST
+    added = rows
+    if stored:
+        sample = first[:SAMPLE]
+        known = await connection.scalar(
+            select(func.count()).select_from(Place).where(Place.uprn.in_(sample))
+        )
+        added = rows * (len(sample) - known) / len(sample)
+    return added * UPKEEP_COST[backend] > (stored + added) * REBUILD_COST[backend]
 
 
 class _Import:
-    def __init__(self, connection: AsyncConnection, spec: GazetteerFormat, report: ImportReport):
+    def __init__(
+        self,
+        connection: AsyncConnection,
+        spec: GazetteerFormat,
+        report: ImportReport,
+        path: Path,
+        defer_upkeep: bool | None,
+    ):
         self.connection = connection
         self.spec = spec
         self.report = report
@@ -208,20 +239,20 @@ class _Import:
         self.completer = Completer(connection, spec.pao_column, spec.street_column)
         self.batch: list[PlaceRecord] = []
         self.partial: list[PlaceRecord] = []
+        self.path = path
+        #: Whether to defer the upkeep of place's indexes; None: decide at the first batch.
+        self.defer_upkeep = defer_upkeep
+        self.upkeep_decided = False
+        self.upkeep = contextlib.AsyncExitStack()
 
-    async def run(self, path: Path, progress: Progress | None, note: str, background: bool) -> None:
-        upkeep = contextlib.AsyncExitStack()
-        if await _defer_search_upkeep(self.connection, path):
-            # Everything kept up row by row is rebuilt once, search index first.
-            await upkeep.enter_async_context(secondary_indexes_deferred(self.connection, "place"))
-            await upkeep.enter_async_context(search_indexing_deferred(self.connection, "place"))
+    async def run(self, progress: Progress | None, note: str, background: bool) -> None:
         if background:
-            chunks = chunks_in_background(self.spec.name, path, progress)
+            chunks = chunks_in_background(self.spec.name, self.path, progress)
         else:
-            chunks = _as_async(chunks_in_process(self.spec.parse(path, progress)))
+            chunks = _as_async(chunks_in_process(self.spec.parse(self.path, progress)))
         try:
             with _fewer_collections():
-                async with upkeep, contextlib.aclosing(chunks):
+                async with self.upkeep, contextlib.aclosing(chunks):
                     await self._run(chunks, note)
                     if self.report.errors:
                         raise _Rejected  # no index rebuild for a rolled-back import
@@ -279,8 +310,29 @@ class _Import:
 
     async def _write(self) -> None:
         if self.batch:
+            if not self.upkeep_decided:
+                await self._decide_upkeep()
             await self.writer.write(self.batch)
             self.batch.clear()
+
+    async def _decide_upkeep(self) -> None:
+        """Before the first batch is written: whether to defer place's upkeep."""
+        self.upkeep_decided = True
+        defer = self.defer_upkeep
+        if defer is None:
+            defer = await _defer_upkeep(
+                self.connection, self.path, [r.values[0] for r in self.batch]
+            )
+        if defer:
+            # Left in reverse, on a normal exit: the search objects are brought up to
+            # date first (they read the table), then the indexes are built.
+            await self.upkeep.enter_async_context(
+                secondary_indexes_deferred(self.connection, "place")
+            )
+            await self.upkeep.enter_async_context(
+                search_indexing_deferred(self.connection, "place")
+            )
+            self.report.upkeep_deferred = True
 
     async def _complete(self) -> None:
         await self.writer.drain()  # the completer's queries need the connection
