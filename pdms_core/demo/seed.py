@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pdms_core.db.engine import Database
+from pdms_core.db.settle import settle_after_bulk_load
 from pdms_core.db.unit_of_work import unit_of_work
 from pdms_core.demo.bulk import insert_many
 from pdms_core.demo.households import DemoPerson, households
@@ -91,34 +92,13 @@ async def seed_demo(
         progress(f"adding {case_count} cases with their demands, activities and tasks")
         homes = [(person_id, p.home) for person_id, p in zip(ids, people, strict=True)]
         problems = await add_problems(connection, case_count, place_ids, homes, seed=seed)
-    await _settle(database)
+    await settle_after_bulk_load(database)
     return DemoReport(
         places=len(place_ids),
         people=len(people),
         problems=problems,
         seconds=time.perf_counter() - started,
     )
-
-
-async def _settle(database: Database) -> None:
-    """Do now what autovacuum would do after the bulk load, before the first request.
-
-    Fresh statistics, so the planner knows the tables are county-sized. On PostgreSQL a
-    VACUUM too: only it (or autovacuum's own analyze, which may be off or minutes away)
-    merges the GIN pending lists of the search indexes, and a plain ANALYZE does not.
-    Left pending, every word-index lookup scans the list linearly, and the whole name
-    vocabulary sat in it, so its trigram index looked free to the planner: the prepared
-    (generic) plan a pooled connection switches to after five searches then probed it
-    once per one-edit candidate, some 800 times, taking 1-2 s a search instead of 10 ms.
-    """
-    if database.backend == "postgresql":
-        async with database.engine.connect() as connection:
-            # VACUUM cannot run inside a transaction block.
-            autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
-            await autocommit.exec_driver_sql("VACUUM ANALYZE")
-        return
-    async with database.engine.begin() as connection:
-        await connection.exec_driver_sql("ANALYZE")
 
 
 async def _lookup_ids(connection: AsyncConnection) -> dict[str, int]:

@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from pdms_core.db.bulk_indexes import secondary_indexes_deferred
 from pdms_core.db.engine import Database
 from pdms_core.db.search_bulk import search_indexing_deferred
+from pdms_core.db.settle import settle_after_bulk_load
 from pdms_core.errors import PdmsError
 from pdms_core.gazetteer.background import chunks_in_background, chunks_in_process
 from pdms_core.gazetteer.completion import Completer
@@ -62,6 +63,10 @@ SAMPLE = 1000
 BACKGROUND_MIN_BYTES = 20_000_000
 
 
+#: What a PostgreSQL import vacuums and analyzes once it has committed.
+SETTLED_TABLES = ("place", "search_address_term")
+
+
 @dataclass
 class ImportReport:
     """What an import did, or why it did nothing."""
@@ -91,6 +96,11 @@ class ImportReport:
     def ok(self) -> bool:
         """True when the file was imported (no bad rows)."""
         return not self.errors
+
+    @property
+    def written(self) -> int:
+        """Places the import inserted, changed or deleted."""
+        return self.inserted + self.updated + self.deleted + self.marked_historical
 
     @property
     def bad_rows(self) -> int:
@@ -158,6 +168,10 @@ async def import_gazetteer(
             await transaction.commit()
         else:
             await transaction.rollback()
+    if report.ok and database.backend == "postgresql" and report.written:
+        # Merge the search indexes' pending lists now (see settle_after_bulk_load):
+        # place search on a fresh vocabulary could otherwise take seconds.
+        await settle_after_bulk_load(database, SETTLED_TABLES)
     report.seconds = time.perf_counter() - started
     return report
 
