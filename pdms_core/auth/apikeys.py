@@ -107,7 +107,8 @@ async def revoke_api_key(session: AsyncSession, key_id: int) -> ApiKey:
 
 
 async def resolve_api_key(session: AsyncSession, token: str) -> ApiKey | None:
-    """The live key behind ``token`` (not revoked, not expired), noting its use."""
+    """The live key behind ``token`` (not revoked, not expired): a read; see
+    :func:`touch_api_key` for noting its use."""
     body = token.removeprefix(API_KEY_PREFIX)
     prefix, dot, _ = body.partition(".")
     if not dot or len(prefix) != 8:
@@ -122,15 +123,32 @@ async def resolve_api_key(session: AsyncSession, token: str) -> ApiKey | None:
     )
     if key is None or not hmac.compare_digest(key.key_hash, digest(token)):
         return None
-    last = aware(key.last_used_at)
-    if last is None or last < current - TOUCH_EVERY:
-        await session.execute(
-            update(ApiKey)
-            .where(ApiKey.id == key.id)
-            .values(last_used_at=current)
-            .execution_options(synchronize_session=False)
-        )
     return key
+
+
+def key_needs_touch(key: ApiKey) -> bool:
+    """Whether the key's last use is due a refresh (at most once a minute)."""
+    last = aware(key.last_used_at)
+    return last is None or last < now() - TOUCH_EVERY
+
+
+async def touch_api_key(session: AsyncSession, key_id: int) -> None:
+    """Note a key's use, in a transaction of its own that starts with this write.
+
+    Not after the read that found the key: on SQLite a read-then-write transaction
+    cannot wait for a concurrent writer and fails with "database is locked" (see
+    ``sessions.touch_session``).
+    """
+    current = now()
+    await session.execute(
+        update(ApiKey)
+        .where(
+            ApiKey.id == key_id,
+            (ApiKey.last_used_at.is_(None)) | (ApiKey.last_used_at < current - TOUCH_EVERY),
+        )
+        .values(last_used_at=current)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def actor_for_key(key: ApiKey) -> Actor:

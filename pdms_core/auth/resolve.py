@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pdms_core.auth.actor import ANONYMOUS, Actor
-from pdms_core.auth.apikeys import actor_for_key, resolve_api_key
+from pdms_core.auth.apikeys import actor_for_key, key_needs_touch, resolve_api_key, touch_api_key
 from pdms_core.auth.permissions import actor_for_user
 from pdms_core.auth.sessions import needs_touch, resolve_session, touch_session
 from pdms_core.auth.tokens import API_KEY_PREFIX, SESSION_PREFIX
@@ -61,10 +61,21 @@ async def resolve_credentials(
     if token.startswith(SESSION_PREFIX):
         return await _signed_in_caller(database, settings, token)
     if token.startswith(API_KEY_PREFIX):
-        async with database.sessionmaker() as session, session.begin():
-            key = await resolve_api_key(session, token)
-            return Resolved(actor_for_key(key) if key else ANONYMOUS)
+        return await _key_holder(database, token)
     return Resolved(ANONYMOUS)
+
+
+async def _key_holder(database: Database, token: str) -> Resolved:
+    async with database.sessionmaker() as session, session.begin():
+        key = await resolve_api_key(session, token)
+        if key is None:
+            return Resolved(ANONYMOUS)
+        resolved = Resolved(actor_for_key(key))
+        stale = key_needs_touch(key)
+    if stale:  # at most once a minute, in a write transaction of its own
+        async with database.sessionmaker() as session, session.begin():
+            await touch_api_key(session, key.id)
+    return resolved
 
 
 async def _signed_in_caller(database: Database, settings: Settings, token: str) -> Resolved:
