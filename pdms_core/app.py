@@ -31,8 +31,14 @@ class PdmsGraphQL(GraphQL):
 
     def __init__(self, schema: PdmsSchema, database: Database):
         debug = schema.host.settings.debug
+        # Multipart requests (the GraphQL multipart request spec, for file uploads) are
+        # CORS "simple" requests a foreign page could send, but a cookie session counts
+        # only with its CSRF header (auth/resolve.py), which such a page cannot set.
         super().__init__(
-            schema, graphql_ide="graphiql" if debug else None, allow_queries_via_get=False
+            schema,
+            graphql_ide="graphiql" if debug else None,
+            allow_queries_via_get=False,
+            multipart_uploads_enabled=True,
         )
         self.host = schema.host
         self.database = database
@@ -106,7 +112,11 @@ def create_app(
             Route("/health", health, methods=["GET"]),
         ],
     )
-    app.add_middleware(SecurityMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        SecurityMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        max_upload_bytes=settings.max_upload_bytes,
+    )
     app.state.host = host
     app.state.limiter = schema.limiter
     app.state.database = database

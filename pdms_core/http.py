@@ -13,22 +13,31 @@ Scope = dict[str, Any]
 
 
 class SecurityMiddleware:
-    """Adds no-store/nosniff headers to every response and caps request bodies."""
+    """Adds no-store/nosniff headers to every response and caps request bodies.
 
-    def __init__(self, app: Any, *, max_body_bytes: int):
+    A multipart request (a file upload) may be as large as ``max_upload_bytes``; any
+    other body, ``max_body_bytes``.
+    """
+
+    def __init__(self, app: Any, *, max_body_bytes: int, max_upload_bytes: int | None = None):
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.max_upload_bytes = max_upload_bytes or max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        for name, value in scope.get("headers", []):
-            if name == b"content-length" and value.isdigit() and int(value) > self.max_body_bytes:
+        limit = self.max_body_bytes
+        headers = scope.get("headers", [])
+        for name, value in headers:
+            if name == b"content-type" and value.lower().startswith(b"multipart/form-data"):
+                limit = self.max_upload_bytes
+        for name, value in headers:
+            if name == b"content-length" and value.isdigit() and int(value) > limit:
                 await _too_large(send)
                 return
         received = 0
-        limit = self.max_body_bytes
 
         async def limited_receive() -> Any:
             nonlocal received

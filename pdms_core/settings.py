@@ -55,6 +55,8 @@ class Settings:
     redis_url: str | None = None
     #: GraphQL abuse limits (see docs/security.md).
     max_body_bytes: int = 1_000_000
+    #: A multipart request (file upload, e.g. a weekly arrears report) may be this large.
+    max_upload_bytes: int = 20_000_000
     max_query_cost: int = 10_000
     cost_per_minute: int = 1_000_000
     #: Session cookies for browser portals are marked Secure unless this is off.
@@ -132,6 +134,7 @@ _SECURITY_FIELDS = {
     "public_url": str,
     "redis_url": str,
     "max_body_bytes": int,
+    "max_upload_bytes": int,
     "max_query_cost": int,
     "cost_per_minute": int,
     "secure_cookies": bool,

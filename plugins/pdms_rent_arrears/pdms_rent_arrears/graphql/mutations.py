@@ -7,11 +7,13 @@ from typing import Annotated, Any
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
+from strawberry.file_uploads import Upload
 from strawberry.types import Info
 
 from pdms_core.plugin import (
     CaseNode,
     UserErrorType,
+    ValidationFailed,
     decode_id,
     described,
     mutation_field,
@@ -36,10 +38,19 @@ PLAN = "rent_arrears.plan.open"
 CONFIGURE = "rent_arrears.settings.manage"
 
 
-@strawberry.input(description="A weekly report file to import.")
+@strawberry.input(
+    description="A weekly report file to import: send it as `file` in a multipart request "
+    "(GraphQL multipart request spec), or base64-encoded in `contentBase64` (small files "
+    "only: a JSON request body is limited to PDMS_MAX_BODY_BYTES)."
+)
 class RentArrearsImportInput:
     file_name: str = strawberry.field(description="The file's name (.xlsx or .csv).")
-    content_base64: str = strawberry.field(description="The file's bytes, base64-encoded.")
+    file: Upload | None = strawberry.field(
+        default=None, description="The file, uploaded as a part of a multipart request."
+    )
+    content_base64: str | None = strawberry.field(
+        default=None, description="Or the file's bytes, base64-encoded."
+    )
     report_date: date = strawberry.field(description="The week the report is for.")
     replace: bool = strawberry.field(
         default=False, description="Replace that week's earlier import (otherwise DUPLICATE)."
@@ -113,6 +124,18 @@ class RentArrearsRentFreePayload:
     errors: list[UserErrorType] = strawberry.field(description="Why nothing was changed.")
 
 
+async def _file_bytes(input: RentArrearsImportInput) -> bytes:
+    """The report's bytes, from exactly one of the upload and the base64 text."""
+    if (input.file is None) == (input.content_base64 is None):
+        raise ValidationFailed(
+            "Send the file once: as a multipart upload (file) or base64 (contentBase64).",
+            field="file",
+        )
+    if input.file is not None:
+        return await input.file.read()
+    return decode_file(input.content_base64)
+
+
 def _officer(officer_id: strawberry.ID | None) -> int | None:
     return decode_id(officer_id, "StaffUser", field="officerId") if officer_id else None
 
@@ -134,7 +157,7 @@ class RentArrearsMutation:
             return await import_report(
                 session,
                 info.context.actor,
-                content=decode_file(input.content_base64),
+                content=await _file_bytes(input),
                 file_name=input.file_name,
                 report_date=input.report_date,
                 replace=input.replace,
