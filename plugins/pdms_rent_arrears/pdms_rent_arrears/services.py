@@ -286,15 +286,31 @@ async def _check_officer(session: AsyncSession, officer_id: int | None) -> None:
 
 
 async def assign(
-    session: AsyncSession, actor: Actor, account_ids: Collection[int], officer_id: int | None
+    session: AsyncSession,
+    actor: Actor,
+    account_ids: Sequence[int],
+    officer_id: int | None,
+    expected_versions: Sequence[int] | None = None,
 ) -> list[Account]:
-    """Assign accounts (one or many) to an officer, or unassign them with None."""
+    """Assign accounts (one or many) to an officer, or unassign them with None.
+
+    With ``expected_versions`` (the versions the caller read, in the order of
+    ``account_ids``), an account changed since makes the whole assignment a CONFLICT.
+    """
     if not account_ids or len(account_ids) > 1000:
         raise ValidationFailed("Give 1 to 1,000 accounts.", field="accountIds")
+    if expected_versions is not None and len(expected_versions) != len(account_ids):
+        raise ValidationFailed(
+            "Give one expected version per account, in the same order.", field="expectedVersions"
+        )
     await _check_officer(session, officer_id)
     accounts = list(await session.scalars(select(Account).where(Account.id.in_(account_ids))))
     if len(accounts) != len(set(account_ids)):
         raise NotFound("Some of those rent accounts do not exist.", field="accountIds")
+    if expected_versions is not None:
+        by_id = {account.id: account for account in accounts}
+        for account_id, expected in zip(account_ids, expected_versions, strict=True):
+            expect_version(by_id[account_id], expected, field="expectedVersions")
     for account in accounts:
         account.officer_id = officer_id
     await session.flush()

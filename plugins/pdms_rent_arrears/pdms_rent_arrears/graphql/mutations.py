@@ -199,6 +199,13 @@ class RentArrearsMutation:
         info: Info,
         account_ids: Annotated[list[strawberry.ID], described("The accounts (up to 1,000).")],
         officer_id: Annotated[strawberry.ID | None, described("The rent officer.")] = None,
+        expected_versions: Annotated[
+            list[int] | None,
+            described(
+                "The versions you read, in the order of accountIds: if any account changed "
+                "since, nothing is assigned (CONFLICT)."
+            ),
+        ] = None,
     ) -> RentArrearsAccountsPayload:
         async def action(session: AsyncSession) -> Any:
             return await services.assign(
@@ -206,6 +213,7 @@ class RentArrearsMutation:
                 info.context.actor,
                 [_account(a) for a in account_ids],
                 _officer(officer_id),
+                expected_versions,
             )
 
         accounts, errors = await run_mutation(info, action)
