@@ -89,18 +89,6 @@ def settled(value: Any) -> Any:
     return value
 
 
-def then(value: Any, function: Callable[[Any], Any]) -> Any:
-    """``function(value)`` now when ``value`` is settled, else once it is (awaitable)."""
-    value = settled(value)
-    if isinstance(value, asyncio.Future):
-        return _later(value, function)
-    return function(value)
-
-
-async def _later(future: asyncio.Future[Any], function: Callable[[Any], Any]) -> Any:
-    return function(await future)
-
-
 async def prefetch(raw_info: Any, value: Any) -> None:
     """Load ahead what the selection of the field described by ``raw_info`` will need.
 
