@@ -24,10 +24,13 @@ from graphql import (
     InlineFragmentNode,
     OperationDefinitionNode,
     OperationType,
+    Visitor,
+    visit,
 )
 from strawberry.extensions import SchemaExtension
 
 from pdms_core.auth.actor import ActorKind
+from pdms_core.errors import ErrorCode
 from pdms_core.graphql.cost import query_cost
 from pdms_core.ratelimit import Limiter
 
@@ -70,6 +73,10 @@ class RequestLimits(SchemaExtension):
                 "Sign-in and password mutations must be the only field in their document.",
                 "BAD_REQUEST",
             )
+        if _carries_nul(context.query, document, context.variables):
+            return _error(
+                "Text may not contain the NUL character (U+0000).", ErrorCode.VALIDATION.value
+            )
         actor = context.context.actor
         if operation.operation is OperationType.MUTATION and actor.read_only:
             return _error("This API key is read-only.", "PERMISSION_DENIED")
@@ -89,6 +96,40 @@ class RequestLimits(SchemaExtension):
         if not await self.limiter.hit(f"cost:{who}", max(cost, 1), self.cost_per_minute):
             return _error("Too much work requested this minute; wait and retry.", "THROTTLED")
         return None
+
+
+def _carries_nul(query: str | None, document: Any, variables: Any) -> bool:
+    """Whether any text the request passes in holds U+0000.
+
+    PostgreSQL cannot store it in a text column and fails the whole statement, and no
+    name, note or reference of a council's needs it; refused here, once, it is a clear
+    VALIDATION error on every backend instead of a server error on one. A literal in
+    the document can only hold it through an escape, so the document is searched only
+    when its text has one.
+    """
+    if _nul_in_value(variables):
+        return True
+    if not query or "\\u" not in query:
+        return False
+    found = False
+
+    class NulFinder(Visitor):
+        def enter_string_value(self, node: Any, *_: Any) -> None:
+            nonlocal found
+            found = found or "\x00" in node.value
+
+    visit(document, NulFinder())
+    return found
+
+
+def _nul_in_value(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_nul_in_value(item) for item in value.values())
+    if isinstance(value, list | tuple):
+        return any(_nul_in_value(item) for item in value)
+    return False
 
 
 def _error(message: str, code: str, **extra: Any) -> GraphQLError:

@@ -82,15 +82,18 @@ class Report:
 # -- the world ------------------------------------------------------------------------
 
 
-def environment(data_dir: str) -> dict[str, str]:
-    """Production-like settings on a throwaway SQLite database; limits high enough that
-    the fuzzer is not throttled (the limits have their own tests)."""
+def environment(data_dir: str, database_url: str | None = None) -> dict[str, str]:
+    """Production-like settings on a throwaway database (SQLite in ``data_dir`` unless
+    ``database_url`` names another); limits high enough that the fuzzer is not
+    throttled (the limits have their own tests)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PDMS_")}
     env.update(
         PDMS_DATA_DIR=data_dir,
         PDMS_COST_PER_MINUTE=str(10**12),
         PDMS_DEBUG="0",
     )
+    if database_url:
+        env["PDMS_DATABASE_URL"] = database_url
     return env
 
 
@@ -409,10 +412,13 @@ def _examples(strategy: Any, examples: int, fresh: bool) -> Any:
     return wrap
 
 
-def run(examples: int, fresh: bool = False) -> Report:
+def run(examples: int, fresh: bool = False, database_url: str | None = None) -> Report:
+    """Fuzz every role; on a throwaway SQLite database unless ``database_url`` is given
+    (an empty database: PostgreSQL enforces column lengths and integer ranges that
+    SQLite lets through, so it finds different server errors)."""
     report = Report()
     with tempfile.TemporaryDirectory() as data_dir:
-        env = environment(data_dir)
+        env = environment(data_dir, database_url)
         roles, targets = asyncio.run(_seed(env))
         aim_ids_at(targets)
         with running_server(env, report) as url:
@@ -427,9 +433,10 @@ def main() -> None:
     parser.add_argument(
         "--fresh", action="store_true", help="new random examples (default: the same each run)"
     )
+    parser.add_argument("--database-url", help="an empty database (default: SQLite)")
     args = parser.parse_args()
     started = time.monotonic()
-    report = run(args.examples, args.fresh)
+    report = run(args.examples, args.fresh, args.database_url)
     print(report.summary())
     print(f"in {time.monotonic() - started:.0f} s")
     for role, problem, label, body in report.failures[:20]:

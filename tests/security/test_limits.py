@@ -169,3 +169,25 @@ def pdms_host_actors(pdms_host: PluginHost):
         if type(plugin).__name__ == "TestActors":
             return plugin
     raise LookupError("TestActors not registered")
+
+
+NUL_SEARCH = "query($name: String!) { people(search: {name: $name}) { nodes { id } } }"
+NUL_LITERAL = '{ caseByReference(reference: "CA-\\u0000") { id } }'
+NUL_IN_INPUT = """mutation($input: PersonInput!) {
+  createPerson(input: $input) { person { id } errors { code } } }"""
+
+
+async def test_text_with_a_nul_character_is_a_validation_error_on_every_backend(graphql, pdms_db):
+    writer = graphql.as_actor(staff("core.people.read", "core.people.write", "core.cases.read"))
+    person = {"forenames": "Nell", "surname": "Nul\u0000Son"}
+    for query, variables in (
+        (NUL_SEARCH, {"name": "Ada\u0000"}),
+        (NUL_LITERAL, None),
+        (NUL_IN_INPUT, {"input": person}),
+    ):
+        answer = await writer.execute(query, variables)
+        assert answer.data is None
+        assert answer.error_codes() == ["VALIDATION"], answer.errors
+    # nothing was written, and ordinary text still goes through
+    created = await writer.execute(NUL_IN_INPUT, {"input": {**person, "surname": "Nulson"}})
+    assert created.ok()["createPerson"]["errors"] == []
