@@ -7,13 +7,19 @@ time is read from /proc before and after, so CPU per request is the server's alo
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import shutil
+import socket
 import subprocess
 import tempfile
+import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+import httpx
 
 LUA = Path(__file__).with_name("wrk_post.lua")
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -94,3 +100,31 @@ def drive(
         cpu_ms=(after - before) * 1000 / requests,
         failures=summary["non_2xx"] + summary["socket_errors"],
     )
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on just now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+async def wait_until_answers(
+    what: str,
+    process: subprocess.Popen,
+    log: Path,
+    answers: Callable[[httpx.AsyncClient], Awaitable[bool]],
+) -> None:
+    """Poll ``answers`` until it says yes; fail if ``process`` stops or a minute passes."""
+    deadline = time.monotonic() + 60
+    async with httpx.AsyncClient() as http:
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise RuntimeError(f"{what} stopped: {log.read_text()[-2000:]}")
+            try:
+                if await answers(http):
+                    return
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.2)
+    raise RuntimeError(f"{what} did not answer within a minute")

@@ -21,18 +21,16 @@ import argparse
 import asyncio
 import os
 import random
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import httpx
 import portal_floors as floors
 import portal_peer as peer
-from load import drive, wrk_missing
+from load import drive, free_port, wait_until_answers, wrk_missing
 from sqlalchemy import func, select
 
 from pdms_core.app import create_app
@@ -69,10 +67,8 @@ def server_env(url: str, data_dir: str) -> dict[str, str]:
     }
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+async def _healthy(http: httpx.AsyncClient, url: str) -> bool:
+    return (await http.get(url)).status_code == 200
 
 
 @asynccontextmanager
@@ -89,7 +85,9 @@ async def running_server(env: dict[str, str]):
         )
     base = f"http://127.0.0.1:{port}"
     try:
-        await wait_until_up(f"{base}/health", process, log)
+        await wait_until_answers(
+            "the server", process, log, lambda http: _healthy(http, f"{base}/health")
+        )
         yield base, process.pid
     finally:
         process.terminate()
@@ -101,21 +99,6 @@ async def running_server(env: dict[str, str]):
         errors = [line for line in log.read_text().splitlines() if "Error" in line]
         if errors:
             print(f"the server logged {len(errors)} errors, the last: {errors[-1]}")
-
-
-async def wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 60
-    async with httpx.AsyncClient() as http:
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                raise RuntimeError(f"the server stopped: {log.read_text()[-2000:]}")
-            try:
-                if (await http.get(url)).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            await asyncio.sleep(0.2)
-    raise RuntimeError(f"{url} did not answer within a minute")
 
 
 def create_staff_user(env: dict[str, str]) -> str:

@@ -13,11 +13,10 @@ import asyncio
 import json
 import shutil
 import subprocess
-import time
 from pathlib import Path
 
 import httpx
-from load import drive
+from load import drive, free_port, wait_until_answers
 from strawberry import relay
 
 PEER_DIR = Path(__file__).with_name(".peer")
@@ -58,7 +57,7 @@ async def compare(url: str, args, variables: dict, results: dict) -> None:
     if why:
         print(f"   not run: {why}")
         return
-    port = _free_port()
+    port = free_port()
     log = PEER_DIR / "server.log"
     with log.open("w") as output:
         process = subprocess.Popen(
@@ -68,8 +67,10 @@ async def compare(url: str, args, variables: dict, results: dict) -> None:
         )
     endpoint = f"http://127.0.0.1:{port}/graphql"
     try:
-        version = await _wait_until_up(endpoint, process, log)
-        print(f"   PostGraphile {version} on Node.js, one process")
+        await wait_until_answers(
+            "PostGraphile", process, log, lambda http: _answers(http, endpoint)
+        )
+        print(f"   PostGraphile {_version()} on Node.js, one process")
         for name, ours in results.items():
             if name in NOT_COMPARED:
                 print(f"   {name}: not compared: {NOT_COMPARED[name]}")
@@ -107,28 +108,11 @@ async def _check(endpoint: str, body: dict) -> int:
     return len(answer.content)
 
 
-async def _wait_until_up(endpoint: str, process: subprocess.Popen, log: Path) -> str:
-    deadline = time.monotonic() + 60
-    async with httpx.AsyncClient() as http:
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                raise RuntimeError(f"PostGraphile stopped: {log.read_text()[-1500:]}")
-            try:
-                answer = await http.post(endpoint, json={"query": "{ __typename }"})
-                if answer.status_code == 200:
-                    package = json.loads(
-                        (PEER_DIR / "node_modules" / "postgraphile" / "package.json").read_text()
-                    )
-                    return package["version"]
-            except httpx.TransportError:
-                pass
-            await asyncio.sleep(0.3)
-    raise RuntimeError("PostGraphile did not answer within a minute")
+async def _answers(http: httpx.AsyncClient, endpoint: str) -> bool:
+    answer = await http.post(endpoint, json={"query": "{ __typename }"})
+    return answer.status_code == 200
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+def _version() -> str:
+    package = PEER_DIR / "node_modules" / "postgraphile" / "package.json"
+    return json.loads(package.read_text())["version"]
