@@ -55,12 +55,17 @@ class GraphQLClient:
         variables: dict[str, Any] | None = None,
         headers: dict[str, str] | None = None,
     ) -> GraphQLResponse:
+        response = await self.post(
+            json={"query": query, "variables": variables or {}}, headers=headers
+        )
+        return GraphQLResponse(response.status_code, response.json())
+
+    async def post(self, headers: dict[str, str] | None = None, **request: Any) -> httpx.Response:
+        """POST any body to ``/graphql`` as the actor (``json=``, or ``data=`` and
+        ``files=`` for a multipart upload); the raw HTTP response."""
         sent = dict(headers or {})
         if self.actor is not None:
             sent[HEADER] = self.actors.token_for(self.actor)
         transport = httpx.ASGITransport(app=self.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://pdms.test") as http:
-            response = await http.post(
-                "/graphql", json={"query": query, "variables": variables or {}}, headers=sent
-            )
-        return GraphQLResponse(response.status_code, response.json())
+            return await http.post("/graphql", headers=sent, timeout=120, **request)

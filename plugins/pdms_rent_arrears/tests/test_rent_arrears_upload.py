@@ -11,10 +11,7 @@ import base64
 import json
 from datetime import date
 
-import httpx
 from rent_arrears_support import HEADERS, IMPORT, OFFICER, WEEKS, prepared_database, write_csv
-
-from pdms_core.testing.actors import HEADER
 
 
 def _report(tmp_path, accounts: int):
@@ -32,13 +29,6 @@ def _variables(path, **file):
     }
 
 
-async def _post(graphql, **request) -> httpx.Response:
-    headers = {HEADER: graphql.actors.token_for(OFFICER)}
-    transport = httpx.ASGITransport(app=graphql.app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://pdms.test") as http:
-        return await http.post("/graphql", headers=headers, timeout=120, **request)
-
-
 def _multipart(path, variables):
     operations = {"query": IMPORT, "variables": variables}
     return {
@@ -54,11 +44,11 @@ async def test_a_report_over_the_json_limit_imports_as_a_multipart_upload(
     graphql, pdms_db, pdms_host, tmp_path
 ):
     await prepared_database(pdms_db, pdms_host)
+    officer = graphql.as_actor(OFFICER)
     path = _report(tmp_path, 20_000)
     assert path.stat().st_size > 1_000_000
 
-    as_json = await _post(
-        graphql,
+    as_json = await officer.post(
         json={
             "query": IMPORT,
             "variables": _variables(
@@ -69,7 +59,7 @@ async def test_a_report_over_the_json_limit_imports_as_a_multipart_upload(
     assert as_json.status_code == 413
     assert as_json.json()["errors"][0]["extensions"]["code"] == "BODY_TOO_LARGE"
 
-    uploaded = await _post(graphql, **_multipart(path, _variables(path, file=None)))
+    uploaded = await officer.post(**_multipart(path, _variables(path, file=None)))
 
     payload = uploaded.json()["data"]["rentArrearsImportReport"]
     assert payload["errors"] == [] and payload["rowErrors"] == []
@@ -78,12 +68,13 @@ async def test_a_report_over_the_json_limit_imports_as_a_multipart_upload(
 
 async def test_the_file_must_be_sent_exactly_once(graphql, pdms_db, pdms_host, tmp_path):
     await prepared_database(pdms_db, pdms_host)
+    officer = graphql.as_actor(OFFICER)
     path = _report(tmp_path, 3)
     content = base64.b64encode(path.read_bytes()).decode()
 
-    neither = await _post(graphql, json={"query": IMPORT, "variables": _variables(path)})
-    both = await _post(
-        graphql, **_multipart(path, _variables(path, file=None, contentBase64=content))
+    neither = await officer.post(json={"query": IMPORT, "variables": _variables(path)})
+    both = await officer.post(
+        **_multipart(path, _variables(path, file=None, contentBase64=content))
     )
 
     for answer in (neither, both):
