@@ -28,15 +28,15 @@ class SecurityMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = self.max_body_bytes
-        headers = scope.get("headers", [])
-        for name, value in headers:
+        limit, length = self.max_body_bytes, None
+        for name, value in scope.get("headers", []):
             if name == b"content-type" and value.lower().startswith(b"multipart/form-data"):
                 limit = self.max_upload_bytes
-        for name, value in headers:
-            if name == b"content-length" and value.isdigit() and int(value) > limit:
-                await _too_large(send)
-                return
+            elif name == b"content-length" and value.isdigit():
+                length = int(value)
+        if length is not None and length > limit:
+            await _too_large(send)
+            return
         received = 0
 
         async def limited_receive() -> Any:

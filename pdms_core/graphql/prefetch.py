@@ -111,11 +111,8 @@ async def prefetch(raw_info: Any, value: Any) -> None:
         if pending:
             await asyncio.gather(*(result for result, *_ in pending), return_exceptions=True)
         # A failed future stays a future: its branch is left for graphql-core to report.
-        level = [
-            (settled(result), *rest)
-            for result, *rest in following
-            if not isinstance(settled(result), asyncio.Future)
-        ]
+        settled_level = ((settled(result), *rest) for result, *rest in following)
+        level = [item for item in settled_level if not isinstance(item[0], asyncio.Future)]
 
 
 def _objects(

@@ -9,6 +9,7 @@ answers here come from the database, not from the API.
 from __future__ import annotations
 
 from sqlalchemy import func, select
+from strawberry import relay
 
 from pdms_core.cases.models import CaseRecord
 from pdms_core.demands.models import Demand
@@ -132,6 +133,4 @@ async def test_a_field_the_caller_may_not_read_fails_at_its_own_path(pdms_host, 
 
 
 def _node_id(global_id: str) -> str:
-    from strawberry import relay
-
     return relay.GlobalID.from_id(global_id).node_id
