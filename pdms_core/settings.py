@@ -59,6 +59,10 @@ class Settings:
     max_upload_bytes: int = 20_000_000
     max_query_cost: int = 10_000
     cost_per_minute: int = 1_000_000
+    #: Complete query fields from a plan of their selection (graphql/planned.py). Off
+    #: hands every field to graphql-core's own walk, should a module's resolver rely
+    #: on something the plan does not give it (that module's docstring says what).
+    planned_completion: bool = True
     #: Session cookies for browser portals are marked Secure unless this is off.
     secure_cookies: bool = True
     #: Per-plugin raw sections; validated by each plugin's settings model.
@@ -138,11 +142,13 @@ _SECURITY_FIELDS = {
     "max_query_cost": int,
     "cost_per_minute": int,
     "secure_cookies": bool,
+    "planned_completion": bool,
 }
 
 
 def _security_settings(core: Mapping[str, Any]) -> dict[str, Any]:
-    """Sign-in, mail and limit settings that were given, converted to their types."""
+    """Sign-in, mail, limit and execution settings that were given, converted to their
+    types."""
     values: dict[str, Any] = {}
     for key, kind in _SECURITY_FIELDS.items():
         if key not in core or core[key] in (None, ""):

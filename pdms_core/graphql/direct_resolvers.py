@@ -26,8 +26,10 @@ from strawberry import relay
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 DEFINITION = "strawberry-definition"
-#: On a direct resolver whose value can be read and serialized in one step: a
-#: function of (source, parent type name) giving the serialized value.
+#: Set on every resolver :func:`use_direct_resolvers` swapped in.
+DIRECT = "_pdms_direct"
+#: On a direct resolver whose leaf value can be read without calling anything: a
+#: function of (source, parent type name) giving the value to serialize.
 LEAF = "_pdms_leaf"
 
 
@@ -44,6 +46,7 @@ def use_direct_resolvers(schema: Any) -> int:
             direct = _direct(field, schema.config.info_class)
             if direct is not None:
                 graphql_field.resolve = direct
+                setattr(direct, DIRECT, True)
                 swapped += 1
                 read = _leaf_reader(graphql_type, graphql_field, field)
                 if read is not None:
@@ -59,14 +62,8 @@ def _leaf_reader(graphql_type: Any, graphql_field: Any, field: Any) -> Callable 
         named = named.of_type
     if not is_leaf_type(named):
         return None
-    serialize = named.serialize
     if field.base_resolver is None:
-        name = field.python_name
-
-        def read_column(source: Any, type_name: str) -> Any:
-            return serialize(getattr(source, name))
-
-        return read_column
+        return _read_column(field.python_name)
     origin = getattr((graphql_type.extensions or {}).get(DEFINITION), "origin", None)
     if not _default_relay_id(field, origin):
         return None
@@ -74,11 +71,16 @@ def _leaf_reader(graphql_type: Any, graphql_field: Any, field: Any) -> Callable 
 
     def read_global_id(source: Any, type_name: str) -> Any:
         # what relay.Node's id resolver returns for a row of this type
-        return serialize(
-            relay.GlobalID(type_name=type_name, node_id=str(getattr(source, id_attribute)))
-        )
+        return relay.GlobalID(type_name=type_name, node_id=str(getattr(source, id_attribute)))
 
     return read_global_id
+
+
+def _read_column(name: str) -> Callable[[Any, str], Any]:
+    def read_column(source: Any, type_name: str) -> Any:
+        return getattr(source, name)
+
+    return read_column
 
 
 def _default_relay_id(field: Any, origin: Any) -> bool:
@@ -107,8 +109,7 @@ class LeafFirstExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        manager = self.middleware_manager
-        self._without_middleware = manager is None or manager.get_field_resolver(_probe) is _probe
+        self._without_middleware = without_middleware(self)
 
     def execute_field(
         self,
@@ -123,7 +124,8 @@ class LeafFirstExecutionContext(StrawberryGraphQLCoreExecutionContext):
             read = getattr(field.resolve, LEAF, None) if field is not None else None
             if read is not None:
                 try:
-                    serialized = read(source, parent_type.name)
+                    value = read(source, parent_type.name)
+                    serialized = None if value is None else coerced_leaf(field.type, value)
                 except Exception:  # graphql-core's path reports it at the right place
                     serialized = None
                 if serialized is not None and serialized is not Undefined:
@@ -131,6 +133,20 @@ class LeafFirstExecutionContext(StrawberryGraphQLCoreExecutionContext):
         return super().execute_field(
             parent_type, source, field_details_list, path, position_context
         )
+
+
+def coerced_leaf(graphql_type: Any, value: Any) -> Any:
+    """``value`` serialized as the (possibly non-null) leaf type says."""
+    if isinstance(graphql_type, GraphQLNonNull):
+        graphql_type = graphql_type.of_type
+    return graphql_type.coerce_output_value(value)
+
+
+def without_middleware(context: Any) -> bool:
+    """Whether graphql-core's execution context ``context`` wraps resolvers in middleware
+    (then every field must go through graphql-core, where the middleware sees it)."""
+    manager = context.middleware_manager
+    return manager is None or manager.get_field_resolver(_probe) is _probe
 
 
 def _probe(source: Any, info: Any) -> None:

@@ -18,7 +18,6 @@ from strawberry.permission import BasePermission, PermissionExtension
 from strawberry.types import Info
 
 from pdms_core.errors import ErrorCode
-from pdms_core.graphql.prefetch import LookAhead
 
 
 class PermissionRule(BasePermission):
@@ -110,9 +109,10 @@ def query_field(
 ) -> Callable[[Callable[..., Any]], Any]:
     """Decorate a root query resolver with its description and permission.
 
-    The field's value is loaded ahead level by level (``graphql/prefetch.py``).
+    Its value is completed from a plan, or loaded ahead level by level
+    (``graphql/planned.py``).
     """
-    return strawberry.field(**_guarded(permission, description, LookAhead()), **kwargs)
+    return strawberry.field(**_guarded(permission, description), **kwargs)
 
 
 def mutation_field(

@@ -14,8 +14,11 @@ find their futures done and return plain values through :func:`settled`, and alm
 nothing is awaited.
 
 A resolver is prefetchable when it is marked with :func:`prefetchable`: it must have
-no side effects and return either a value or a loader future (never a coroutine:
-a coroutine can be awaited once only). Anything else (unmarked resolvers, interfaces
+no side effects, so that calling it ahead (or again) changes nothing. A sync one
+returns a value or a loader future, which the look-ahead awaits with the level's
+others; an async one the look-ahead leaves alone (a coroutine can be awaited once
+only, and graphql-core must await its own), but the planned completion
+(``graphql/planned.py``) awaits it. Anything else (unmarked resolvers, interfaces
 whose concrete type cannot be told, errors) stops the walk on that branch, and
 graphql-core resolves it the ordinary way, so the look-ahead changes speed only,
 never results or errors.
@@ -24,7 +27,6 @@ never results or errors.
 from __future__ import annotations
 
 import asyncio
-import inspect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -47,7 +49,6 @@ from graphql.execution.values import (
     get_directive_values,
 )
 from graphql.pyutils import Path
-from strawberry.extensions import FieldExtension
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -133,12 +134,12 @@ def _objects(
                 yield from _objects(inner, raw_info)
             continue
         if isinstance(graphql_type, GraphQLInterfaceType | GraphQLUnionType):
-            graphql_type = _concrete_type(raw_info, graphql_type, value)
+            graphql_type = concrete_type(raw_info, graphql_type, value)
         if isinstance(graphql_type, GraphQLObjectType):
             yield value, graphql_type, nodes, path
 
 
-def _concrete_type(raw_info: Any, abstract: Any, value: Any) -> GraphQLObjectType | None:
+def concrete_type(raw_info: Any, abstract: Any, value: Any) -> GraphQLObjectType | None:
     """The object type of ``value`` when exactly one possible type claims it."""
     claiming = []
     for candidate in raw_info.schema.get_possible_types(abstract):
@@ -213,7 +214,7 @@ class _Planner:
     def _steps(self, object_type: GraphQLObjectType, nodes: list[FieldNode]) -> Iterable[_Step]:
         for response_key, field_nodes in self._selected_fields(object_type, nodes).items():
             field = object_type.fields.get(field_nodes[0].name.value)
-            mark = _mark(field) if field is not None else None
+            mark = prefetchable_mark(field) if field is not None else None
             if not mark or _is_leaf(field.type):
                 continue
             try:
@@ -286,13 +287,13 @@ def _calls(
             result = field.resolve(value, info, **step.arguments)
         except Exception:  # left for graphql-core to report
             continue
-        if asyncio.iscoroutine(result):  # a resolver marked by mistake: do not waste it
+        if asyncio.iscoroutine(result):  # an async resolver: graphql-core awaits its own
             result.close()
             continue
         yield (result, field.type, step.field_nodes, field_path), not step.once
 
 
-def _mark(field: Any) -> Any:
+def prefetchable_mark(field: Any) -> Any:
     """The :func:`prefetchable` mark of a strawberry field's resolver, if any."""
     definition = (field.extensions or {}).get("strawberry-definition")
     resolver = getattr(definition, "base_resolver", None)
@@ -303,24 +304,3 @@ def _is_leaf(graphql_type: Any) -> bool:
     while isinstance(graphql_type, GraphQLNonNull | GraphQLList):
         graphql_type = graphql_type.of_type
     return not isinstance(graphql_type, GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType)
-
-
-class LookAhead(FieldExtension):
-    """On a root query field: :func:`prefetch` its value before graphql-core walks it."""
-
-    def resolve(self, next_: Callable[..., Any], source: Any, info: Any, **kwargs: Any) -> Any:
-        result = next_(source, info, **kwargs)
-        if _is_leaf(info._raw_info.return_type):
-            return result
-        return self._prefetched(result, info)
-
-    async def resolve_async(
-        self, next_: Callable[..., Any], source: Any, info: Any, **kwargs: Any
-    ) -> Any:
-        return await self._prefetched(next_(source, info, **kwargs), info)
-
-    async def _prefetched(self, result: Any, info: Any) -> Any:
-        if inspect.isawaitable(result):
-            result = await result
-        await prefetch(info._raw_info, result)
-        return result

@@ -36,6 +36,7 @@ from pdms_core.graphql.errors import extension_factory
 from pdms_core.graphql.limits import RequestLimits
 from pdms_core.graphql.module_records import ModuleRecord
 from pdms_core.graphql.permissions import Requires, permission_of
+from pdms_core.graphql.planned import PlannedExecutionContext
 from pdms_core.host import LoadedPlugin, PluginHost, camel_prefix, pascal_prefix
 from pdms_core.ratelimit import make_limiter
 from pdms_core.records import CORE
@@ -106,7 +107,9 @@ def build_schema(host: PluginHost) -> PdmsSchema:
             extension_factory(host.settings.debug),
         ],
         config=StrawberryConfig(relay_max_results=MAX_PAGE_SIZE),
-        execution_context_class=LeafFirstExecutionContext,
+        execution_context_class=(
+            PlannedExecutionContext if settings.planned_completion else LeafFirstExecutionContext
+        ),
     )
     schema.host = host
     schema.limiter = limiter

@@ -14,6 +14,7 @@ from pdms_core.graphql.errors import UserErrorType, run_mutation
 from pdms_core.graphql.node import ModelNode, decode_id, load_row
 from pdms_core.graphql.pagination import Connection, keyset_page
 from pdms_core.graphql.permissions import mutation_field, query_field
+from pdms_core.graphql.prefetch import prefetchable
 from pdms_core.lookups import services
 from pdms_core.lookups.loaders import LookupValuesBySetLoader
 from pdms_core.lookups.models import LookupSet, LookupValue
@@ -49,6 +50,7 @@ class LookupSetNode(ModelNode):
         return await load_row(info, LookupSet, self.parent_set_id)
 
     @strawberry.field(description="The list's values in their configured order.")
+    @prefetchable
     async def values(
         self,
         info: Info,

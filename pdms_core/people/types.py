@@ -185,6 +185,7 @@ class PersonNode(ModelNode):
         return settled(info.context.loaders.get(RelationshipsByPersonLoader).load(self.id))
 
     @strawberry.field(description="Cases this person is a party to, newest first.")
+    @prefetchable
     async def cases(
         self,
         info: Info,
@@ -200,6 +201,7 @@ class PersonNode(ModelNode):
         description="Every case, demand, activity and intention touching this person, "
         "across all modules, newest first."
     )
+    @prefetchable
     async def timeline(
         self, info: Info, first: First = None, after: After = None
     ) -> Annotated[TimelineConnection, strawberry.lazy("pdms_core.timeline.types")]:
@@ -208,6 +210,7 @@ class PersonNode(ModelNode):
         return await timeline_connection(info, person_id=self.id, first=first, after=after)
 
     @strawberry.field(description="What every installed module holds about this person.")
+    @prefetchable
     async def module_records(
         self,
         info: Info,

@@ -111,6 +111,7 @@ class PlaceNode(ModelNode):
         return settled(loader.load(self.id))
 
     @strawberry.field(description="Cases about this place, newest first.")
+    @prefetchable
     async def cases(
         self,
         info: Info,
@@ -126,6 +127,7 @@ class PlaceNode(ModelNode):
         description="Every case, demand, activity and intention about this place, across "
         "all modules, newest first."
     )
+    @prefetchable
     async def timeline(
         self, info: Info, first: First = None, after: After = None
     ) -> Annotated[TimelineConnection, strawberry.lazy("pdms_core.timeline.types")]:
@@ -134,6 +136,7 @@ class PlaceNode(ModelNode):
         return await timeline_connection(info, place_id=self.id, first=first, after=after)
 
     @strawberry.field(description="What every installed module holds about this place.")
+    @prefetchable
     async def module_records(
         self,
         info: Info,

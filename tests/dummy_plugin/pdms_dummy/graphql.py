@@ -30,6 +30,15 @@ class DummyWidget(ModelNode, ModuleRecord):
     id: relay.NodeID[int]
     name: str = strawberry.field(description="The widget's name.")
 
+    @strawberry.field(description="The widget's name, in capitals when asked to shout.")
+    def label(
+        self,
+        shout: Annotated[bool, strawberry.argument(description="In capitals.")] = False,
+    ) -> str:
+        # a resolver with an argument and no @prefetchable mark, as a module may write:
+        # planned completion leaves the field it is in to graphql-core
+        return self.name.upper() if shout else self.name
+
 
 @strawberry.type(description="Result of creating a widget.")
 class DummyWidgetPayload:
