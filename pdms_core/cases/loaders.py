@@ -17,6 +17,7 @@ from pdms_core.activities.models import Activity, ActivityPerson, Task
 from pdms_core.cases.models import CaseLink, CaseParty, CasePause, CasePlace, CaseRecord
 from pdms_core.conditions.models import SystemConditionEffect
 from pdms_core.db.loaders import ChildrenLoader, SessionLoader
+from pdms_core.db.read_rows import read_columns, read_rows
 from pdms_core.db.row_rules import restrict, row_condition
 from pdms_core.demands.models import Demand, DemandCause
 from pdms_core.intentions.models import Intention
@@ -85,9 +86,14 @@ class EffectsByCaseLoader(ChildrenLoader):
 
 
 class _JoinedLoader(SessionLoader[int, list[Any]]):
-    """Rows reached through a link table, grouped by the link's key column."""
+    """Rows of ``model`` reached through a link table, grouped by the link's key column.
+
+    ``statement`` selects ``read_columns(model)`` and then the key (read-only rows,
+    ``db/read_rows.py``).
+    """
 
     missing: list[Any] = []
+    model: Any = None
 
     def statement(self, keys: Sequence[int]) -> Any:
         raise NotImplementedError
@@ -95,18 +101,22 @@ class _JoinedLoader(SessionLoader[int, list[Any]]):
     async def load_many_from(
         self, session: AsyncSession, keys: Sequence[int]
     ) -> Mapping[int, list[Any]]:
+        found = (await session.execute(self.statement(keys))).all()
+        rows = read_rows(self.model, (values[:-1] for values in found))
         grouped: dict[int, list[Any]] = {}
-        for row, key in (await session.execute(self.statement(keys))).all():
-            grouped.setdefault(key, []).append(row)
+        for row, values in zip(rows, found, strict=True):
+            grouped.setdefault(values[-1], []).append(row)
         return grouped
 
 
 class UnderlyingDemandsLoader(_JoinedLoader):
     """The root causes recorded behind each presenting demand."""
 
+    model = Demand
+
     def statement(self, keys: Sequence[int]) -> Any:
         return (
-            select(Demand, DemandCause.presenting_id)
+            select(*read_columns(Demand), DemandCause.presenting_id)
             .join(DemandCause, DemandCause.underlying_id == Demand.id)
             .where(DemandCause.presenting_id.in_(keys))
             .order_by(Demand.received_on, Demand.id)
@@ -116,9 +126,11 @@ class UnderlyingDemandsLoader(_JoinedLoader):
 class PresentingDemandsLoader(_JoinedLoader):
     """The presenting demands an underlying demand lies behind."""
 
+    model = Demand
+
     def statement(self, keys: Sequence[int]) -> Any:
         return (
-            select(Demand, DemandCause.underlying_id)
+            select(*read_columns(Demand), DemandCause.underlying_id)
             .join(DemandCause, DemandCause.presenting_id == Demand.id)
             .where(DemandCause.underlying_id.in_(keys))
             .order_by(Demand.received_on, Demand.id)
@@ -128,13 +140,14 @@ class PresentingDemandsLoader(_JoinedLoader):
 class _CasesByLinkLoader(_JoinedLoader):
     """Cases reached through ``link`` (parties or places), newest first; ``open`` narrows."""
 
+    model = CaseRecord
     link: Any = None
     column: str = ""
 
     def statement(self, keys: Sequence[int]) -> Any:
         key = getattr(self.link, self.column)
         statement = (
-            select(CaseRecord, key)
+            select(*read_columns(CaseRecord), key)
             .join(self.link, self.link.case_id == CaseRecord.id)
             .where(key.in_(keys))
             .distinct()
@@ -159,6 +172,8 @@ class CasesByPlaceLoader(_CasesByLinkLoader):
 class LinksByCaseLoader(_JoinedLoader):
     """A case's links, read from that case's side whichever side stored them."""
 
+    model = CaseLink
+
     def statement(self, keys: Sequence[int]) -> Any:
         forward = select(CaseLink.id.label("link_id"), CaseLink.case_id.label("key")).where(
             CaseLink.case_id.in_(keys)
@@ -168,7 +183,7 @@ class LinksByCaseLoader(_JoinedLoader):
         )
         both = union_all(forward, backward).subquery()
         statement = (
-            select(CaseLink, both.c.key)
+            select(*read_columns(CaseLink), both.c.key)
             .join(both, both.c.link_id == CaseLink.id)
             .order_by(CaseLink.id)
         )

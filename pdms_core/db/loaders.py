@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
 from pdms_core.auth.actor import Actor
+from pdms_core.db.read_rows import read_columns, read_rows, split_rows
 from pdms_core.db.row_rules import restrict
 
 K = TypeVar("K", bound=Hashable)
@@ -62,9 +63,9 @@ class RowsByIdLoader(SessionLoader[int, Any]):
 
     async def load_many_from(self, session: AsyncSession, keys: Sequence[int]) -> Mapping[int, Any]:
         model = self.params["model"]
-        statement = restrict(select(model).where(model.id.in_(keys)), model, self.actor)
-        rows = await session.scalars(statement)
-        return {row.id: row for row in rows}
+        statement = select(*read_columns(model)).where(model.id.in_(keys))
+        result = await session.execute(restrict(statement, model, self.actor))
+        return {row.id: row for row in read_rows(model, result)}
 
 
 class ChildrenLoader(SessionLoader[int, list[Any]]):
@@ -94,20 +95,22 @@ class ChildrenLoader(SessionLoader[int, list[Any]]):
     ) -> Mapping[int, list[Any]]:
         column = getattr(self.model, self.key)
         names = [name for name in self.joins if name in self.params.get("joined", ())]
-        statement = select(self.model)
+        statement = select(*read_columns(self.model))
         for name in names:
             related, foreign_key = self.joins[name]
             target = aliased(related, name=f"joined_{name}")
-            statement = statement.add_columns(target).outerjoin(
+            statement = statement.add_columns(*read_columns(target)).outerjoin(
                 target, target.id == getattr(self.model, foreign_key)
             )
         statement = self.filter(statement.where(column.in_(keys)))
         statement = restrict(statement, self.model, self.actor)
         result = await session.execute(statement.order_by(*self.order, self.model.id))
+        if not names:
+            return group_by(read_rows(self.model, result), self.key)
+        models = [self.model, *(self.joins[name][0] for name in names)]
         rows = []
-        for row, *related_rows in result:
-            if names:
-                row.__dict__[JOINED] = dict(zip(names, related_rows, strict=True))
+        for row, *related_rows in split_rows(models, result):
+            row.__dict__[JOINED] = dict(zip(names, related_rows, strict=True))
             rows.append(row)
         return group_by(rows, self.key)
 

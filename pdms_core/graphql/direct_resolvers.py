@@ -28,6 +28,10 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 DEFINITION = "strawberry-definition"
 #: Set on every resolver :func:`use_direct_resolvers` swapped in.
 DIRECT = "_pdms_direct"
+#: On a direct resolver that calls ``function(source, **{name: info})``: a function of
+#: graphql-core's resolve info giving ``(function, {name: strawberry info})``, so that
+#: a caller resolving many sources with one info (``graphql/planned.py``) wraps it once.
+WITH_INFO = "_pdms_with_info"
 #: On a direct resolver whose leaf value can be read without calling anything: a
 #: function of (source, parent type name) giving the value to serialize.
 LEAF = "_pdms_leaf"
@@ -191,6 +195,10 @@ def _direct(field: Any, info_class: Any) -> Callable[..., Any] | None:
         def call_with_self_and_info(source: Any, info: Any, **_: Any) -> Any:
             return function(source, **{info_name: info_class(_raw_info=info, _field=field)})
 
+        def with_info(info: Any) -> tuple[Callable[..., Any], dict[str, Any]]:
+            return function, {info_name: info_class(_raw_info=info, _field=field)}
+
+        setattr(call_with_self_and_info, WITH_INFO, with_info)
         return call_with_self_and_info
 
     def call(source: Any, info: Any, **_: Any) -> Any:

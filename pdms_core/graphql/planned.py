@@ -60,6 +60,7 @@ from graphql.pyutils import Path
 from pdms_core.graphql.direct_resolvers import (
     DIRECT,
     LEAF,
+    WITH_INFO,
     LeafFirstExecutionContext,
     without_middleware,
 )
@@ -229,6 +230,14 @@ class PlannedExecutionContext(LeafFirstExecutionContext):
             else {}
         )
         place = self._placer(field.type, field_details_list, path, info)
+        with_info = getattr(resolve, WITH_INFO, None)
+        if with_info is not None:  # the strawberry info, made once for every source
+            function, keywords = with_info(info)
+
+            def fill_with_info(source: Any, answer: dict, run: _Run) -> None:
+                place(function(source, **keywords), answer, key, run)
+
+            return fill_with_info
 
         def fill(source: Any, answer: dict, run: _Run) -> None:
             place(resolve(source, info, **arguments), answer, key, run)

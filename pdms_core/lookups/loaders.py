@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdms_core.db.loaders import SessionLoader, group_by
+from pdms_core.db.read_rows import read_columns, read_rows
 from pdms_core.lookups.models import LookupValue
 
 
@@ -55,4 +56,5 @@ class AllLookupValuesLoader(SessionLoader[int, LookupValue | None]):
 
     async def _read_all(self) -> dict[int, LookupValue]:
         async with self.sessionmaker() as session:
-            return {row.id: row for row in await session.scalars(select(LookupValue))}
+            result = await session.execute(select(*read_columns(LookupValue)))
+            return {row.id: row for row in read_rows(LookupValue, result)}

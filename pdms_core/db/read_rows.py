@@ -1,0 +1,75 @@
+"""Rows for the read path, built without the ORM's unit-of-work bookkeeping.
+
+The per-request loaders (``db/loaders.py``) read rows only to hand them to resolvers:
+they are never changed, flushed or refreshed, and each batch's session closes as soon
+as the rows are read. Loading them as ORM entities still gave each one an instance
+state, a weak reference, an identity-map entry and a per-attribute population pass: a
+portal list reads about 1,250 rows, and building them was the largest cost left after
+planned completion (bench/RESULTS.md).
+
+So the loaders select the mapped columns and build each row as an instance of its
+mapped class with the values in its ``__dict__`` and no instance state. Column
+attributes read straight from ``__dict__`` (SQLAlchemy's own fast path), ``isinstance``
+and everything defined on the class (properties, methods) work as on an entity, so
+``is_type_of`` and resolvers cannot tell the difference. What they cannot do is what a
+read-only row must not do anyway: join a session (``session.add`` raises
+``UnmappedInstanceError``), lazy-load a relationship (which async code never may), or
+be inspected with ``sqlalchemy.inspect``. Code that changes rows loads them in its own
+unit of work, as it always has.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from functools import cache
+from typing import Any
+
+from sqlalchemy import inspect
+
+
+@cache
+def _attributes(model: type) -> tuple[str, ...]:
+    """The mapped class's column attribute names, in mapper order."""
+    return tuple(attribute.key for attribute in inspect(model).column_attrs)
+
+
+def read_columns(model: Any) -> list[Any]:
+    """What to select for :func:`read_rows` of ``model`` (a mapped class, or an
+    ``aliased()`` one for a joined row): its column attributes, in mapper order."""
+    return [getattr(model, name) for name in _attributes(inspect(model).mapper.class_)]
+
+
+def read_rows(model: type, results: Iterable[Sequence[Any]]) -> list[Any]:
+    """An instance of ``model`` for each result row of :func:`read_columns`."""
+    attributes = _attributes(model)
+    new = model.__new__
+    rows = []
+    for values in results:
+        row = new(model)
+        row.__dict__.update(zip(attributes, values, strict=True))
+        rows.append(row)
+    return rows
+
+
+def split_rows(models: Sequence[type], results: Iterable[Sequence[Any]]) -> list[tuple[Any, ...]]:
+    """For a statement selecting :func:`read_columns` of each of ``models`` in turn (the
+    later ones outer-joined): per result row, one instance per model, or None where the
+    outer join found nothing (its id is null)."""
+    layout = []
+    start = 0
+    for model in models:
+        attributes = _attributes(model)
+        layout.append((model, attributes, start, start + len(attributes), attributes.index("id")))
+        start += len(attributes)
+    rows = []
+    for values in results:
+        parts = []
+        for model, attributes, begin, end, id_at in layout:
+            if values[begin + id_at] is None:
+                parts.append(None)
+                continue
+            row = model.__new__(model)
+            row.__dict__.update(zip(attributes, values[begin:end], strict=True))
+            parts.append(row)
+        rows.append(tuple(parts))
+    return rows
