@@ -30,7 +30,8 @@ class StatementRecorder:
     def __init__(self, database: Database):
         self.statements: list[tuple[str, Any]] = []
         self.recording = False
-        event.listen(database.engine.sync_engine, "before_cursor_execute", self._seen)
+        for engine in database.engines:  # the loaders read through their own pool
+            event.listen(engine.sync_engine, "before_cursor_execute", self._seen)
 
     def _seen(self, _conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
         # transaction control is not work to replay (SQLite's BEGIN is sent explicitly)

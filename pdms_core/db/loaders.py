@@ -14,10 +14,9 @@ from aiodataloader import DataLoader
 from graphql import FieldNode, FragmentSpreadNode
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm import aliased
 
 from pdms_core.auth.actor import Actor
-from pdms_core.db.read_rows import read_columns, read_rows, split_rows
+from pdms_core.db.read_rows import joined_alias, read_columns, read_rows, split_rows
 from pdms_core.db.row_rules import restrict
 
 K = TypeVar("K", bound=Hashable)
@@ -98,7 +97,7 @@ class ChildrenLoader(SessionLoader[int, list[Any]]):
         statement = select(*read_columns(self.model))
         for name in names:
             related, foreign_key = self.joins[name]
-            target = aliased(related, name=f"joined_{name}")
+            target = joined_alias(related, f"joined_{name}")
             statement = statement.add_columns(*read_columns(target)).outerjoin(
                 target, target.id == getattr(self.model, foreign_key)
             )
@@ -152,6 +151,7 @@ class LoaderRegistry:
     """The loaders of one request, created on first use and never shared."""
 
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], actor: Actor | None = None):
+        # ``sessionmaker`` should be the database's ``readers``: loaders only read.
         self._sessionmaker = sessionmaker
         self._actor = actor
         self._loaders: dict[Hashable, SessionLoader[Any, Any]] = {}

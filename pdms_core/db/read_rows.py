@@ -25,6 +25,7 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import inspect
+from sqlalchemy.orm import aliased
 
 
 @cache
@@ -33,10 +34,20 @@ def _attributes(model: type) -> tuple[str, ...]:
     return tuple(attribute.key for attribute in inspect(model).column_attrs)
 
 
-def read_columns(model: Any) -> list[Any]:
+@cache
+def read_columns(model: Any) -> tuple[Any, ...]:
     """What to select for :func:`read_rows` of ``model`` (a mapped class, or an
-    ``aliased()`` one for a joined row): its column attributes, in mapper order."""
-    return [getattr(model, name) for name in _attributes(inspect(model).mapper.class_)]
+    ``aliased()`` one for a joined row): its column attributes, in mapper order.
+
+    Kept per model (and per alias: see :func:`joined_alias`): an aliased class adapts
+    each attribute on first access, which cost more than the rows it read."""
+    return tuple(getattr(model, name) for name in _attributes(inspect(model).mapper.class_))
+
+
+@cache
+def joined_alias(model: type, name: str) -> Any:
+    """The one ``aliased(model, name=name)`` for joining ``model`` under ``name``."""
+    return aliased(model, name=name)
 
 
 def read_rows(model: type, results: Iterable[Sequence[Any]]) -> list[Any]:

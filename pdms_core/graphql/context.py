@@ -36,7 +36,7 @@ class RequestContext:
     audit: AuditCollector = field(init=False)
 
     def __post_init__(self) -> None:
-        self.loaders = LoaderRegistry(self.database.sessionmaker, self.actor)
+        self.loaders = LoaderRegistry(self.database.readers, self.actor)
         self.audit = AuditCollector()
 
     @property

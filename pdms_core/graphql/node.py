@@ -142,7 +142,7 @@ class ModelNode(relay.Node):
 
     @classmethod
     def is_type_of(cls, obj: Any, info: Info) -> bool:
-        return isinstance(obj, cls.model | cls)
+        return isinstance(obj, (cls.model, cls))
 
     @classmethod
     async def resolve_nodes(cls, *, info: Info, node_ids: Any, required: bool = False) -> list[Any]:

@@ -41,6 +41,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from types import CoroutineType
 from typing import Any
 
 from graphql import (
@@ -67,6 +68,11 @@ from pdms_core.graphql.direct_resolvers import (
 from pdms_core.graphql.prefetch import concrete_type, prefetch, prefetchable_mark
 
 log = logging.getLogger(__name__)
+
+#: What a resolver returns while its value loads: a loader future, or the coroutine
+#: of an async resolver. (graphql-core asks every value whether it is awaitable at all;
+#: a more exotic awaitable fails the plan's type checks and graphql-core completes it.)
+_LOADING = (asyncio.Future, CoroutineType)
 
 #: Places one value into its container: (value, container, key, run).
 Placer = Callable[[Any, Any, Any, "_Run"], None]
@@ -263,7 +269,7 @@ class PlannedExecutionContext(LeafFirstExecutionContext):
         placers: dict[str, Placer] = {}
 
         def place_abstract(value: Any, container: Any, key: Any, run: _Run) -> None:
-            if run.is_awaitable(value):
+            if isinstance(value, _LOADING):
                 run.waiting.append((value, place_abstract, container, key))
                 return
             if value is None:
@@ -306,7 +312,7 @@ def _column_filler(key: str, type_name: str, read: Callable, graphql_type: Any) 
 
 def _non_null(inner: Placer) -> Placer:
     def place_non_null(value: Any, container: Any, key: Any, run: _Run) -> None:
-        if run.is_awaitable(value):
+        if isinstance(value, _LOADING):
             run.waiting.append((value, place_non_null, container, key))
             return
         if value is None:
@@ -318,7 +324,7 @@ def _non_null(inner: Placer) -> Placer:
 
 def _list(inner: Placer) -> Placer:
     def place_list(value: Any, container: Any, key: Any, run: _Run) -> None:
-        if run.is_awaitable(value):
+        if isinstance(value, _LOADING):
             run.waiting.append((value, place_list, container, key))
             return
         if value is None:
@@ -335,7 +341,7 @@ def _list(inner: Placer) -> Placer:
 
 def _leaf(coerce: Callable[[Any], Any]) -> Placer:
     def place_leaf(value: Any, container: Any, key: Any, run: _Run) -> None:
-        if run.is_awaitable(value):
+        if isinstance(value, _LOADING):
             run.waiting.append((value, place_leaf, container, key))
             return
         if value is None:
@@ -354,7 +360,7 @@ def _object(object_type: GraphQLObjectType, plan: _ObjectPlan, info: Any) -> Pla
     keys = plan.keys
 
     def place_object(value: Any, container: Any, key: Any, run: _Run) -> None:
-        if run.is_awaitable(value):
+        if isinstance(value, _LOADING):
             run.waiting.append((value, place_object, container, key))
             return
         if value is None:

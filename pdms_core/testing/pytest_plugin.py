@@ -135,6 +135,8 @@ class StatementCounter:
 def sql_statements(pdms_db: Database) -> Iterator[StatementCounter]:
     """Counts the SQL statements the test causes (excluding transaction control)."""
     counter = StatementCounter()
-    event.listen(pdms_db.engine.sync_engine, "before_cursor_execute", counter)
+    for engine in pdms_db.engines:
+        event.listen(engine.sync_engine, "before_cursor_execute", counter)
     yield counter
-    event.remove(pdms_db.engine.sync_engine, "before_cursor_execute", counter)
+    for engine in pdms_db.engines:
+        event.remove(engine.sync_engine, "before_cursor_execute", counter)
