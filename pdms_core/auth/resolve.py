@@ -66,7 +66,8 @@ async def resolve_credentials(
 
 
 async def _key_holder(database: Database, token: str) -> Resolved:
-    async with database.sessionmaker() as session, session.begin():
+    # reads only: the readers' pool, without a transaction round trip on PostgreSQL
+    async with database.readers() as session, session.begin():
         key = await resolve_api_key(session, token)
         if key is None:
             return Resolved(ANONYMOUS)
@@ -79,7 +80,8 @@ async def _key_holder(database: Database, token: str) -> Resolved:
 
 
 async def _signed_in_caller(database: Database, settings: Settings, token: str) -> Resolved:
-    async with database.sessionmaker() as session, session.begin():
+    # reads only: the readers' pool, without a transaction round trip on PostgreSQL
+    async with database.readers() as session, session.begin():
         found = await resolve_session(session, settings, token)
         if found is None:
             return Resolved(ANONYMOUS)
