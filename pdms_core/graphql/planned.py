@@ -268,13 +268,7 @@ class PlannedExecutionContext(LeafFirstExecutionContext):
     def _abstract(self, abstract: Any, field_details_list: Any, path: Path, info: Any) -> Placer:
         placers: dict[str, Placer] = {}
 
-        def place_abstract(value: Any, container: Any, key: Any, run: _Run) -> None:
-            if isinstance(value, _LOADING):
-                run.waiting.append((value, place_abstract, container, key))
-                return
-            if value is None:
-                container[key] = None
-                return
+        def place_concrete(value: Any, container: Any, key: Any, run: _Run) -> None:
             object_type = concrete_type(info, abstract, value)
             if object_type is None:
                 raise _Unplanned(f"not one {abstract.name} type claims a value")
@@ -285,7 +279,7 @@ class PlannedExecutionContext(LeafFirstExecutionContext):
                 )
             place(value, container, key, run)
 
-        return place_abstract
+        return _settled(place_concrete)
 
 
 # -- placing values (the closures the plan is made of) ----------------------------------
@@ -310,62 +304,54 @@ def _column_filler(key: str, type_name: str, read: Callable, graphql_type: Any) 
     return fill_column
 
 
-def _non_null(inner: Placer) -> Placer:
-    def place_non_null(value: Any, container: Any, key: Any, run: _Run) -> None:
-        if isinstance(value, _LOADING):
-            run.waiting.append((value, place_non_null, container, key))
-            return
-        if value is None:
-            raise _Unplanned("null for a non-null field")
-        inner(value, container, key, run)
+def _settled(place_value: Placer, *, nullable: bool = True) -> Placer:
+    """``place_value`` for values that have loaded and are not null. A value still
+    loading waits for its level's loads; null is placed as null, or for a non-null
+    field abandons the plan (graphql-core reports it and propagates the null)."""
 
-    return place_non_null
+    def place(value: Any, container: Any, key: Any, run: _Run) -> None:
+        if isinstance(value, _LOADING):
+            run.waiting.append((value, place, container, key))
+        elif value is not None:
+            place_value(value, container, key, run)
+        elif nullable:
+            container[key] = None
+        else:
+            raise _Unplanned("null for a non-null field")
+
+    return place
+
+
+def _non_null(inner: Placer) -> Placer:
+    return _settled(inner, nullable=False)
 
 
 def _list(inner: Placer) -> Placer:
-    def place_list(value: Any, container: Any, key: Any, run: _Run) -> None:
-        if isinstance(value, _LOADING):
-            run.waiting.append((value, place_list, container, key))
-            return
-        if value is None:
-            container[key] = None
-            return
+    def place_items(value: Any, container: Any, key: Any, run: _Run) -> None:
         if not isinstance(value, list | tuple):
             raise _Unplanned(f"a list field gave {type(value).__name__}")
         items = container[key] = [None] * len(value)
         for index, item in enumerate(value):
             inner(item, items, index, run)
 
-    return place_list
+    return _settled(place_items)
 
 
 def _leaf(coerce: Callable[[Any], Any]) -> Placer:
-    def place_leaf(value: Any, container: Any, key: Any, run: _Run) -> None:
-        if isinstance(value, _LOADING):
-            run.waiting.append((value, place_leaf, container, key))
-            return
-        if value is None:
-            container[key] = None
-            return
+    def place_coerced(value: Any, container: Any, key: Any, run: _Run) -> None:
         coerced = coerce(value)
         if coerced is None or coerced is Undefined:
             raise _Unplanned("a value does not serialize")
         container[key] = coerced
 
-    return place_leaf
+    return _settled(place_coerced)
 
 
 def _object(object_type: GraphQLObjectType, plan: _ObjectPlan, info: Any) -> Placer:
     is_type_of = object_type.is_type_of
     keys = plan.keys
 
-    def place_object(value: Any, container: Any, key: Any, run: _Run) -> None:
-        if isinstance(value, _LOADING):
-            run.waiting.append((value, place_object, container, key))
-            return
-        if value is None:
-            container[key] = None
-            return
+    def place_answer(value: Any, container: Any, key: Any, run: _Run) -> None:
         if is_type_of is not None:
             claimed = is_type_of(value, info)
             if claimed is not True:
@@ -376,4 +362,4 @@ def _object(object_type: GraphQLObjectType, plan: _ObjectPlan, info: Any) -> Pla
         answer = container[key] = dict.fromkeys(keys)
         run.objects.append((value, plan, answer))
 
-    return place_object
+    return _settled(place_answer)
