@@ -89,14 +89,15 @@ LAYOUT = FlatLayout(
 
 def parse(path: Path, progress: Progress | None = None) -> Iterator[PlaceRecord | RowError]:
     """Every place in an AddressBase Plus file, in file order."""
-    first = True
-    for item in read_rows(path, progress):
+    rows = read_rows(path, progress)
+    for item in rows:  # the first row: a header, perhaps
         if isinstance(item, RowError):
             yield item
             continue
-        line, row = item
-        if first:
-            first = False
-            if is_header(row, "UPRN"):
-                continue
-        yield LAYOUT.parse(line, row)
+        if not is_header(item[1], "UPRN"):
+            yield LAYOUT.parse(*item)
+        break
+    # The rest, without the first row's tests.
+    convert = LAYOUT.parse
+    for item in rows:
+        yield item if type(item) is RowError else convert(*item)

@@ -18,7 +18,7 @@ is what reports the first problem of a bad row. Both paths give the same values.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from operator import getitem, itemgetter, le
+from operator import getitem, itemgetter
 from typing import NamedTuple
 
 from pdms_core.gazetteer import fields
@@ -54,6 +54,8 @@ CACHE_LIMIT = 50_000
 assert len(PLACE_COLUMNS) - 1 == ADDRESS_INDEX
 _WRITES = frozenset((INSERT, UPDATE))
 _record = PlaceRecord._make
+#: Marks, in a row's looked-up values, a text its column has not converted yet.
+_NEW = object()
 
 
 class Field(NamedTuple):
@@ -85,6 +87,7 @@ class FlatLayout:
         position = {name: index for index, name in enumerate(file_columns)}
         self.width = len(file_columns)
         self._uprn = (position[uprn], uprn)
+        self._uprn_at = position[uprn]
         self._change = (position[change], change)
         self._names = names
         # The careful path: a copy of the template (constants filled in), then one
@@ -116,15 +119,17 @@ class FlatLayout:
     def _prepare_fast_path(self) -> None:
         looked_up = [d for d in self._direct if not hasattr(d[2], "bounds")]
         numbers = [d for d in self._direct if hasattr(d[2], "bounds")]
+        looked_up += [(i, p, c, n) for i, p, _, c, n in self._with_fallback]
+        # A column with a fallback is read from its source, once the fallback's text
+        # has been copied into it where it is empty.
         self._looked_up_raw = _getter([position for _, position, _, _ in looked_up])
         self._fallbacks = tuple((p, f) for _, p, f, _, _ in self._with_fallback)
-        looked_up += [(i, p, c, n) for i, p, _, c, n in self._with_fallback]
         self._seen = tuple({} for _ in looked_up)
+        self._new_markers = (_NEW,) * len(looked_up)
         self._looked_up = tuple((convert, column) for _, _, convert, column in looked_up)
         self._numbers_raw = _getter([position for _, position, _, _ in numbers])
         self._numbers = tuple((convert, column) for _, _, convert, column in numbers)
-        self._lows = tuple(convert.bounds[0] for _, _, convert, _ in numbers)
-        self._highs = tuple(convert.bounds[1] for _, _, convert, _ in numbers)
+        self._bounds = tuple(convert.bounds for _, _, convert, _ in numbers)
         # A row's values are gathered as [looked-up..., numbers..., uprn, template...]
         # and put in PLACE_COLUMNS order (all but the address) by one itemgetter.
         supplied = [index for index, *_ in looked_up] + [index for index, *_ in numbers]
@@ -153,18 +158,21 @@ class FlatLayout:
         return self._parse_carefully(line, row)
 
     def _values_quickly(self, row: list[str]) -> tuple | None:
-        """The row's values when nothing about it is unusual, else None (or a raise)."""
-        raw = row[self._uprn[0]]
+        """The row's values when nothing about it is unusual, else None (or a raise).
+
+        Fills each empty column that has a fallback with its fallback's text, in
+        ``row`` itself (the careful path reads them the same way).
+        """
+        raw = row[self._uprn_at]
         if not (raw.isascii() and raw.isdigit() and len(raw) <= 12):
             return None
         uprn = int(raw)
         if uprn == 0:
             return None
+        for source, fallback in self._fallbacks:
+            if not row[source]:
+                row[source] = row[fallback]
         texts = self._looked_up_raw(row)
-        if self._fallbacks:
-            texts = texts + tuple(
-                [row[source] or row[fallback] for source, fallback in self._fallbacks]
-            )
         try:
             gathered = list(map(getitem, self._seen, texts))
         except KeyError:
@@ -173,11 +181,14 @@ class FlatLayout:
         if not all(numbers):
             return None  # an empty coordinate: the careful path checks they come in pairs
         converted = list(map(float, numbers))  # a ValueError: the careful path says why
-        if not (all(map(le, self._lows, converted)) and all(map(le, converted, self._highs))):
-            return None
+        # A plain loop: cheaper than two all(map(...)) for a handful of numbers.
+        for number, (low, high) in zip(converted, self._bounds, strict=True):
+            if not low <= number <= high:
+                return None
         gathered += converted
         gathered.append(uprn)
-        values = self._in_place_order(gathered + self._rest)
+        gathered += self._rest
+        values = self._in_place_order(gathered)
         if self._missing:
             return (*values, None)
         check_addressable(values, "", "")
@@ -187,18 +198,25 @@ class FlatLayout:
         return (*values, address)
 
     def _convert_new(self, texts: tuple[str, ...]) -> list:
-        """Look up or convert each text, remembering new ones; raises FieldError."""
-        gathered = []
-        for seen, (convert, column), raw in zip(self._seen, self._looked_up, texts, strict=True):
-            if raw in seen:
-                gathered.append(seen[raw])
-                continue
+        """Look up each text, converting (and remembering) the new ones; raises FieldError.
+
+        Most of a row's texts are known even when one is not, so all are looked up in
+        one C loop and only the new ones are converted, found by their marker.
+        """
+        gathered = list(map(dict.get, self._seen, texts, self._new_markers))
+        at = gathered.index(_NEW)
+        while True:
+            seen, raw = self._seen[at], texts[at]
+            convert, column = self._looked_up[at]
             value = convert(raw, column)
             if len(seen) >= CACHE_LIMIT:
                 seen.clear()  # start again with the texts of this part of the file
             seen[raw] = value
-            gathered.append(value)
-        return gathered
+            gathered[at] = value
+            try:
+                at = gathered.index(_NEW, at + 1)
+            except ValueError:
+                return gathered
 
     def _parse_carefully(self, line: int, row: list[str]) -> PlaceRecord | RowError:
         try:

@@ -18,7 +18,7 @@ import contextlib
 import gc
 import os
 import time
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -31,7 +31,7 @@ from pdms_core.db.engine import Database
 from pdms_core.db.search_bulk import search_indexing_deferred
 from pdms_core.db.settle import settle_after_bulk_load
 from pdms_core.errors import PdmsError
-from pdms_core.gazetteer.background import chunks_in_background, chunks_in_process
+from pdms_core.gazetteer.background import chunks_in_background, chunks_in_thread
 from pdms_core.gazetteer.completion import Completer
 from pdms_core.gazetteer.formats import FORMATS, GazetteerFormat
 from pdms_core.gazetteer.reader import Progress
@@ -263,7 +263,7 @@ class _Import:
         if background:
             chunks = chunks_in_background(self.spec.name, self.path, progress)
         else:
-            chunks = _as_async(chunks_in_process(self.spec.parse(self.path, progress)))
+            chunks = chunks_in_thread(self.spec.parse(self.path, progress))
         try:
             with _fewer_collections():
                 async with self.upkeep, contextlib.aclosing(chunks):
@@ -358,8 +358,3 @@ class _Import:
                 self.batch.append(done)
         if len(self.batch) >= BATCH and not self.report.errors:
             await self._write()
-
-
-async def _as_async(chunks: Iterable[list]) -> AsyncIterator[list]:
-    for chunk in chunks:
-        yield chunk
