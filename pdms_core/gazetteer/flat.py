@@ -18,7 +18,9 @@ is what reports the first problem of a bad row. Both paths give the same values.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from operator import getitem, itemgetter
+from itertools import compress, repeat
+from math import isfinite
+from operator import getitem, is_, itemgetter
 from typing import NamedTuple
 
 from pdms_core.gazetteer import fields
@@ -54,6 +56,9 @@ CACHE_LIMIT = 50_000
 assert len(PLACE_COLUMNS) - 1 == ADDRESS_INDEX
 _WRITES = frozenset((INSERT, UPDATE))
 _record = PlaceRecord._make
+_STREET = COLUMN_INDEX["street"]
+_PAO_NUMBER = COLUMN_INDEX["pao_start_number"]
+_PAO_TEXT = COLUMN_INDEX["pao_text"]
 #: Marks, in a row's looked-up values, a text its column has not converted yet.
 _NEW = object()
 
@@ -141,6 +146,96 @@ class FlatLayout:
         ]
         order = supplied + [i for i in range(ADDRESS_INDEX) if i not in supplied]
         self._in_place_order = itemgetter(*(order.index(i) for i in range(ADDRESS_INDEX)))
+        # parse_many's: where each converted column comes from, and the constants.
+        fallbacks = {index: fallback for index, _, fallback, _, _ in self._with_fallback}
+        self._column_sources = tuple(
+            (index, position, fallbacks.get(index)) for index, position, _, _ in looked_up
+        )
+        self._number_sources = tuple((index, position) for index, position, _, _ in numbers)
+        self._constants = tuple(
+            (index, value)
+            for index, value in enumerate(self._template[:ADDRESS_INDEX])
+            if index not in supplied
+        )
+
+    def parse_many(self, items: Sequence[tuple[int, list[str]]]) -> list[PlaceRecord | RowError]:
+        """``parse`` of each (line, row), the same records, column by column when it can.
+
+        A run of ordinary rows (a full supply is nothing else) is converted a column at
+        a time, each in one C loop over the run: per row, only the BS 7666 line is
+        Python. A run with anything unusual in it goes row by row, through ``parse``.
+        """
+        if not self._missing:
+            try:
+                records = self._many_quickly(items)
+            except (FieldError, ValueError):
+                records = None
+            if records is not None:
+                return records
+        return [self.parse(line, row) for line, row in items]
+
+    def _many_quickly(self, items: Sequence[tuple[int, list[str]]]) -> list | None:
+        """The records of ``items``, when every row would take the fast path, else None.
+
+        The same tests as ``_values_quickly``, made on whole columns.
+        """
+        lines, rows = zip(*items, strict=True)
+        if set(map(len, rows)) != {self.width}:
+            return None
+        columns = list(zip(*rows, strict=True))
+        changes = columns[self._change[0]]
+        raw = columns[self._uprn_at]
+        # Each UPRN non-empty, ASCII digits only, at most 12 of them, and not 0.
+        joined = "".join(raw)
+        if not (all(raw) and joined.isascii() and joined.isdigit()):
+            return None
+        if not _WRITES.issuperset(changes) or max(map(len, raw)) > 12:
+            return None
+        uprns = list(map(int, raw))
+        if not min(uprns):
+            return None
+        # Every column in PLACE_COLUMNS order (all but the address).
+        place: list = [None] * ADDRESS_INDEX
+        place[UPRN_INDEX] = uprns
+        for index, value in self._constants:
+            place[index] = [value] * len(rows)
+        for (index, source, fallback), seen, (convert, column) in zip(
+            self._column_sources, self._seen, self._looked_up, strict=True
+        ):
+            texts = columns[source]
+            if fallback is not None:
+                texts = [
+                    text or other for text, other in zip(texts, columns[fallback], strict=True)
+                ]
+            try:
+                place[index] = list(map(seen.__getitem__, texts))
+            except KeyError:
+                new = set(texts).difference(seen)
+                if len(seen) + len(new) > CACHE_LIMIT:
+                    seen.clear()  # start again with the texts of this part of the file
+                    new = set(texts)
+                seen.update(zip(new, [convert(text, column) for text in new], strict=True))
+                place[index] = list(map(seen.__getitem__, texts))
+        for (index, position), (low, high) in zip(self._number_sources, self._bounds, strict=True):
+            texts = columns[position]
+            if not all(texts):
+                return None  # an empty coordinate: the careful path checks they come in pairs
+            numbers = list(map(float, texts))
+            # Finite (a NaN or infinity makes the sum one), then within the bounds.
+            if not (isfinite(sum(numbers)) and low <= min(numbers) and max(numbers) <= high):
+                return None
+            place[index] = numbers
+        # check_addressable: a street, and a PAO number or PAO text.
+        if None in place[_STREET] or None in compress(
+            place[_PAO_TEXT], map(is_, place[_PAO_NUMBER], repeat(None))
+        ):
+            return None
+        addresses = list(map(single_line_of, zip(*place, strict=True)))
+        if max(map(len, addresses)) > ADDRESS_LIMIT:
+            return None
+        values = zip(*place, addresses, strict=True)
+        missing = repeat(self._missing)  # () here
+        return list(map(_record, zip(lines, changes, values, missing, strict=False)))
 
     def parse(self, line: int, row: list[str]) -> PlaceRecord | RowError:
         """The place in ``row``, or why it cannot be imported."""
