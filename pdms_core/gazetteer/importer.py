@@ -135,7 +135,8 @@ async def import_gazetteer(
 ) -> ImportReport:
     """Import ``path`` (in format ``fmt``, a key of FORMATS) in one transaction.
 
-    ``progress`` is called now and then with the number of bytes read. When any row is
+    ``progress`` is called now and then with the number of bytes read (from the thread
+    or process that parses, never two calls at once). When any row is
     bad nothing is written and ``report.errors`` says where and why. ``background``
     parses the file in a second process while this one writes; by default large files
     are when a core is free for it (see ``_a_core_is_free``). The outcome is the same
