@@ -32,7 +32,11 @@ from pdms_core.db.engine import Database
 from pdms_core.db.search_bulk import search_indexing_deferred
 from pdms_core.db.settle import settle_after_bulk_load
 from pdms_core.errors import PdmsError
-from pdms_core.gazetteer.background import chunks_in_background, chunks_in_thread
+from pdms_core.gazetteer.background import (
+    chunks_in_background,
+    chunks_in_process,
+    chunks_in_thread,
+)
 from pdms_core.gazetteer.completion import Completer
 from pdms_core.gazetteer.formats import FORMATS, GazetteerFormat
 from pdms_core.gazetteer.reader import Progress
@@ -278,7 +282,14 @@ class _Import:
         if background:
             chunks = chunks_in_background(self.spec.name, self.path, progress)
         else:
-            chunks = chunks_in_thread(self.spec.parse(self.path, progress))
+            parse = self.spec.parse(self.path, progress)
+            if self.connection.dialect.name == "postgresql":
+                # So that each COPY streams to the server while the next batch is parsed.
+                # SQLite's writes have a thread of their own already (aiosqlite's); a
+                # third thread there only adds switching (measured: 1M rows, 3 % more CPU).
+                chunks = chunks_in_thread(parse)
+            else:
+                chunks = _as_async(chunks_in_process(parse))
         try:
             with _fewer_collections():
                 async with self.upkeep, contextlib.aclosing(chunks):
@@ -380,3 +391,8 @@ class _Import:
                 self.batch.append(done)
         if len(self.batch) >= BATCH and not self.report.errors:
             await self._write()
+
+
+async def _as_async(chunks: Iterator[list]) -> AsyncIterator[list]:
+    for chunk in chunks:
+        yield chunk
