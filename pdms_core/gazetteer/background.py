@@ -14,6 +14,9 @@ module. Starting it costs about a second, so only large files are parsed this wa
 ``importer.BACKGROUND_MIN_BYTES``). The child is never more than a few chunks ahead
 (:data:`AHEAD`), so memory stays flat.
 
+Files parsed in process are parsed on a thread of their own on PostgreSQL
+(:func:`chunks_in_thread`), so that the event loop keeps streaming each COPY.
+
 Messages on the child's stdout: an 8-byte length, then a pickle of
 ``(failure, bytes read, items)``; a length of 0 ends the stream.
 """
@@ -65,9 +68,9 @@ async def chunks_in_thread(parse: Iterator[object]) -> AsyncIterator[list[object
     stay on the thread that opened it.
     """
     chunks = chunks_in_process(parse)
+    loop = asyncio.get_running_loop()
     with ThreadPoolExecutor(1, thread_name_prefix="gazetteer-parser") as thread:
         try:
-            loop = asyncio.get_running_loop()
             while (chunk := await loop.run_in_executor(thread, next, chunks, None)) is not None:
                 yield chunk
         finally:
