@@ -13,6 +13,10 @@ index, once more for the vocabulary's ``ts_stat``), after the last row was in; n
 row's is computed once, as the row is written, which a gazetteer import overlaps with
 parsing its file (docs/gazetteer.md, *Speed*).
 
+Adding a stored generated column rewrites ``place`` and computes every row's words, under
+a lock that keeps others out of the table until it is done: on a database that already
+holds a national supply, run it when nobody needs places.
+
 SQLite keeps its FTS5 index; nothing changes there.
 """
 
