@@ -440,6 +440,58 @@ async def test_unusual_but_valid_rows_are_read_as_the_documentation_says(cli, pd
         assert place.single_line_address == single_line(AddressParts.of(place))
 
 
+def _varied_rows(count: int, **bad: dict[str, str]) -> list[str]:
+    """``count`` AddressBase Plus rows, UPRNs 990000400001 on, with the valid variations
+    every few rows; ``bad`` maps a row number (from 1, as "n1500") to fields to replace."""
+    rows = []
+    for n in range(1, count + 1):
+        fields = {"UPRN": f"9900004{n:05d}", "PAO_START_NUMBER": str(n % 9000 + 1)}
+        if n % 5 == 0:  # the Royal Mail postcode stands in, in lower case
+            fields.update(POSTCODE_LOCATOR="", POSTCODE="zz11ab")
+        if n % 7 == 0:  # Royal Mail's organisation name stands in
+            fields.update(LA_ORGANISATION="", RM_ORGANISATION_NAME="KIVMIB LTD")
+        if n % 11 == 0:  # padded text, and spaces that BS 7666 formatting squeezes
+            fields.update(PAO_TEXT="  ROSE   COTTAGE ")
+        fields.update(bad.get(f"n{n}", {}))
+        rows.append(_addressbase_plus_row(**fields))
+    return rows
+
+
+async def test_rows_read_a_run_at_a_time_are_read_as_one_at_a_time(cli, pdms_db, tmp_path):
+    # A full supply is converted a run of rows at a time, column by column; a run with
+    # a bad row in it is read again row by row, so the report says where, as ever.
+    path = tmp_path / "varied.csv"
+    bad = {"n1500": {"LATITUDE": "99"}, "n2400": {"UPRN": "0"}}
+    path.write_text("".join(_varied_rows(2500, **bad)), encoding="utf-8")
+    report = await import_gazetteer(pdms_db, path, "addressbase-plus", background=False)
+    assert [str(error) for error in report.errors] == [
+        "line 1500, LATITUDE: 99 is outside 49 to 61.5",
+        "line 2400, UPRN: a UPRN cannot be 0",
+    ]
+    assert await stored(pdms_db) == {}
+
+    path.write_text("".join(_varied_rows(2500)), encoding="utf-8")
+    await imported(cli, "addressbase-plus", path)
+
+    places = await stored(pdms_db)
+    assert len(places) == 2500
+    for n, uprn in enumerate(sorted(places), start=1):
+        place = places[uprn]
+        assert uprn == int(f"9900004{n:05d}")
+        assert place.postcode == "ZZ1 1AB"
+        assert place.organisation == ("KIVMIB LTD" if n % 7 == 0 else None)
+        assert place.pao_text == ("ROSE   COTTAGE" if n % 11 == 0 else "QUILLMOOR COURT")
+        assert (place.pao_start_number, place.easting, place.latitude) == (
+            n % 9000 + 1,
+            412301.5,
+            52.3523422,
+        )
+        assert place.single_line_address == single_line(AddressParts.of(place))
+    assert places[990000400077].single_line_address == (
+        "KIVMIB LTD, ROSE COTTAGE, 78 ZORVEX LANE, QUIVLUM, ZZ1 1AB"
+    )
+
+
 @pytest.mark.parametrize("fmt", FORMATS)
 async def test_a_file_parsed_in_the_background_gives_the_same_outcome(pdms_db, home_role, fmt):
     # Large files are parsed by a second process; small ones can be asked to be.

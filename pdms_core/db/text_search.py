@@ -68,6 +68,10 @@ class WordIndex:
     text_sql: str
     fts: str
     vocabulary: str
+    #: PostgreSQL: the stored column holding the tsvector of ``text_sql``, when the word
+    #: index is on that column rather than on the expression (place's is, see the
+    #: place search vector migration).
+    vector_sql: str | None = None
 
 
 @dataclass(frozen=True)
@@ -207,10 +211,10 @@ def word_match(session: AsyncSession, index: WordIndex, groups: list[WordGroup])
         query = " | ".join(
             "(" + " & ".join(_tsquery_any(group) for group in combo) + ")" for combo in required
         )
-        return text(
-            f"to_tsvector('simple', replace({index.text_sql}, '-', ' ')) "
-            f"@@ to_tsquery('simple', :{index.fts}_query)"
-        ).bindparams(**{f"{index.fts}_query": query})
+        vector = index.vector_sql or f"to_tsvector('simple', replace({index.text_sql}, '-', ' '))"
+        return text(f"{vector} @@ to_tsquery('simple', :{index.fts}_query)").bindparams(
+            **{f"{index.fts}_query": query}
+        )
     query = " OR ".join(
         "(" + " AND ".join(_fts5_any(group) for group in combo) + ")" for combo in required
     )

@@ -20,10 +20,12 @@ from pdms_core.places.models import Place
 #: Where each AddressParts field sits in a values list (AddressParts is positional).
 _PART_INDICES = tuple(COLUMN_INDEX[name] for name in AddressParts.__dataclass_fields__)
 _parts = itemgetter(*_PART_INDICES)
-_TEXT_PARTS = tuple(
-    position
-    for position, (name, spec) in enumerate(AddressParts.__dataclass_fields__.items())
-    if "str" in str(spec.type)
+_text_parts = itemgetter(
+    *(
+        position
+        for position, (name, spec) in enumerate(AddressParts.__dataclass_fields__.items())
+        if "str" in str(spec.type)
+    )
 )
 _PAO_NUMBER = COLUMN_INDEX["pao_start_number"]
 _PAO_TEXT = COLUMN_INDEX["pao_text"]
@@ -32,22 +34,24 @@ _EASTING = COLUMN_INDEX["easting"]
 _NORTHING = COLUMN_INDEX["northing"]
 ADDRESS_LIMIT = Place.__table__.c.single_line_address.type.length
 #: Texts known to need no whitespace squeezing (streets, towns and postcodes repeat a
-#: lot); emptied when full so that a national supply cannot grow it without end.
-_CLEAN: set[str] = set()
+#: lot), and None, an empty part; emptied when full so that a national supply cannot
+#: grow it without end.
+_CLEAN: set[str | None] = {None}
 _CLEAN_LIMIT = 100_000
 
 
 def single_line_of(values: Sequence) -> str:
     """``single_line(AddressParts(...))`` of a values list, without building either."""
     parts = _parts(values)
-    for position in _TEXT_PARTS:
-        text = parts[position]
-        if text is not None and text not in _CLEAN:
-            if " ".join(text.split()) != text:
-                return single_line(AddressParts(*parts))
-            if len(_CLEAN) >= _CLEAN_LIMIT:
-                _CLEAN.clear()
-            _CLEAN.add(text)
+    if not _CLEAN.issuperset(_text_parts(parts)):  # one C loop for the usual case
+        for text in _text_parts(parts):
+            if text not in _CLEAN:
+                if " ".join(text.split()) != text:
+                    return single_line(AddressParts(*parts))
+                if len(_CLEAN) >= _CLEAN_LIMIT:
+                    _CLEAN.clear()
+                    _CLEAN.add(None)
+                _CLEAN.add(text)
     (
         sao_start, sao_start_suffix, sao_end, sao_end_suffix, sao_text,
         pao_start, pao_start_suffix, pao_end, pao_end_suffix, pao_text,

@@ -14,6 +14,9 @@ module. Starting it costs about a second, so only large files are parsed this wa
 ``importer.BACKGROUND_MIN_BYTES``). The child is never more than a few chunks ahead
 (:data:`AHEAD`), so memory stays flat.
 
+Files parsed in process are parsed on a thread of their own on PostgreSQL
+(:func:`chunks_in_thread`), so that the event loop keeps streaming each COPY.
+
 Messages on the child's stdout: an 8-byte length, then a pickle of
 ``(failure, bytes read, items)``; a length of 0 ends the stream.
 """
@@ -22,12 +25,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import os
 import pickle
 import struct
 import sys
 import traceback
 from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import BinaryIO
 
@@ -47,14 +52,30 @@ _place = PlaceRecord._make
 
 def chunks_in_process(parse: Iterator[object]) -> Iterator[list[object]]:
     """The parser's items in chunks, parsed here (for small files)."""
-    chunk: list[object] = []
-    for item in parse:
-        chunk.append(item)
-        if len(chunk) == CHUNK:
-            yield chunk
-            chunk = []
-    if chunk:
+    items = iter(parse)
+    while chunk := list(itertools.islice(items, CHUNK)):  # gathered in C
         yield chunk
+
+
+async def chunks_in_thread(parse: Iterator[object]) -> AsyncIterator[list[object]]:
+    """The parser's items in chunks, parsed by a thread of this process.
+
+    Parsing holds the interpreter lock, but not for long at a stretch: the event loop
+    gets it back every few milliseconds, which is what a COPY to PostgreSQL needs to
+    stream its batch to the server while the next one is parsed (parsed on the loop's
+    own thread, the COPY sat waiting until the next batch was ready). One thread, for
+    every chunk: a parser may hold a connection to a scratch SQLite file, which must
+    stay on the thread that opened it.
+    """
+    chunks = chunks_in_process(parse)
+    loop = asyncio.get_running_loop()
+    with ThreadPoolExecutor(1, thread_name_prefix="gazetteer-parser") as thread:
+        try:
+            while (chunk := await loop.run_in_executor(thread, next, chunks, None)) is not None:
+                yield chunk
+        finally:
+            # Closed on the thread it ran on (a parser's scratch file is closed there).
+            await loop.run_in_executor(thread, chunks.close)
 
 
 async def chunks_in_background(

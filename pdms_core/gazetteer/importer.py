@@ -18,9 +18,10 @@ import contextlib
 import gc
 import os
 import time
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from operator import itemgetter
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -31,7 +32,11 @@ from pdms_core.db.engine import Database
 from pdms_core.db.search_bulk import search_indexing_deferred
 from pdms_core.db.settle import settle_after_bulk_load
 from pdms_core.errors import PdmsError
-from pdms_core.gazetteer.background import chunks_in_background, chunks_in_process
+from pdms_core.gazetteer.background import (
+    chunks_in_background,
+    chunks_in_process,
+    chunks_in_thread,
+)
 from pdms_core.gazetteer.completion import Completer
 from pdms_core.gazetteer.formats import FORMATS, GazetteerFormat
 from pdms_core.gazetteer.reader import Progress
@@ -135,7 +140,8 @@ async def import_gazetteer(
 ) -> ImportReport:
     """Import ``path`` (in format ``fmt``, a key of FORMATS) in one transaction.
 
-    ``progress`` is called now and then with the number of bytes read. When any row is
+    ``progress`` is called now and then with the number of bytes read (perhaps from
+    another thread than the caller's, never two calls at once). When any row is
     bad nothing is written and ``report.errors`` says where and why. ``background``
     parses the file in a second process while this one writes; by default large files
     are when a core is free for it (see ``_a_core_is_free``). The outcome is the same
@@ -207,6 +213,19 @@ def _fewer_collections() -> Iterator[None]:
         gc.set_threshold(*threshold)
 
 
+_change = itemgetter(1)
+_missing = itemgetter(3)
+
+
+def _complete_writes_only(chunk: list) -> bool:
+    """Whether every item of ``chunk`` is a complete place to insert or update (C loops)."""
+    return (
+        set(map(type, chunk)) == {PlaceRecord}
+        and DELETE not in map(_change, chunk)
+        and not any(map(_missing, chunk))
+    )
+
+
 class _Rejected(Exception):
     """Bad rows were found: leave without finishing deferred work; the caller rolls back."""
 
@@ -263,7 +282,14 @@ class _Import:
         if background:
             chunks = chunks_in_background(self.spec.name, self.path, progress)
         else:
-            chunks = _as_async(chunks_in_process(self.spec.parse(self.path, progress)))
+            parse = self.spec.parse(self.path, progress)
+            if self.connection.dialect.name == "postgresql":
+                # So that each COPY streams to the server while the next batch is parsed.
+                # SQLite's writes have a thread of their own already (aiosqlite's); a
+                # third thread there only adds switching (measured: 1M rows, 3 % more CPU).
+                chunks = chunks_in_thread(parse)
+            else:
+                chunks = _as_async(chunks_in_process(parse))
         try:
             with _fewer_collections():
                 async with self.upkeep, contextlib.aclosing(chunks):
@@ -284,6 +310,13 @@ class _Import:
         await self.writer.start()
         # The hot loop of a million-row file: keep it flat.
         async for chunk in chunks:
+            if not (report.errors or deletes) and _complete_writes_only(chunk):
+                # A full supply's chunks are all like this: taken whole.
+                report.rows += len(chunk)
+                batch += chunk
+                if len(batch) >= BATCH:
+                    await self._write()
+                continue
             for item in chunk:
                 kind = type(item)
                 if kind is PlaceRecord:
@@ -360,6 +393,6 @@ class _Import:
             await self._write()
 
 
-async def _as_async(chunks: Iterable[list]) -> AsyncIterator[list]:
+async def _as_async(chunks: Iterator[list]) -> AsyncIterator[list]:
     for chunk in chunks:
         yield chunk

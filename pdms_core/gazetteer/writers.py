@@ -245,11 +245,20 @@ class PostgresWriter(_Pipeline):
         f"({', '.join(f'{_TABLE}.{n}' for n in _UPDATED)}) IS DISTINCT FROM "
         f"({', '.join(f'excluded.{n}' for n in _UPDATED)})"
     )
+    # Rows equal to the stored ones are left out before the INSERT, not by its ON
+    # CONFLICT: PostgreSQL computes a row's generated columns (place's search_vector)
+    # before it looks for the conflict, so a re-import of a full supply would compute
+    # every row's words only to throw them away.
     UPSERT = f"""
         WITH source AS (
             SELECT DISTINCT ON (uprn) {_SELECTED} FROM {STAGE} ORDER BY uprn, line DESC
+        ), changed AS (
+            SELECT source.* FROM source LEFT JOIN {_TABLE} USING (uprn)
+            WHERE {_TABLE}.uprn IS NULL
+               OR ({", ".join(f"{_TABLE}.{n}" for n in _UPDATED)}) IS DISTINCT FROM
+                  ({", ".join(f"source.{n}" for n in _UPDATED)})
         ), upserted AS (
-            INSERT INTO {_TABLE} ({_LIST}, version) SELECT *, 1 FROM source
+            INSERT INTO {_TABLE} ({_LIST}, version) SELECT *, 1 FROM changed
             ON CONFLICT (uprn) DO UPDATE SET {_ASSIGNMENTS}, version = {_TABLE}.version + 1
             WHERE {_DIFFERS}
             RETURNING (xmax = 0) AS inserted

@@ -26,6 +26,7 @@ ADDRESSES = text_search.WordIndex(
     text_sql="place.single_line_address",
     fts="search_place",
     vocabulary="search_address_term",
+    vector_sql="place.search_vector",
 )
 #: Abbreviations people type for the words the gazetteer spells out.
 ABBREVIATIONS = variant_groups(
