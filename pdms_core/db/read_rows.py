@@ -53,13 +53,7 @@ def joined_alias(model: type, name: str) -> Any:
 def read_rows(model: type, results: Iterable[Sequence[Any]]) -> list[Any]:
     """An instance of ``model`` for each result row of :func:`read_columns`."""
     attributes = _attributes(model)
-    new = model.__new__
-    rows = []
-    for values in results:
-        row = new(model)
-        row.__dict__.update(zip(attributes, values, strict=True))
-        rows.append(row)
-    return rows
+    return [_row(model, attributes, values) for values in results]
 
 
 def split_rows(models: Sequence[type], results: Iterable[Sequence[Any]]) -> list[tuple[Any, ...]]:
@@ -72,15 +66,16 @@ def split_rows(models: Sequence[type], results: Iterable[Sequence[Any]]) -> list
         attributes = _attributes(model)
         layout.append((model, attributes, start, start + len(attributes), attributes.index("id")))
         start += len(attributes)
-    rows = []
-    for values in results:
-        parts = []
-        for model, attributes, begin, end, id_at in layout:
-            if values[begin + id_at] is None:
-                parts.append(None)
-                continue
-            row = model.__new__(model)
-            row.__dict__.update(zip(attributes, values[begin:end], strict=True))
-            parts.append(row)
-        rows.append(tuple(parts))
-    return rows
+    return [
+        tuple(
+            None if values[begin + id_at] is None else _row(model, names, values[begin:end])
+            for model, names, begin, end, id_at in layout
+        )
+        for values in results
+    ]
+
+
+def _row(model: type, attributes: tuple[str, ...], values: Sequence[Any]) -> Any:
+    row = model.__new__(model)
+    row.__dict__.update(zip(attributes, values, strict=True))
+    return row

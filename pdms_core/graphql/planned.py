@@ -39,6 +39,7 @@ positions. PDMS resolvers use the path only for its field names
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 from collections.abc import Callable
 from types import CoroutineType
@@ -97,10 +98,9 @@ class _ObjectPlan:
 class _Run:
     """One completion: the objects waiting for their fields, and the values loading."""
 
-    __slots__ = ("is_awaitable", "objects", "waiting")
+    __slots__ = ("objects", "waiting")
 
-    def __init__(self, is_awaitable: Callable[[Any], bool]):
-        self.is_awaitable = is_awaitable
+    def __init__(self) -> None:
         self.objects: list[tuple[Any, _ObjectPlan, dict]] = []
         self.waiting: list[tuple[Any, Placer, Any, Any]] = []
 
@@ -146,6 +146,7 @@ class PlannedExecutionContext(LeafFirstExecutionContext):
         result: Any,
         position_context: Any,
     ) -> Any:
+        arguments = (return_type, field_details_list, info, path, result, position_context)
         if (
             path.prev is not None
             or not self._plannable
@@ -154,25 +155,16 @@ class PlannedExecutionContext(LeafFirstExecutionContext):
             or info.field_name.startswith("__")
             or path.key in self._handed_over
         ):
-            return super().complete_value(
-                return_type, field_details_list, info, path, result, position_context
-            )
-        return self._complete_root(
-            return_type, field_details_list, info, path, result, position_context
-        )
+            return super().complete_value(*arguments)
+        return self._complete_root(arguments)
 
-    async def _complete_root(
-        self,
-        return_type: Any,
-        field_details_list: Any,
-        info: Any,
-        path: Path,
-        result: Any,
-        position_context: Any,
-    ) -> Any:
+    async def _complete_root(self, arguments: tuple[Any, ...]) -> Any:
+        """``complete_value``'s ``arguments``, for a root field: from the plan, or by
+        graphql-core after the look-ahead."""
+        return_type, field_details_list, info, path, result, _ = arguments
         try:
             place = self._placer(return_type, field_details_list, path, info)
-            return await _Run(self.is_awaitable).complete(result, place)
+            return await _Run().complete(result, place)
         except _Unplanned as unplanned:
             log.debug("%s: completed by graphql-core (%s)", info.field_name, unplanned)
         except Exception as error:  # a resolver's own error: graphql-core's to report
@@ -180,9 +172,7 @@ class PlannedExecutionContext(LeafFirstExecutionContext):
             log.debug("%s: completed by graphql-core (%s)", info.field_name, type(error).__name__)
         self._handed_over.add(path.key)
         await prefetch(info, result)
-        completed = super().complete_value(
-            return_type, field_details_list, info, path, result, position_context
-        )
+        completed = super().complete_value(*arguments)
         return await completed if self.is_awaitable(completed) else completed
 
     # -- planning ------------------------------------------------------------------
@@ -357,7 +347,7 @@ def _object(object_type: GraphQLObjectType, plan: _ObjectPlan, info: Any) -> Pla
             if claimed is not True:
                 if asyncio.iscoroutine(claimed):  # graphql-core awaits it: leave it to that
                     claimed.close()
-                if run.is_awaitable(claimed) or not claimed:
+                if inspect.isawaitable(claimed) or not claimed:
                     raise _Unplanned(f"{object_type.name} does not claim a value")
         answer = container[key] = dict.fromkeys(keys)
         run.objects.append((value, plan, answer))
