@@ -11,7 +11,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import select, union_all
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdms_core.activities.models import Activity, ActivityPerson, Task
 from pdms_core.cases.models import CaseLink, CaseParty, CasePause, CasePlace, CaseRecord
@@ -95,13 +94,12 @@ class _JoinedLoader(SessionLoader[int, list[Any]]):
     missing: list[Any] = []
     model: Any = None
 
-    def statement(self, keys: Sequence[int]) -> Any:
+    def statement(self) -> Any:
+        """The statement, its keys placed by :meth:`among_keys`."""
         raise NotImplementedError
 
-    async def load_many_from(
-        self, session: AsyncSession, keys: Sequence[int]
-    ) -> Mapping[int, list[Any]]:
-        found = (await session.execute(self.statement(keys))).all()
+    async def load_batch(self, keys: Sequence[int]) -> Mapping[int, list[Any]]:
+        found = await self.read(self.statement(), keys)
         rows = read_rows(self.model, (values[:-1] for values in found))
         grouped: dict[int, list[Any]] = {}
         for row, values in zip(rows, found, strict=True):
@@ -114,11 +112,11 @@ class UnderlyingDemandsLoader(_JoinedLoader):
 
     model = Demand
 
-    def statement(self, keys: Sequence[int]) -> Any:
+    def statement(self) -> Any:
         return (
             select(*read_columns(Demand), DemandCause.presenting_id)
             .join(DemandCause, DemandCause.underlying_id == Demand.id)
-            .where(DemandCause.presenting_id.in_(keys))
+            .where(self.among_keys(DemandCause.presenting_id))
             .order_by(Demand.received_on, Demand.id)
         )
 
@@ -128,11 +126,11 @@ class PresentingDemandsLoader(_JoinedLoader):
 
     model = Demand
 
-    def statement(self, keys: Sequence[int]) -> Any:
+    def statement(self) -> Any:
         return (
             select(*read_columns(Demand), DemandCause.underlying_id)
             .join(DemandCause, DemandCause.presenting_id == Demand.id)
-            .where(DemandCause.underlying_id.in_(keys))
+            .where(self.among_keys(DemandCause.underlying_id))
             .order_by(Demand.received_on, Demand.id)
         )
 
@@ -144,12 +142,12 @@ class _CasesByLinkLoader(_JoinedLoader):
     link: Any = None
     column: str = ""
 
-    def statement(self, keys: Sequence[int]) -> Any:
+    def statement(self) -> Any:
         key = getattr(self.link, self.column)
         statement = (
             select(*read_columns(CaseRecord), key)
             .join(self.link, self.link.case_id == CaseRecord.id)
-            .where(key.in_(keys))
+            .where(self.among_keys(key))
             .distinct()
             .order_by(key, CaseRecord.opened_on.desc(), CaseRecord.id.desc())
         )
@@ -174,12 +172,12 @@ class LinksByCaseLoader(_JoinedLoader):
 
     model = CaseLink
 
-    def statement(self, keys: Sequence[int]) -> Any:
+    def statement(self) -> Any:
         forward = select(CaseLink.id.label("link_id"), CaseLink.case_id.label("key")).where(
-            CaseLink.case_id.in_(keys)
+            self.among_keys(CaseLink.case_id)
         )
         backward = select(CaseLink.id, CaseLink.related_case_id).where(
-            CaseLink.related_case_id.in_(keys)
+            self.among_keys(CaseLink.related_case_id)
         )
         both = union_all(forward, backward).subquery()
         statement = (

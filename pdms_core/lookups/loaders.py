@@ -55,6 +55,5 @@ class AllLookupValuesLoader(SessionLoader[int, LookupValue | None]):
         return [rows.get(key) for key in keys]
 
     async def _read_all(self) -> dict[int, LookupValue]:
-        async with self.sessionmaker() as session:
-            result = await session.execute(select(*read_columns(LookupValue)))
-            return {row.id: row for row in read_rows(LookupValue, result)}
+        result = await self.read(select(*read_columns(LookupValue)))
+        return {row.id: row for row in read_rows(LookupValue, result)}
