@@ -87,19 +87,23 @@ class EffectsByCaseLoader(ChildrenLoader):
 class _JoinedLoader(SessionLoader[int, list[Any]]):
     """Rows of ``model`` reached through a link table, grouped by the link's key column.
 
-    ``statement`` selects ``read_columns(model)`` and then the key (read-only rows,
-    ``db/read_rows.py``).
+    :meth:`build` selects ``read_columns(model)`` and then the key (read-only rows,
+    ``db/read_rows.py``); it is built once (:meth:`cached_statement`), so it may depend
+    on the loader's parameters only. :meth:`narrow` applies the caller's row rules.
     """
 
     missing: list[Any] = []
     model: Any = None
 
-    def statement(self) -> Any:
+    def build(self) -> Any:
         """The statement, its keys placed by :meth:`among_keys`."""
         raise NotImplementedError
 
+    def narrow(self, statement: Any) -> Any:
+        return statement
+
     async def load_batch(self, keys: Sequence[int]) -> Mapping[int, list[Any]]:
-        found = await self.read(self.statement(), keys)
+        found = await self.read(self.narrow(self.cached_statement(self.build)), keys)
         rows = read_rows(self.model, (values[:-1] for values in found))
         grouped: dict[int, list[Any]] = {}
         for row, values in zip(rows, found, strict=True):
@@ -112,7 +116,7 @@ class UnderlyingDemandsLoader(_JoinedLoader):
 
     model = Demand
 
-    def statement(self) -> Any:
+    def build(self) -> Any:
         return (
             select(*read_columns(Demand), DemandCause.presenting_id)
             .join(DemandCause, DemandCause.underlying_id == Demand.id)
@@ -126,7 +130,7 @@ class PresentingDemandsLoader(_JoinedLoader):
 
     model = Demand
 
-    def statement(self) -> Any:
+    def build(self) -> Any:
         return (
             select(*read_columns(Demand), DemandCause.underlying_id)
             .join(DemandCause, DemandCause.presenting_id == Demand.id)
@@ -142,7 +146,7 @@ class _CasesByLinkLoader(_JoinedLoader):
     link: Any = None
     column: str = ""
 
-    def statement(self) -> Any:
+    def build(self) -> Any:
         key = getattr(self.link, self.column)
         statement = (
             select(*read_columns(CaseRecord), key)
@@ -156,6 +160,9 @@ class _CasesByLinkLoader(_JoinedLoader):
             statement = statement.where(CaseRecord.closed_on.is_(None))
         elif open_only is False:
             statement = statement.where(CaseRecord.closed_on.is_not(None))
+        return statement
+
+    def narrow(self, statement: Any) -> Any:
         return restrict(statement, CaseRecord, self.actor)
 
 
@@ -172,7 +179,7 @@ class LinksByCaseLoader(_JoinedLoader):
 
     model = CaseLink
 
-    def statement(self) -> Any:
+    def build(self) -> Any:
         forward = select(CaseLink.id.label("link_id"), CaseLink.case_id.label("key")).where(
             self.among_keys(CaseLink.case_id)
         )
@@ -180,15 +187,18 @@ class LinksByCaseLoader(_JoinedLoader):
             self.among_keys(CaseLink.related_case_id)
         )
         both = union_all(forward, backward).subquery()
-        statement = (
+        return (
             select(*read_columns(CaseLink), both.c.key)
             .join(both, both.c.link_id == CaseLink.id)
             .order_by(CaseLink.id)
         )
+
+    def narrow(self, statement: Any) -> Any:
         owned = row_condition(CaseRecord, self.actor)
-        if owned is not None:  # a link to a case out of the caller's reach is left out
-            reachable = select(CaseRecord.id).where(owned)
-            statement = statement.where(
-                CaseLink.case_id.in_(reachable), CaseLink.related_case_id.in_(reachable)
-            )
-        return statement
+        if owned is None:
+            return statement
+        # a link to a case out of the caller's reach is left out
+        reachable = select(CaseRecord.id).where(owned)
+        return statement.where(
+            CaseLink.case_id.in_(reachable), CaseLink.related_case_id.in_(reachable)
+        )

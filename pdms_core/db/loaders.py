@@ -17,7 +17,7 @@ CPU of a 450-row batch (bench/RESULTS.md).
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
 from aiodataloader import DataLoader
@@ -34,6 +34,13 @@ V = TypeVar("V")
 
 #: The bind parameter that carries a batch's keys to :meth:`SessionLoader.read`.
 KEYS = "keys"
+#: Statements :meth:`SessionLoader.cached_statement` built, by loader class, parameters and
+#: database kind. Building one (and SQLAlchemy's cache key for it, which it keeps on
+#: the statement object) cost more than reading a small batch; the parameters come
+#: from the schema's arguments, so there are few, but the bound guards against any
+#: that come from callers' values.
+_STATEMENTS: dict[Hashable, Any] = {}
+_STATEMENTS_KEPT = 512
 
 
 class SessionLoader(DataLoader, Generic[K, V]):
@@ -74,6 +81,19 @@ class SessionLoader(DataLoader, Generic[K, V]):
     async def load_many_from(self, session: AsyncSession, keys: Sequence[K]) -> Mapping[K, V]:
         raise NotImplementedError
 
+    def cached_statement(self, build: Callable[[], Any]) -> Any:
+        """What ``build()`` returns for this loader class, parameters and database,
+        built once. ``build`` must depend on nothing else: not the keys (placed by
+        :meth:`among_keys`) and not the caller (apply :func:`restrict` afterwards)."""
+        bind = self.sessionmaker.kw["bind"]
+        key = (type(self), tuple(sorted(self.params.items())), bind.dialect.name)
+        statement = _STATEMENTS.get(key)
+        if statement is None:
+            if len(_STATEMENTS) >= _STATEMENTS_KEPT:
+                _STATEMENTS.clear()
+            statement = _STATEMENTS[key] = build()
+        return statement
+
     def among_keys(self, column: Any) -> Any:
         """The condition that ``column`` is one of the keys :meth:`read` is given."""
         if self.sessionmaker.kw["bind"].dialect.name == "postgresql":
@@ -93,7 +113,9 @@ class RowsByIdLoader(SessionLoader[int, Any]):
 
     async def load_batch(self, keys: Sequence[int]) -> Mapping[int, Any]:
         model = self.params["model"]
-        statement = select(*read_columns(model)).where(self.among_keys(model.id))
+        statement = self.cached_statement(
+            lambda: select(*read_columns(model)).where(self.among_keys(model.id))
+        )
         result = await self.read(restrict(statement, model, self.actor), keys)
         return {row.id: row for row in read_rows(model, result)}
 
@@ -120,19 +142,24 @@ class ChildrenLoader(SessionLoader[int, list[Any]]):
     def filter(self, statement: Any) -> Any:
         return statement
 
-    async def load_batch(self, keys: Sequence[int]) -> Mapping[int, list[Any]]:
-        column = getattr(self.model, self.key)
-        names = [name for name in self.joins if name in self.params.get("joined", ())]
+    def _joined_names(self) -> list[str]:
+        return [name for name in self.joins if name in self.params.get("joined", ())]
+
+    def _build(self) -> Any:
         statement = select(*read_columns(self.model))
-        for name in names:
+        for name in self._joined_names():
             related, foreign_key = self.joins[name]
             target = joined_alias(related, f"joined_{name}")
             statement = statement.add_columns(*read_columns(target)).outerjoin(
                 target, target.id == getattr(self.model, foreign_key)
             )
-        statement = self.filter(statement.where(self.among_keys(column)))
-        statement = restrict(statement, self.model, self.actor)
-        result = await self.read(statement.order_by(*self.order, self.model.id), keys)
+        statement = self.filter(statement.where(self.among_keys(getattr(self.model, self.key))))
+        return statement.order_by(*self.order, self.model.id)
+
+    async def load_batch(self, keys: Sequence[int]) -> Mapping[int, list[Any]]:
+        statement = restrict(self.cached_statement(self._build), self.model, self.actor)
+        result = await self.read(statement, keys)
+        names = self._joined_names()
         if not names:
             return group_by(read_rows(self.model, result), self.key)
         models = [self.model, *(self.joins[name][0] for name in names)]
