@@ -26,7 +26,7 @@ from sqlalchemy import ARRAY, Row, any_, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from pdms_core.auth.actor import Actor
-from pdms_core.db.read_rows import joined_alias, read_columns, read_rows, split_rows
+from pdms_core.db.read_rows import attribute, joined_alias, read_columns, read_rows, split_rows
 from pdms_core.db.row_rules import restrict
 
 K = TypeVar("K", bound=Hashable)
@@ -227,5 +227,5 @@ def group_by(rows: Iterable[Any], key: str) -> dict[Any, list[Any]]:
     """Group ORM rows by one attribute, keeping their order (for one-to-many loaders)."""
     grouped: dict[Any, list[Any]] = {}
     for row in rows:
-        grouped.setdefault(getattr(row, key), []).append(row)
+        grouped.setdefault(attribute(row, key), []).append(row)
     return grouped

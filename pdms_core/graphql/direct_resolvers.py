@@ -25,6 +25,8 @@ from graphql import GraphQLNonNull, GraphQLObjectType, Undefined, is_leaf_type
 from strawberry import relay
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
+from pdms_core.db.read_rows import attribute
+
 DEFINITION = "strawberry-definition"
 #: Set on every resolver :func:`use_direct_resolvers` swapped in.
 DIRECT = "_pdms_direct"
@@ -75,14 +77,14 @@ def _leaf_reader(graphql_type: Any, graphql_field: Any, field: Any) -> Callable 
 
     def read_global_id(source: Any, type_name: str) -> Any:
         # what relay.Node's id resolver returns for a row of this type
-        return relay.GlobalID(type_name=type_name, node_id=str(getattr(source, id_attribute)))
+        return relay.GlobalID(type_name=type_name, node_id=str(attribute(source, id_attribute)))
 
     return read_global_id
 
 
 def _read_column(name: str) -> Callable[[Any, str], Any]:
     def read_column(source: Any, type_name: str) -> Any:
-        return getattr(source, name)
+        return attribute(source, name)
 
     return read_column
 
