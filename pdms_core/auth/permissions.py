@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from functools import cache
+from typing import Any
+
+from sqlalchemy import bindparam, select
 
 from pdms_core.auth.actor import Actor, ActorKind
-from pdms_core.auth.models import Role, RolePermission, StaffUser, UserRole
+from pdms_core.auth.models import Role, RolePermission, UserRole
 
 
-async def actor_for_user(session: AsyncSession, user: StaffUser) -> Actor:
-    """The actor of a signed-in staff user, with the permissions of their roles."""
-    rows = await session.execute(
-        select(RolePermission.permission, UserRole.team_id)
-        .join(Role, Role.id == RolePermission.role_id)
-        .join(UserRole, UserRole.role_id == Role.id)
-        .where(UserRole.user_id == user.id, Role.is_active.is_(True))
-    )
+async def actor_for_user(connection: Any, user_id: int, display_name: str) -> Actor:
+    """The actor of a signed-in staff user, with the permissions of their roles.
+
+    ``connection`` is a connection or a session (signing in uses a connection)."""
+    rows = await connection.execute(_grants_of_user(), {"user_id": user_id})
     everywhere: set[str] = set()
     team_grants: set[tuple[str, int]] = set()
     for code, team_id in rows:
@@ -26,11 +25,22 @@ async def actor_for_user(session: AsyncSession, user: StaffUser) -> Actor:
             team_grants.add((code, team_id))
     return Actor(
         kind=ActorKind.USER,
-        id=f"user:{user.id}",
-        display_name=user.display_name,
+        id=f"user:{user_id}",
+        display_name=display_name,
         permissions=frozenset(everywhere | {code for code, _ in team_grants}),
         global_permissions=frozenset(everywhere),
         team_grants=frozenset(team_grants),
+    )
+
+
+@cache
+def _grants_of_user() -> Any:
+    # Built once: every request signs in with it (see auth/sessions._session_by_token).
+    return (
+        select(RolePermission.permission, UserRole.team_id)
+        .join(Role, Role.id == RolePermission.role_id)
+        .join(UserRole, UserRole.role_id == Role.id)
+        .where(UserRole.user_id == bindparam("user_id"), Role.is_active.is_(True))
     )
 
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
+from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Row, bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdms_core.auth.models import LoginFailure, StaffSession, StaffUser
@@ -136,32 +138,48 @@ async def open_session(
     return SignedIn(token=token, session=row, user=user)
 
 
-async def resolve_session(
-    session: AsyncSession, settings: Settings, token: str
-) -> tuple[StaffUser, StaffSession] | None:
-    """The active user and session behind a token (a read; see :func:`touch_session`)."""
+async def resolve_session(connection: Any, settings: Settings, token: str) -> Row[Any] | None:
+    """The active session behind a token, as a row of ``user_id``, ``display_name``,
+    ``session_id`` and ``last_seen_at`` (a read; see :func:`touch_session`).
+
+    ``connection`` is a connection or a session: signing in reads on a plain connection
+    of the readers' pool (``Database.reading_engine``), since every request does it."""
     current = now()
-    found = (
-        await session.execute(
-            select(StaffUser, StaffSession)
-            .join(StaffSession, StaffSession.user_id == StaffUser.id)
-            .where(
-                StaffSession.token_hash == digest(token),
-                StaffSession.revoked_at.is_(None),
-                StaffSession.expires_at > current,
-                StaffSession.last_seen_at
-                > current - timedelta(minutes=settings.session_idle_minutes),
-                StaffUser.is_active.is_(True),
-            )
+    found = await connection.execute(
+        _session_by_token(),
+        {
+            "token_hash": digest(token),
+            "now": current,
+            "idle_since": current - timedelta(minutes=settings.session_idle_minutes),
+        },
+    )
+    return found.first()
+
+
+@cache
+def _session_by_token() -> Any:
+    # Built once: every request signs in with it, and building it (and the cache key
+    # SQLAlchemy keeps on the statement object) cost about as much as running it.
+    return (
+        select(
+            StaffUser.id.label("user_id"),
+            StaffUser.display_name,
+            StaffSession.id.label("session_id"),
+            StaffSession.last_seen_at,
         )
-    ).first()
-    if found is None:
-        return None
-    user, staff_session = found
-    return user, staff_session
+        .join(StaffSession, StaffSession.user_id == StaffUser.id)
+        .where(
+            StaffSession.token_hash == bindparam("token_hash"),
+            StaffSession.revoked_at.is_(None),
+            StaffSession.expires_at > bindparam("now", type_=StaffSession.expires_at.type),
+            StaffSession.last_seen_at
+            > bindparam("idle_since", type_=StaffSession.last_seen_at.type),
+            StaffUser.is_active.is_(True),
+        )
+    )
 
 
-def needs_touch(staff_session: StaffSession) -> bool:
+def needs_touch(staff_session: Any) -> bool:
     """Whether the session's idle timer is due a refresh (at most once a minute)."""
     return aware(staff_session.last_seen_at) < now() - TOUCH_EVERY
 

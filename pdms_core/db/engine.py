@@ -116,9 +116,14 @@ class Database:
         return self.engine.dialect.name
 
     @property
+    def reading_engine(self) -> AsyncEngine:
+        """The engine behind ``readers``, for reads on a plain connection (no session)."""
+        return self.readers.kw["bind"]
+
+    @property
     def engines(self) -> tuple[AsyncEngine, ...]:
         """Every engine statements go through: the main one, and the readers' if apart."""
-        reading = self.readers.kw["bind"]
+        reading = self.reading_engine
         return (self.engine,) if reading is self.engine else (self.engine, reading)
 
     async def dispose(self) -> None:
