@@ -163,3 +163,39 @@ async def test_the_portal_list_costs_the_same_statements_for_more_cases(
     assert sql_statements.count == few_count
     # one statement per field per depth level (lookups load in the tick they are asked)
     assert few_count <= 20, few_count
+
+
+async def test_a_persons_timeline_holds_activities_they_took_part_in_on_others_cases(
+    caseworker,
+):
+    subject = await given_person(caseworker, "Rowan")
+    with_them = await given_person(caseworker, "Sasha")  # named on the activity
+    helped = await given_person(caseworker, "Tobin")  # a task was for them
+    bystander = await given_person(caseworker, "Uma")
+    case = await open_case(
+        caseworker, openedOn="2026-11-02", parties=[{"personId": subject, "roleCode": "subject"}]
+    )
+    ok_payload(
+        await caseworker.execute(
+            RECORD_ACTIVITY,
+            {
+                "i": {
+                    "caseId": case["id"],
+                    "expectedVersion": 1,
+                    "personIds": [with_them],
+                    "occurredAt": "2026-11-04T09:30:00+00:00",
+                    "tasks": [{"categoryCode": "contact", "minutes": 10, "personId": helped}],
+                }
+            },
+        ),
+        "recordActivity",
+    )
+
+    async def kinds(person: str) -> list[str]:
+        node = (await caseworker.execute(TIMELINE, {"id": person, "first": 10})).ok()["node"]
+        return [edge["node"]["kind"] for edge in node["timeline"]["edges"]]
+
+    assert await kinds(subject) == ["ACTIVITY", "CASE"]  # a party: the whole case
+    assert await kinds(with_them) == ["ACTIVITY"]  # not a party: only the activity
+    assert await kinds(helped) == ["ACTIVITY"]
+    assert await kinds(bystander) == []
