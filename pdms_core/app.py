@@ -79,7 +79,9 @@ def create_app(
     owns_database = database is None
     if database is None:
         database = Database.connect(
-            settings.resolved_database_url, hide_parameters=not settings.debug
+            settings.resolved_database_url,
+            hide_parameters=not settings.debug,
+            read_pool_size=settings.read_pool_size,
         )
     schema = build_schema(host)
     graphql = PdmsGraphQL(schema, database)

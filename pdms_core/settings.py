@@ -63,6 +63,9 @@ class Settings:
     #: hands every field to graphql-core's own walk, should a module's resolver rely
     #: on something the plan does not give it (that module's docstring says what).
     planned_completion: bool = True
+    #: Connections each server process keeps for loader reads and signing in on
+    #: PostgreSQL (``Database.readers``), besides the main pool.
+    read_pool_size: int = 20
     #: Session cookies for browser portals are marked Secure unless this is off.
     secure_cookies: bool = True
     #: Per-plugin raw sections; validated by each plugin's settings model.
@@ -143,6 +146,7 @@ _SECURITY_FIELDS = {
     "cost_per_minute": int,
     "secure_cookies": bool,
     "planned_completion": bool,
+    "read_pool_size": int,
 }
 
 
@@ -156,6 +160,8 @@ def _security_settings(core: Mapping[str, Any]) -> dict[str, Any]:
         name = f"PDMS_{key.upper()}"
         if kind is int:
             values[key] = _as_int(core[key], name)
+            if key == "read_pool_size" and values[key] < 1:
+                raise ConfigurationError(f"{name} must be at least 1, not {values[key]}")
         elif kind is bool:
             values[key] = _as_bool(core[key], name)
         else:

@@ -72,7 +72,9 @@ class CliState:
         async def runner() -> T:
             settings = self.host.settings
             database = Database.connect(
-                settings.resolved_database_url, hide_parameters=not settings.debug
+                settings.resolved_database_url,
+                hide_parameters=not settings.debug,
+                read_pool_size=settings.read_pool_size,
             )
             try:
                 return await work(database)

@@ -19,10 +19,11 @@ from pdms_core.errors import ConfigurationError
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 #: Connections the readers' pool (``Database.readers``) keeps open once it has opened
-#: them. A portal page runs up to five loader batches at once, so four pages at once
-#: overflowed SQLAlchemy's default of five: each overflow connection was opened for one
-#: batch and closed again, and a portal list at concurrency 4 cost a quarter more CPU
-#: than alone (bench/RESULTS.md). Connections open only when needed.
+#: them, unless ``PDMS_READ_POOL_SIZE`` says otherwise. A portal page runs up to five
+#: loader batches at once, so four pages at once overflowed SQLAlchemy's default of
+#: five: each overflow connection was opened for one batch and closed again, and a
+#: portal list at concurrency 4 cost a quarter more CPU than alone (bench/RESULTS.md).
+#: Connections open only when needed.
 READ_POOL_SIZE = 20
 _DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
 
@@ -97,8 +98,9 @@ class Database:
             self.readers = self.sessionmaker
 
     @classmethod
-    def connect(cls, url: str, **kwargs: Any) -> Database:
-        """Open (lazily) the database at ``url``."""
+    def connect(cls, url: str, *, read_pool_size: int = READ_POOL_SIZE, **kwargs: Any) -> Database:
+        """Open (lazily) the database at ``url``; on PostgreSQL the readers' pool keeps
+        up to ``read_pool_size`` connections."""
         engine = create_engine(url, **kwargs)
         # expire_on_commit=False: payloads read attributes after the unit of work has
         # committed, and async code must never lazy-load.
@@ -106,7 +108,7 @@ class Database:
         if engine.dialect.name != "postgresql":
             return cls(engine, sessionmaker)
         reading = create_engine(
-            url, isolation_level="AUTOCOMMIT", pool_size=READ_POOL_SIZE, **kwargs
+            url, isolation_level="AUTOCOMMIT", pool_size=read_pool_size, **kwargs
         )
         return cls(engine, sessionmaker, async_sessionmaker(reading, expire_on_commit=False))
 
