@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 
 from pdms_core.auth.actor import Actor, ActorKind
 from pdms_core.auth.models import Role, RolePermission, UserRole
 
 
-async def actor_for_user(connection: Any, user_id: int, display_name: str) -> Actor:
-    """The actor of a signed-in staff user, with the permissions of their roles.
-
-    ``connection`` is a connection or a session (signing in uses a connection)."""
-    rows = await connection.execute(_grants_of_user(), {"user_id": user_id})
+def actor_for_user(
+    user_id: int, display_name: str, grants: Iterable[tuple[str | None, int | None]]
+) -> Actor:
+    """The actor of a signed-in staff user, from the ``(permission, team_id)`` pairs of
+    their active roles (:func:`user_grants`; a permission of None is no grant)."""
     everywhere: set[str] = set()
     team_grants: set[tuple[str, int]] = set()
-    for code, team_id in rows:
+    for code, team_id in grants:
+        if code is None:
+            continue
         if team_id is None:
             everywhere.add(code)
         else:
@@ -34,13 +37,16 @@ async def actor_for_user(connection: Any, user_id: int, display_name: str) -> Ac
 
 
 @cache
-def _grants_of_user() -> Any:
-    # Built once: every request signs in with it (see auth/sessions._session_by_token).
+def user_grants() -> Any:
+    """``(user_id, permission, team_id)`` for every permission an active role grants a
+    user, council-wide (``team_id`` null) or within a team: signing in joins it to the
+    session it finds, so one statement brings both."""
     return (
-        select(RolePermission.permission, UserRole.team_id)
+        select(UserRole.user_id, RolePermission.permission, UserRole.team_id)
         .join(Role, Role.id == RolePermission.role_id)
         .join(UserRole, UserRole.role_id == Role.id)
-        .where(UserRole.user_id == bindparam("user_id"), Role.is_active.is_(True))
+        .where(Role.is_active.is_(True))
+        .subquery("user_grant")
     )
 
 

@@ -81,13 +81,15 @@ async def _key_holder(database: Database, token: str) -> Resolved:
 
 async def _signed_in_caller(database: Database, settings: Settings, token: str) -> Resolved:
     # reads only, on a plain connection of the readers' pool: without a transaction
-    # round trip on PostgreSQL, and without a session's bookkeeping for two reads that
+    # round trip on PostgreSQL, and without a session's bookkeeping for the read that
     # every request makes
     async with database.reading_engine.connect() as connection:
-        found = await resolve_session(connection, settings, token)
-        if found is None:
-            return Resolved(ANONYMOUS)
-        actor = await actor_for_user(connection, found.user_id, found.display_name)
+        rows = await resolve_session(connection, settings, token)
+    if not rows:
+        return Resolved(ANONYMOUS)
+    found = rows[0]
+    grants = [(row.permission, row.team_id) for row in rows]
+    actor = actor_for_user(found.user_id, found.display_name, grants)
     if needs_touch(found):  # at most once a minute, in a write transaction of its own
         async with database.sessionmaker() as session, session.begin():
             await touch_session(session, found.session_id)

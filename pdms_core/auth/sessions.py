@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdms_core.auth.models import LoginFailure, StaffSession, StaffUser
 from pdms_core.auth.passwords import verify_password
+from pdms_core.auth.permissions import user_grants
 from pdms_core.auth.tokens import SESSION_PREFIX, aware, digest, new_secret, now
 from pdms_core.errors import ErrorCode, NotFound, UserError
 from pdms_core.settings import Settings
@@ -138,9 +139,11 @@ async def open_session(
     return SignedIn(token=token, session=row, user=user)
 
 
-async def resolve_session(connection: Any, settings: Settings, token: str) -> Row[Any] | None:
-    """The active session behind a token, as a row of ``user_id``, ``display_name``,
-    ``session_id`` and ``last_seen_at`` (a read; see :func:`touch_session`).
+async def resolve_session(connection: Any, settings: Settings, token: str) -> list[Row[Any]]:
+    """The active session behind a token, with its user's grants: rows of ``user_id``,
+    ``display_name``, ``session_id``, ``last_seen_at``, ``permission`` and ``team_id``,
+    one per grant (one with a null permission for a user with none); empty without
+    such a session. A read; see :func:`touch_session`.
 
     ``connection`` is a connection or a session: signing in reads on a plain connection
     of the readers' pool (``Database.reading_engine``), since every request does it."""
@@ -153,21 +156,26 @@ async def resolve_session(connection: Any, settings: Settings, token: str) -> Ro
             "idle_since": current - timedelta(minutes=settings.session_idle_minutes),
         },
     )
-    return found.first()
+    return found.all()
 
 
 @cache
 def _session_by_token() -> Any:
     # Built once: every request signs in with it, and building it (and the cache key
-    # SQLAlchemy keeps on the statement object) cost about as much as running it.
+    # SQLAlchemy keeps on the statement object) cost about as much as running it. The
+    # user's grants come in the same statement: one round trip to sign in, not two.
+    grants = user_grants()
     return (
         select(
             StaffUser.id.label("user_id"),
             StaffUser.display_name,
             StaffSession.id.label("session_id"),
             StaffSession.last_seen_at,
+            grants.c.permission,
+            grants.c.team_id,
         )
         .join(StaffSession, StaffSession.user_id == StaffUser.id)
+        .outerjoin(grants, grants.c.user_id == StaffUser.id)
         .where(
             StaffSession.token_hash == bindparam("token_hash"),
             StaffSession.revoked_at.is_(None),

@@ -11,7 +11,7 @@ from argon2 import PasswordHasher
 from click.testing import CliRunner
 from sqlalchemy import select, update
 
-from pdms_core.auth.models import StaffSession, StaffUser
+from pdms_core.auth.models import Role, StaffSession, StaffUser
 from pdms_core.auth.passwords import check_policy
 from pdms_core.auth.tokens import now
 from pdms_core.cli import build_cli
@@ -185,3 +185,20 @@ async def test_create_admin_bootstraps_an_administrator(staff_users, pdms_host, 
     token = (await staff_users.login("root@council.invalid", password)).ok()["login"]["token"]
     listed = await graphql.execute("{ permissions { code } }", headers=bearer(token))
     assert "core.audit.read" in {p["code"] for p in listed.ok()["permissions"]}
+
+
+async def test_a_signed_in_user_holds_the_permissions_of_their_active_roles(staff_users, graphql):
+    # one role within no team gives people, a second (council-wide) gives places
+    token = await staff_users.token(
+        "rae.officer@council.invalid", "core.people.read", council_wide=("core.places.read",)
+    )
+    person = '{ person(id: "UGVyc29uOjk5OTk5") { id } }'
+    place = '{ place(uprn: "990000000001") { uprn } }'
+    assert (await graphql.execute(person, headers=bearer(token))).ok() == {"person": None}
+    assert (await graphql.execute(place, headers=bearer(token))).ok() == {"place": None}
+    # when the first role is switched off, its permission goes with it at once
+    async with staff_users.database.sessionmaker() as session, session.begin():
+        await session.execute(update(Role).where(Role.code == "role_1").values(is_active=False))
+    refused = await graphql.execute(person, headers=bearer(token))
+    assert refused.error_codes() == ["PERMISSION_DENIED"]
+    assert (await graphql.execute(place, headers=bearer(token))).ok() == {"place": None}
