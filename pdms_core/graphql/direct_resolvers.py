@@ -23,6 +23,7 @@ from typing import Any
 
 from graphql import GraphQLNonNull, GraphQLObjectType, Undefined, is_leaf_type
 from strawberry import relay
+from strawberry.relay.utils import to_base64
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from pdms_core.db.read_rows import attribute
@@ -76,8 +77,9 @@ def _leaf_reader(graphql_type: Any, graphql_field: Any, field: Any) -> Callable 
     id_attribute = origin.resolve_id_attr()
 
     def read_global_id(source: Any, type_name: str) -> Any:
-        # what relay.Node's id resolver returns for a row of this type
-        return relay.GlobalID(type_name=type_name, node_id=str(attribute(source, id_attribute)))
+        # what relay.Node's id resolver returns for a row of this type, already as the
+        # string the ID scalar makes of it (str(GlobalID) is this base64 of the two)
+        return to_base64(type_name, str(attribute(source, id_attribute)))
 
     return read_global_id
 
