@@ -84,9 +84,7 @@ def _stamp(context: Any) -> dict[str, Any]:
 
 
 #: Every column an audit row fills (``id`` is the database's), null unless given.
-_EMPTY_ROW = dict.fromkeys(
-    ("at", "actor_kind", "actor_id", "action", "outcome", "target_type", "target_id", "ip")
-)
+_EMPTY_ROW = dict.fromkeys(c.name for c in AuditEvent.__table__.columns if not c.primary_key)
 
 
 class AuditTrail(SchemaExtension):

@@ -327,7 +327,7 @@ def _place_settled(
     # What waits is ``place_value``, not the closure calling this: a closure that held
     # itself would be a reference cycle, and every answer, row and future of the request
     # reachable from it would wait for the cyclic garbage collector instead of being
-    # freed when the request ends (a full collection of those took up to 300 ms).
+    # freed when the request ends (collecting those took up to 300 ms at a time).
     if isinstance(value, _LOADING):
         run.waiting.append((value, place_value, nullable, container, key))
     elif value is not None:
