@@ -2,8 +2,8 @@
 
 A timeline touches at most a few hundred records per person (every case they are a
 party to, with its demands, activities and intentions), so it is read as narrow
-(kind, id, date) rows with four indexed statements and ordered in Python; the page
-is then cut with a keyset cursor.
+(kind, id, date) rows with one statement of four indexed parts and ordered in Python;
+the page is then cut with a keyset cursor.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, select, union
+from sqlalchemy import Select, String, cast, literal, null, select, union, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdms_core.activities.models import Activity, ActivityPerson, Task
@@ -54,6 +54,10 @@ def _day(value: date | datetime) -> date:
     return value
 
 
+def _kind(kind: str) -> Any:
+    return literal(kind, String).label("kind")
+
+
 def _cases(person_id: int | None, place_id: int | None) -> Select[Any]:
     if person_id is not None:
         return select(CaseParty.case_id).where(CaseParty.person_id == person_id)
@@ -81,21 +85,34 @@ async def collect(
             select(Task.activity_id).where(Task.person_id == person_id),
         )
         activity_touch = Activity.id.in_(touched)
-    sources = (
-        (CASE, select(CaseRecord.id, CaseRecord.opened_on).where(CaseRecord.id.in_(cases))),
-        (DEMAND, select(Demand.id, Demand.received_on).where(Demand.case_id.in_(cases))),
-        (
-            ACTIVITY,
-            within_reach(
-                select(Activity.id, Activity.occurred_at).where(activity_touch), actor, Activity
-            ),
+    # One statement for the four kinds: each part stays an indexed lookup, and the
+    # page costs one round trip instead of four. A day (date) and a moment (timestamp)
+    # come in columns of their own, so that neither database converts one into the
+    # other; the day of a moment is taken in London, as everywhere.
+    no_day = cast(null(), CaseRecord.opened_on.type)
+    no_moment = cast(null(), Activity.occurred_at.type)
+    every_kind = union_all(
+        select(_kind(CASE), CaseRecord.id, CaseRecord.opened_on, no_moment).where(
+            CaseRecord.id.in_(cases)
         ),
-        (INTENTION, select(Intention.id, Intention.created_at).where(Intention.case_id.in_(cases))),
+        select(_kind(DEMAND), Demand.id, Demand.received_on, no_moment).where(
+            Demand.case_id.in_(cases)
+        ),
+        within_reach(
+            select(_kind(ACTIVITY), Activity.id, no_day, Activity.occurred_at).where(
+                activity_touch
+            ),
+            actor,
+            Activity,
+        ),
+        select(_kind(INTENTION), Intention.id, no_day, Intention.created_at).where(
+            Intention.case_id.in_(cases)
+        ),
     )
-    entries = []
-    for kind, statement in sources:
-        for row_id, when in (await session.execute(statement)).all():
-            entries.append(TimelineEntry(on=_day(when), kind=kind, id=row_id))
+    entries = [
+        TimelineEntry(on=_day(moment if day is None else day), kind=kind, id=row_id)
+        for kind, row_id, day, moment in (await session.execute(every_kind)).all()
+    ]
     entries.sort(key=lambda e: (e.on, -RANK[e.kind], e.id), reverse=True)
     return entries
 
