@@ -26,6 +26,7 @@ class ExternalReferencesByPersonLoader(ChildrenLoader):
 
 class RelationshipsByPersonLoader(ChildrenLoader):
     model, key = Relationship, "person_id"
+    joins = {"related": (Person, "related_person_id")}
 
 
 class _AddressLoader(ChildrenLoader):

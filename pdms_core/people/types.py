@@ -18,7 +18,6 @@ from pdms_core.graphql.node import (
     global_id,
     joined_or_row,
     lookup_value,
-    row_of,
 )
 from pdms_core.graphql.prefetch import prefetchable, settled
 from pdms_core.lookups.graphql import LookupValueNode
@@ -118,7 +117,7 @@ class Relationship:
     @strawberry.field(description="The other person.")
     @prefetchable
     def related(self, info: Info) -> PersonNode:
-        return row_of(info, Person, self.related_person_id)
+        return joined_or_row(info, self, "related", Person, self.related_person_id)
 
 
 @strawberry.type(name="Person", description="A resident or anyone else the council deals with.")
@@ -182,7 +181,9 @@ class PersonNode(ModelNode):
     @strawberry.field(description="Relationships to other people.")
     @prefetchable
     def relationships(self, info: Info) -> list[Relationship]:
-        return settled(info.context.loaders.get(RelationshipsByPersonLoader).load(self.id))
+        joined = selected_joins(info, RelationshipsByPersonLoader)
+        loader = info.context.loaders.get(RelationshipsByPersonLoader, joined=joined)
+        return settled(loader.load(self.id))
 
     @strawberry.field(description="Cases this person is a party to, newest first.")
     @prefetchable
