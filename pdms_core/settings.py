@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from pdms_core.db.engine import READ_POOL_SIZE
 from pdms_core.errors import ConfigurationError
 
 ALL_PLUGINS = "*"
@@ -65,7 +66,7 @@ class Settings:
     planned_completion: bool = True
     #: Connections each server process keeps for loader reads and signing in on
     #: PostgreSQL (``Database.readers``), besides the main pool.
-    read_pool_size: int = 20
+    read_pool_size: int = READ_POOL_SIZE
     #: Session cookies for browser portals are marked Secure unless this is off.
     secure_cookies: bool = True
     #: Per-plugin raw sections; validated by each plugin's settings model.
@@ -148,6 +149,8 @@ _SECURITY_FIELDS = {
     "planned_completion": bool,
     "read_pool_size": int,
 }
+#: Whole-number settings that have a least sensible value.
+_MINIMUMS = {"read_pool_size": 1}
 
 
 def _security_settings(core: Mapping[str, Any]) -> dict[str, Any]:
@@ -159,9 +162,7 @@ def _security_settings(core: Mapping[str, Any]) -> dict[str, Any]:
             continue
         name = f"PDMS_{key.upper()}"
         if kind is int:
-            values[key] = _as_int(core[key], name)
-            if key == "read_pool_size" and values[key] < 1:
-                raise ConfigurationError(f"{name} must be at least 1, not {values[key]}")
+            values[key] = _as_int(core[key], name, minimum=_MINIMUMS.get(key))
         elif kind is bool:
             values[key] = _as_bool(core[key], name)
         else:
@@ -192,11 +193,14 @@ def _as_bool(value: Any, name: str) -> bool:
     raise ConfigurationError(f"{name} must be true or false, not {value!r}")
 
 
-def _as_int(value: Any, name: str) -> int:
+def _as_int(value: Any, name: str, *, minimum: int | None = None) -> int:
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         raise ConfigurationError(f"{name} must be a whole number, not {value!r}") from None
+    if minimum is not None and number < minimum:
+        raise ConfigurationError(f"{name} must be at least {minimum}, not {number}")
+    return number
 
 
 def _as_names(value: Any) -> tuple[str, ...]:

@@ -23,7 +23,7 @@ from typing import Any, Generic, TypeVar
 from aiodataloader import DataLoader
 from graphql import FieldNode, FragmentSpreadNode
 from sqlalchemy import ARRAY, Row, any_, bindparam, select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from pdms_core.auth.actor import Actor
 from pdms_core.db.read_rows import attribute, joined_alias, read_columns, read_rows, split_rows
@@ -81,12 +81,16 @@ class SessionLoader(DataLoader, Generic[K, V]):
     async def load_many_from(self, session: AsyncSession, keys: Sequence[K]) -> Mapping[K, V]:
         raise NotImplementedError
 
+    @property
+    def engine(self) -> AsyncEngine:
+        """The engine behind the loader's sessions (the readers', ``Database.readers``)."""
+        return self.sessionmaker.kw["bind"]
+
     def cached_statement(self, build: Callable[[], Any]) -> Any:
         """What ``build()`` returns for this loader class, parameters and database,
         built once. ``build`` must depend on nothing else: not the keys (placed by
         :meth:`among_keys`) and not the caller (apply :func:`restrict` afterwards)."""
-        bind = self.sessionmaker.kw["bind"]
-        key = (type(self), tuple(sorted(self.params.items())), bind.dialect.name)
+        key = (type(self), tuple(sorted(self.params.items())), self.engine.dialect.name)
         statement = _STATEMENTS.get(key)
         if statement is None:
             if len(_STATEMENTS) >= _STATEMENTS_KEPT:
@@ -96,14 +100,14 @@ class SessionLoader(DataLoader, Generic[K, V]):
 
     def among_keys(self, column: Any) -> Any:
         """The condition that ``column`` is one of the keys :meth:`read` is given."""
-        if self.sessionmaker.kw["bind"].dialect.name == "postgresql":
+        if self.engine.dialect.name == "postgresql":
             return column == any_(bindparam(KEYS, type_=ARRAY(column.type)))
         return column.in_(bindparam(KEYS, expanding=True))
 
     async def read(self, statement: Any, keys: Sequence[K] | None = None) -> list[Row[Any]]:
         """The rows of a read-only ``statement``, read on a connection of its own, with
         ``keys`` for its :meth:`among_keys` conditions."""
-        async with self.sessionmaker.kw["bind"].connect() as connection:
+        async with self.engine.connect() as connection:
             result = await connection.execute(statement, None if keys is None else {KEYS: keys})
             return result.all()
 

@@ -33,6 +33,8 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from pdms_core.db.text_search import words_sql
+
 
 @dataclass(frozen=True)
 class SearchObjects:
@@ -113,8 +115,7 @@ async def _add_words_postgresql(
     digits only. (The tests compare the vocabulary this leaves with the triggers'.) A
     table that stores its tsvectors (place) is read, not computed again.
     """
-    vector = search.vector or f"to_tsvector('simple', replace({search.text}, '-', ' '))"
-    tsvectors = f"SELECT {vector} FROM {table}"
+    tsvectors = f"SELECT {words_sql(search.text, search.vector)} FROM {table}"
     await connection.execute(
         text(
             f"INSERT INTO {search.vocabulary} (term) SELECT word FROM ts_stat(:tsvectors) "

@@ -202,6 +202,12 @@ def required_sets(groups: list[WordGroup]) -> list[list[WordGroup]]:
     return [list(combo) for combo in itertools.combinations(known, len(known) - 1)]
 
 
+def words_sql(text_sql: str, stored: str | None = None) -> str:
+    """PostgreSQL: the words (tsvector) of ``text_sql`` as the word indexes hold them,
+    hyphens read as spaces; or ``stored``, a column that holds exactly those."""
+    return stored or f"to_tsvector('simple', replace({text_sql}, '-', ' '))"
+
+
 def word_match(session: AsyncSession, index: WordIndex, groups: list[WordGroup]) -> Any:
     """A WHERE clause: the row holds a word of every required group (index lookup)."""
     required = required_sets(groups)
@@ -211,7 +217,7 @@ def word_match(session: AsyncSession, index: WordIndex, groups: list[WordGroup])
         query = " | ".join(
             "(" + " & ".join(_tsquery_any(group) for group in combo) + ")" for combo in required
         )
-        vector = index.vector_sql or f"to_tsvector('simple', replace({index.text_sql}, '-', ' '))"
+        vector = words_sql(index.text_sql, index.vector_sql)
         return text(f"{vector} @@ to_tsquery('simple', :{index.fts}_query)").bindparams(
             **{f"{index.fts}_query": query}
         )

@@ -96,7 +96,6 @@ class FlatLayout:
         position = {name: index for index, name in enumerate(file_columns)}
         self.width = len(file_columns)
         self._uprn = (position[uprn], uprn)
-        self._uprn_at = position[uprn]
         self._change = (position[change], change)
         self._names = names
         # The careful path: a copy of the template (constants filled in), then one
@@ -188,7 +187,7 @@ class FlatLayout:
             return None
         columns = list(zip(*rows, strict=True))
         changes = columns[self._change[0]]
-        raw = columns[self._uprn_at]
+        raw = columns[self._uprn[0]]
         # Each UPRN non-empty, ASCII digits only, at most 12 of them, and not 0.
         joined = "".join(raw)
         if not (all(raw) and joined.isascii() and joined.isdigit()):
@@ -262,7 +261,7 @@ class FlatLayout:
         Fills each empty column that has a fallback with its fallback's text, in
         ``row`` itself (the careful path reads them the same way).
         """
-        raw = row[self._uprn_at]
+        raw = row[self._uprn[0]]
         if not (raw.isascii() and raw.isdigit() and len(raw) <= 12):
             return None
         uprn = int(raw)
