@@ -44,12 +44,24 @@ class Actor:
         return self.all_permissions or code in self.permissions
 
     def teams_for(self, code: str) -> frozenset[int] | None:
-        """Teams whose rows ``code`` reaches; None when it reaches every row."""
+        """Teams whose rows ``code`` reaches; None when it reaches every row.
+
+        Staff users and API keys answer alike: a key made by an officer whose grant
+        is limited to teams keeps those teams (``auth/apikeys.py``)."""
         if self.all_permissions or self.global_permissions is None:
             return None
         if code in self.global_permissions:
             return None
         return frozenset(team for granted, team in self.team_grants if granted == code)
+
+    def reaches(self, code: str, team_id: int | None) -> bool:
+        """Whether this actor holds ``code`` within ``team_id`` (None: council-wide).
+
+        The delegation rule: what an actor gives away, it must hold this widely."""
+        if not self.has(code):
+            return False
+        teams = self.teams_for(code)
+        return teams is None or (team_id is not None and team_id in teams)
 
     @property
     def is_authenticated(self) -> bool:

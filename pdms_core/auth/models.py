@@ -163,3 +163,24 @@ class ApiKey(Base):
     expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ApiKeyTeam(Base):
+    """A team one of a key's permissions is limited to; a code without rows here is
+    council-wide.
+
+    A key made by an officer whose permission is granted only within teams keeps those
+    teams, so the key's actor answers ``teams_for`` as the officer's does and every row
+    rule for team-scoped users applies to the key too. Deleting a team that still
+    limits a key is refused (no cascade): losing the rows would widen the key.
+    """
+
+    __tablename__ = "api_key_team"
+
+    api_key_id: Mapped[int] = mapped_column(
+        IdType, ForeignKey("api_key.id", ondelete="CASCADE"), primary_key=True
+    )
+    permission: Mapped[str] = mapped_column(String(200), primary_key=True)
+    team_id: Mapped[int] = mapped_column(
+        IdType, ForeignKey("team.id"), primary_key=True, index=True
+    )

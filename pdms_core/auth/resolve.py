@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pdms_core.auth.actor import ANONYMOUS, Actor
-from pdms_core.auth.apikeys import actor_for_key, key_needs_touch, resolve_api_key, touch_api_key
+from pdms_core.auth.apikeys import key_actor, key_needs_touch, resolve_api_key, touch_api_key
 from pdms_core.auth.permissions import actor_for_user
 from pdms_core.auth.sessions import needs_touch, resolve_session, touch_session
 from pdms_core.auth.tokens import API_KEY_PREFIX, SESSION_PREFIX
@@ -71,7 +71,7 @@ async def _key_holder(database: Database, token: str) -> Resolved:
         key = await resolve_api_key(session, token)
         if key is None:
             return Resolved(ANONYMOUS)
-        resolved = Resolved(actor_for_key(key))
+        resolved = Resolved(await key_actor(session, key))
         stale = key_needs_touch(key)
     if stale:  # at most once a minute, in a write transaction of its own
         async with database.sessionmaker() as session, session.begin():
