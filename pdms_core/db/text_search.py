@@ -44,11 +44,23 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import CTE
 
-from pdms_core.db.words import WORD, allowed_edits, near_similarity, one_edit_variants
+from pdms_core.db.words import (
+    MAX_WORD_LENGTH,
+    WORD,
+    allowed_edits,
+    near_similarity,
+    one_edit_variants,
+    words,
+)
+from pdms_core.errors import ValidationFailed
 
 #: Longer queries are cut: each word multiplies the work, and no name or address
 #: needs more to be found.
 MAX_WORDS = 6
+#: More words than this are refused rather than cut. A whole postal address pasted in
+#: ("Flat 12, Riverside Court, 14 High Street, Lower Testbury, Testtown, Testshire,
+#: AB1 2CD": 13 words) must still work; text of more words is neither name nor address.
+MAX_QUERY_WORDS = 16
 #: Matching words kept per query word, best first.
 MAX_TERMS = 12
 #: Trigram neighbours fetched per long word, before the edit-distance check.
@@ -91,6 +103,24 @@ class WordGroup:
     #: False when nothing stored answers the word, not even itself. Such a word is
     #: not required, so a mangled "Lo" does not empty the search for "Lo Aberilng".
     known: bool
+
+
+def query_words(text: str | None, field: str) -> list[str]:
+    """The words to search for in ``text``: the first ``MAX_WORDS`` of them.
+
+    Text of more than ``MAX_QUERY_WORDS`` words, or with a word longer than
+    ``MAX_WORD_LENGTH`` characters, is refused with a VALIDATION error on ``field``
+    (camelCase): neither is a name or an address, and long words are what made the
+    typo variants explode.
+    """
+    found = words(text)
+    if len(found) > MAX_QUERY_WORDS:
+        raise ValidationFailed(f"Search for at most {MAX_QUERY_WORDS} words.", field=field)
+    if any(len(word) > MAX_WORD_LENGTH for word in found):
+        raise ValidationFailed(
+            f"Search words are at most {MAX_WORD_LENGTH} characters.", field=field
+        )
+    return found[:MAX_WORDS]
 
 
 async def expand(

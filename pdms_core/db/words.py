@@ -18,6 +18,14 @@ WORD = re.compile(r"[^\W_]+")
 #: Swapping two neighbours is the commonest typing slip, so it costs less than other
 #: edits: "jonh" is nearer "john" (a swap) than "jon" (a deletion).
 TRANSPOSITION_COST = 0.6
+#: The longest word typo tolerance is given to. No name or address word is longer (the
+#: longest UK place name, Llanfairpwllgwyngyllgogerychwyrndrobwllllantysiliogogogoch,
+#: has 58 letters), and a word's one-edit variants number about its length times its
+#: alphabet (26 letters plus its own distinct ones): a 500-letter word of 500 distinct
+#: characters made half a million 500-character strings (48 s, 2 GB in one search).
+#: Longer words are matched exactly or not at all, so the work here stays bounded
+#: whatever a caller passes (searches also refuse them: text_search.query_words).
+MAX_WORD_LENGTH = 64
 
 
 def words(text: str | None) -> list[str]:
@@ -29,9 +37,11 @@ def allowed_edits(word: str) -> int:
     """How many typos a word may carry and still match (Elasticsearch's "AUTO").
 
     None for one or two letters, one up to five, two beyond; numbers must be exact,
-    since a house number one keystroke away is a different house.
+    since a house number one keystroke away is a different house. None beyond
+    ``MAX_WORD_LENGTH`` either: no real word is that long, and the work of finding
+    close words grows with the length.
     """
-    if any(char.isdigit() for char in word) or len(word) <= 2:
+    if len(word) <= 2 or len(word) > MAX_WORD_LENGTH or any(char.isdigit() for char in word):
         return 0
     return 1 if len(word) <= 5 else 2
 
@@ -90,7 +100,11 @@ def one_edit_variants(word: str) -> set[str]:
 
     Looking these up exactly in the vocabulary finds every single-typo match, however
     short the word; a trigram index alone misses those (see the module docstring).
+    Empty for a word longer than ``MAX_WORD_LENGTH``, so there are never more than
+    about 12,000 (65 places x 2 x 90 letters).
     """
+    if len(word) > MAX_WORD_LENGTH:
+        return set()
     letters = set(string.ascii_lowercase) | set(word)
     splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
     found = {head + tail[1:] for head, tail in splits if tail}

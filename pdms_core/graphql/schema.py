@@ -37,6 +37,7 @@ from pdms_core.graphql.limits import RequestLimits
 from pdms_core.graphql.module_records import ModuleRecord
 from pdms_core.graphql.permissions import Requires, permission_of
 from pdms_core.graphql.planned import PlannedExecutionContext
+from pdms_core.graphql.text_limits import TextLimits
 from pdms_core.host import LoadedPlugin, PluginHost, camel_prefix, pascal_prefix
 from pdms_core.ratelimit import make_limiter
 from pdms_core.records import CORE
@@ -103,6 +104,7 @@ def build_schema(host: PluginHost) -> PdmsSchema:
                 cost_per_minute=settings.cost_per_minute,
                 debug=settings.debug,
             ),
+            TextLimits,
             AuditTrail,
             extension_factory(host.settings.debug),
         ],

@@ -64,7 +64,7 @@ async def search_people(
 ) -> SearchPage[Person]:
     """People matching ``criteria``, best name match first, then by id; archived people
     only when asked. ``first`` is 0-100; ``after`` is a cursor from a previous page."""
-    query_words = words(criteria.name)[: text_search.MAX_WORDS]
+    query_words = text_search.query_words(criteria.name, field="name")
     filters = _filters(criteria)
     if not query_words:
         statement = select(Person).where(*filters)

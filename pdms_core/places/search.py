@@ -16,7 +16,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from pdms_core.db import text_search
 from pdms_core.db.search_page import SearchPage, ranked_page
-from pdms_core.db.words import variant_groups, words
+from pdms_core.db.words import variant_groups
 from pdms_core.errors import ValidationFailed
 from pdms_core.places.address import normalise_postcode
 from pdms_core.places.models import Place
@@ -70,7 +70,7 @@ async def search_places(
 
     ``first`` is 0-100; ``after`` is a cursor from a previous page.
     """
-    query_words = words(criteria.text)[: text_search.MAX_WORDS]
+    query_words = text_search.query_words(criteria.text, field="text")
     filters = _filters(criteria, query_words)
     if not query_words:
         statement = select(Place).where(*filters)
