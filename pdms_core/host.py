@@ -24,6 +24,7 @@ from pdms_core import hookspecs
 from pdms_core.auth.actor import Actor
 from pdms_core.errors import ConfigurationError, PluginError
 from pdms_core.host_rules import check_lookup_parents, check_measure, check_owned_name
+from pdms_core.manifests import check_core_version, with_conventional_paths
 from pdms_core.records import (
     CORE,
     GraphQLContribution,
@@ -344,13 +345,15 @@ def _register(
         pm.register(module, name=name)
     except (ValueError, pluggy.PluginValidationError) as exc:
         raise PluginError(f"plugin {name!r} does not fit the hook specifications: {exc}") from exc
-    manifest = _manifest_of(pm, module, name)
+    package = _package_of(module)
+    manifest = with_conventional_paths(_manifest_of(pm, module, name), package)
+    check_core_version(manifest, _core_version())
     if manifest.models_module:
         importlib.import_module(manifest.models_module)
     return LoadedPlugin(
         manifest=manifest,
         module=module,
-        package=_package_of(module),
+        package=package,
         distribution=info.distribution if info else "pdms-core",
         version=info.version if info else _core_version(),
         settings=_validate_settings(manifest, settings),

@@ -19,7 +19,10 @@ from pdms_core.auth.actor import ANONYMOUS, SYSTEM, Actor, ActorKind
 from pdms_core.cases.lookups import problem_lookup_sets
 from pdms_core.cases.services import NewParty, open_case
 from pdms_core.cases.types import CaseNode
+from pdms_core.core_tables import CoreTables, core_tables
+from pdms_core.csv_export import csv_cell, csv_text, write_csv
 from pdms_core.db.base import Base, IdType, Versioned
+from pdms_core.db.bulk import chunks, insert_rows, upsert_rows
 from pdms_core.db.loaders import SessionLoader, group_by
 from pdms_core.db.unit_of_work import expect_version, unit_of_work
 from pdms_core.demands.services import DemandFields, add_demand
@@ -40,6 +43,7 @@ from pdms_core.graphql.node import ModelNode, decode_id, global_id, load_row
 from pdms_core.graphql.pagination import Connection, Edge, PageInfo, keyset_page
 from pdms_core.graphql.permissions import Public, Requires, mutation_field, query_field
 from pdms_core.hookspecs import hookimpl, hookspec
+from pdms_core.lookups.reads import lookup_id, lookup_values
 from pdms_core.measures.filters import MeasureFilter
 from pdms_core.measures.table import MeasureColumn, MeasureTable
 from pdms_core.records import (
@@ -52,6 +56,7 @@ from pdms_core.records import (
     PluginManifest,
 )
 from pdms_core.settings import Settings
+from pdms_core.today import today
 
 __all__ = [
     "ANONYMOUS",
@@ -63,6 +68,7 @@ __all__ = [
     "CaseNode",
     "Conflict",
     "Connection",
+    "CoreTables",
     "DemandFields",
     "Duplicate",
     "Edge",
@@ -95,6 +101,10 @@ __all__ = [
     "ValidationFailed",
     "Versioned",
     "add_demand",
+    "chunks",
+    "core_tables",
+    "csv_cell",
+    "csv_text",
     "decode_id",
     "described",
     "expect_version",
@@ -102,12 +112,18 @@ __all__ = [
     "group_by",
     "hookimpl",
     "hookspec",
+    "insert_rows",
     "keyset_page",
     "load_row",
+    "lookup_id",
+    "lookup_values",
     "mutation_field",
     "open_case",
     "problem_lookup_sets",
     "query_field",
     "run_mutation",
+    "today",
     "unit_of_work",
+    "upsert_rows",
+    "write_csv",
 ]

@@ -36,18 +36,26 @@ class PluginManifest:
         PluginManifest(
             name="rent_arrears",
             label="Rent arrears",
-            models_module="pdms_rent_arrears.models",
-            migrations_dir=Path(__file__).parent / "migrations" / "versions",
+            requires_core=">=0.1,<0.2",
             settings_model=RentArrearsSettings,
         )
+
+    The models module and the migrations folder default by convention to the
+    plugin package's ``models`` module and ``migrations/versions`` folder, when they
+    exist; name them only to put them elsewhere.
     """
 
     name: str
     label: str
     description: str = ""
+    #: The pdms-core versions the plugin is built for, as a PEP 440 specifier
+    #: (``">=0.1,<0.2"``); the host refuses to start under any other version.
+    requires_core: str | None = None
     #: Module that defines the plugin's SQLAlchemy models; imported only when enabled.
+    #: Default: ``<package>.models`` when the package has one.
     models_module: str | None = None
     #: Folder of alembic revision scripts; the first one carries ``branch_labels=(name,)``.
+    #: Default: ``<package>/migrations/versions`` when that folder exists.
     migrations_dir: Path | None = None
     #: A pydantic model validating the plugin's settings section.
     settings_model: type[BaseModel] | None = None

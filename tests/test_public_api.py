@@ -40,3 +40,10 @@ def test_plugins_import_only_the_public_api(path: Path):
 def test_the_public_api_exports_what_it_lists():
     missing = [name for name in pdms_core.plugin.__all__ if not hasattr(pdms_core.plugin, name)]
     assert missing == []
+
+
+@pytest.mark.parametrize("path", PLUGIN_SOURCES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_plugins_reach_core_tables_only_through_the_kit(path: Path):
+    # `Base.metadata.tables["person"]` would tie a module to core's table names;
+    # `pdms_core.plugin.core_tables` is the handle core keeps stable.
+    assert "metadata.tables" not in path.read_text(encoding="utf-8"), path.name

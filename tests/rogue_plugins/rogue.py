@@ -199,3 +199,19 @@ unguarded_root_field = UnguardedRootField()
 undeclared_permission = UndeclaredPermission()
 unprefixed_type = UnprefixedType()
 stray_command = StrayCommand()
+
+
+class NeedsFutureCore(_Base):
+    @hookimpl
+    def pdms_plugin_manifest(self) -> PluginManifest:
+        return PluginManifest(name=self.name, label="Rogue", requires_core=">=9.0")
+
+
+class GarbledCoreRange(_Base):
+    @hookimpl
+    def pdms_plugin_manifest(self) -> PluginManifest:
+        return PluginManifest(name=self.name, label="Rogue", requires_core="the latest")
+
+
+need_future_core = NeedsFutureCore()
+garbled_core_range = GarbledCoreRange()

@@ -15,17 +15,27 @@ from typing import Any
 from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pdms_core.plugin import Actor, Duplicate, ValidationFailed
-from pdms_rent_arrears.bulk import insert_rows
-from pdms_rent_arrears.lists import PATCH, TENANCY_REFERENCE_TYPE, london_today
+from pdms_core.plugin import (
+    Actor,
+    Duplicate,
+    ValidationFailed,
+    chunks,
+    core_tables,
+    insert_rows,
+    lookup_id,
+    lookup_values,
+    today,
+)
+from pdms_rent_arrears.lists import PATCH, TENANCY_REFERENCE_TYPE
 from pdms_rent_arrears.models import Account, AccountWeek, ColumnMapping, PatchOfficer, ReportImport
 from pdms_rent_arrears.reading import ColumnMatch, match_columns, read_sheet
 from pdms_rent_arrears.segments import Derived, derive
-from pdms_rent_arrears.tables import EXTERNAL_REFERENCE, PLACE, chunks, lookup_id, lookup_values
 from pdms_rent_arrears.validation import ReportRow, RowError, check_rows
 from pdms_rent_arrears.weeks import is_rent_free, previous_states, rederive_after
 
 ACCOUNT = Account.__table__
+EXTERNAL_REFERENCE = core_tables.external_reference
+PLACE = core_tables.place
 WEEK = AccountWeek.__table__
 MAPPING_NAME = "default"
 NEW_ACCOUNT_COLUMNS = ("reference", "tenant_name", "address", "uprn", "patch_id", "version")
@@ -77,7 +87,7 @@ async def check_report(
     session: AsyncSession, *, content: bytes, file_name: str, report_date: date, max_bytes: int
 ) -> Checked:
     """Read the file, match its columns and check every row; writes nothing."""
-    if report_date > london_today():
+    if report_date > today():
         raise ValidationFailed("The report date cannot be in the future.", field="reportDate")
     sheet = read_sheet(content, file_name, max_bytes=max_bytes)
     mapping = await saved_mapping(session)

@@ -15,9 +15,6 @@ A next action's ``data``: ``min_balance_pence``, ``min_weeks_in_arrears`` and
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
-
 from pdms_core.plugin import LookupSeed, LookupSetSpec, problem_lookup_sets
 
 MODULE = "rent_arrears"
@@ -26,12 +23,6 @@ PROFILE_RULE = "rent_arrears.profile_rule"
 NEXT_ACTION = "rent_arrears.next_action"
 TENANCY_REFERENCE_TYPE = "tenancy_reference"  # core's external_reference_type value
 ARREARS_DEMAND = "rent_arrears"
-LONDON = ZoneInfo("Europe/London")
-
-
-def london_today() -> date:
-    """Report dates are UK dates, whatever the server's time zone."""
-    return datetime.now(LONDON).date()
 
 
 def lookup_sets() -> list[LookupSetSpec]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 from pydantic import BaseModel, Field
 
@@ -17,10 +15,11 @@ from pdms_core.plugin import (
 )
 from pdms_rent_arrears import services
 from pdms_rent_arrears.cli import group as commands
-from pdms_rent_arrears.graphql.mutations import ASSIGN, CONFIGURE, PLAN, WRITE, RentArrearsMutation
-from pdms_rent_arrears.graphql.queries import IMPORT, RentArrearsQuery
-from pdms_rent_arrears.graphql.types import READ, RentArrearsAccount
+from pdms_rent_arrears.graphql.mutations import RentArrearsMutation
+from pdms_rent_arrears.graphql.queries import RentArrearsQuery
+from pdms_rent_arrears.graphql.types import RentArrearsAccount
 from pdms_rent_arrears.lists import lookup_sets
+from pdms_rent_arrears.permissions import PERMISSIONS, READ
 
 
 class RentArrearsSettings(BaseModel):
@@ -34,8 +33,7 @@ def pdms_plugin_manifest() -> PluginManifest:
         name="rent_arrears",
         label="Rent arrears",
         description="Weekly arrears reports into segments, trends, profiles and caseloads.",
-        models_module="pdms_rent_arrears.models",
-        migrations_dir=Path(__file__).parent / "migrations" / "versions",
+        requires_core=">=0.1,<0.2",
         settings_model=RentArrearsSettings,
     )
 
@@ -64,14 +62,7 @@ def pdms_graphql() -> GraphQLContribution:
 
 @hookimpl
 def pdms_permissions() -> list[Permission]:
-    return [
-        Permission(READ, "See rent accounts, their weekly figures, overviews and caseloads."),
-        Permission(IMPORT, "Preview and import weekly arrears reports."),
-        Permission(ASSIGN, "Assign rent accounts to officers, one by one, in bulk or by patch."),
-        Permission(WRITE, "Link accounts, record recovery actions and repayment agreements."),
-        Permission(PLAN, "Open a management-plan case for a flagged account."),
-        Permission(CONFIGURE, "Set the report column mapping and the rent-free weeks."),
-    ]
+    return PERMISSIONS
 
 
 @hookimpl

@@ -16,15 +16,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdms_core.plugin import (
     Actor,
-    Base,
     DemandFields,
     Duplicate,
     NewParty,
     NotFound,
     ValidationFailed,
     add_demand,
+    core_tables,
     expect_version,
     group_by,
+    lookup_values,
     open_case,
 )
 from pdms_rent_arrears.lists import (
@@ -46,10 +47,13 @@ from pdms_rent_arrears.models import (
 from pdms_rent_arrears.profiles import any_rule_condition, rule_matches
 from pdms_rent_arrears.reading import FIELDS
 from pdms_rent_arrears.segments import BANDS
-from pdms_rent_arrears.tables import LOOKUP_VALUE, PERSON, PLACE, STAFF_USER, lookup_values
 from pdms_rent_arrears.weeks import rederive_after
 
-CASE = Base.metadata.tables["case_record"]
+CASE = core_tables.case_record
+LOOKUP_VALUE = core_tables.lookup_value
+PERSON = core_tables.person
+PLACE = core_tables.place
+STAFF_USER = core_tables.staff_user
 MAX_SERIES_WEEKS = 104
 IN_ARREARS = AccountWeek.balance_pence > 0
 OWED = func.coalesce(func.sum(case((IN_ARREARS, AccountWeek.balance_pence), else_=0)), 0)

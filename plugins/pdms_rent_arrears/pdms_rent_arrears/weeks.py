@@ -13,9 +13,9 @@ from datetime import date
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pdms_core.plugin import chunks
 from pdms_rent_arrears.models import AccountWeek, RentFreeWeek, ReportImport
 from pdms_rent_arrears.segments import Previous, derive
-from pdms_rent_arrears.tables import chunks
 
 WEEK = AccountWeek.__table__
 

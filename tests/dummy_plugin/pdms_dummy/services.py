@@ -9,11 +9,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdms_core.plugin import (
     Actor,
-    Base,
     MeasureColumn,
     MeasureFilter,
     MeasureTable,
     ValidationFailed,
+    core_tables,
     group_by,
 )
 from pdms_dummy.models import Widget
@@ -39,7 +39,7 @@ async def widgets_by_place(
     return group_by(rows, "place_id")
 
 
-LOOKUP_VALUE = Base.metadata.tables["lookup_value"]
+LOOKUP_VALUE = core_tables.lookup_value
 
 
 async def widgets_by_colour(session: AsyncSession, measure_filter: MeasureFilter) -> MeasureTable:

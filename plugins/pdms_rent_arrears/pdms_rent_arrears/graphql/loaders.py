@@ -8,9 +8,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pdms_core.plugin import SessionLoader, group_by
+from pdms_core.plugin import SessionLoader, core_tables, group_by, lookup_values
 from pdms_rent_arrears.models import Account, AccountWeek
-from pdms_rent_arrears.tables import LOOKUP_VALUE, STAFF_USER, lookup_values
+
+LOOKUP_VALUE = core_tables.lookup_value
+STAFF_USER = core_tables.staff_user
 
 
 class AccountsByIdLoader(SessionLoader[int, Any]):

@@ -20,7 +20,7 @@ from pdms_core.plugin import (
     run_mutation,
 )
 from pdms_rent_arrears import services
-from pdms_rent_arrears.graphql.queries import IMPORT, decode_file, settings
+from pdms_rent_arrears.graphql.queries import decode_file, settings
 from pdms_rent_arrears.graphql.types import (
     RentArrearsAccount,
     RentArrearsColumnMatch,
@@ -30,12 +30,8 @@ from pdms_rent_arrears.graphql.types import (
     row_errors_type,
 )
 from pdms_rent_arrears.importer import import_report
+from pdms_rent_arrears.permissions import ASSIGN, CONFIGURE, IMPORT, PLAN, WRITE
 from pdms_rent_arrears.reading import FIELDS
-
-ASSIGN = "rent_arrears.account.assign"
-WRITE = "rent_arrears.account.write"
-PLAN = "rent_arrears.plan.open"
-CONFIGURE = "rent_arrears.settings.manage"
 
 
 @strawberry.input(

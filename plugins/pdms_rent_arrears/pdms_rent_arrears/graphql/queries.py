@@ -24,7 +24,6 @@ from pdms_core.plugin import (
 )
 from pdms_rent_arrears import services
 from pdms_rent_arrears.graphql.types import (
-    READ,
     RentArrearsAccount,
     RentArrearsAccountWeek,
     RentArrearsCaseload,
@@ -37,9 +36,8 @@ from pdms_rent_arrears.graphql.types import (
 )
 from pdms_rent_arrears.importer import check_report
 from pdms_rent_arrears.models import Account, AccountWeek
+from pdms_rent_arrears.permissions import IMPORT, READ
 from pdms_rent_arrears.services import WeekFilter
-
-IMPORT = "rent_arrears.report.import"
 
 
 def decode_file(content_base64: str) -> bytes:

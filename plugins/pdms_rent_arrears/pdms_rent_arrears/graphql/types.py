@@ -20,9 +20,8 @@ from pdms_rent_arrears.graphql.loaders import (
 )
 from pdms_rent_arrears.lists import NEXT_ACTION, PROFILE_RULE
 from pdms_rent_arrears.models import Account, AccountWeek
+from pdms_rent_arrears.permissions import READ
 from pdms_rent_arrears.profiles import recommend, rule_matches
-
-READ = "rent_arrears.account.read"
 
 
 @strawberry.type(description="A value of one of the module's lists (patch, rule, action).")
@@ -81,6 +80,8 @@ class RentArrearsAccountWeek(ModelNode):
 class RentArrearsAccount(ModelNode, ModuleRecord):
     model = Account
     read_permission = READ
+    # It names the tenant and their address: every read is audited, like a person's.
+    personal_data = True
 
     id: relay.NodeID[int]
     reference: str = strawberry.field(description="The housing system's account reference.")

@@ -1,0 +1,51 @@
+"""Handles on the core tables a module may read, so no module names core tables itself.
+
+A module joins its own rows to people, places, staff names and lookup values in SQL
+(one statement instead of a loader round trip). It reads these tables through
+``pdms_core.plugin.core_tables`` and never writes them: core's services own every
+change (``open_case``, ``add_demand``, the people mutations). Core keeps the columns
+listed here stable across minor versions; the rest may change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Table
+
+from pdms_core.auth.models import StaffUser
+from pdms_core.cases.models import CaseRecord
+from pdms_core.lookups.models import LookupSet, LookupValue
+from pdms_core.people.models import ExternalReference, Person
+from pdms_core.places.models import Place
+
+
+@dataclass(frozen=True)
+class CoreTables:
+    """Read-only handles, each with the columns a module may rely on."""
+
+    #: id, title, forenames, surname, date_of_birth, archived_at
+    person: Table
+    #: id, uprn, single_line_address, postcode
+    place: Table
+    #: id, person_id, type_id (``external_reference_type`` list), value
+    external_reference: Table
+    #: id, display_name, is_active (never the sign-in columns)
+    staff_user: Table
+    #: id, reference, module, status_id, team_id, officer_id, opened_on, closed_on
+    case_record: Table
+    #: id, code, label
+    lookup_set: Table
+    #: id, set_id, code, label, data, is_active, sort_order
+    lookup_value: Table
+
+
+core_tables = CoreTables(
+    person=Person.__table__,
+    place=Place.__table__,
+    external_reference=ExternalReference.__table__,
+    staff_user=StaffUser.__table__,
+    case_record=CaseRecord.__table__,
+    lookup_set=LookupSet.__table__,
+    lookup_value=LookupValue.__table__,
+)
