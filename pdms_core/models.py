@@ -14,6 +14,7 @@ from pdms_core.auth.models import (
     TeamMembership,
     UserRole,
 )
+from pdms_core.auth.throttle import AttemptCounter
 from pdms_core.cases.models import (
     CaseLink,
     CaseParty,
@@ -42,6 +43,7 @@ __all__ = [
     "Activity",
     "ActivityPerson",
     "ApiKey",
+    "AttemptCounter",
     "AuditEvent",
     "CaseLink",
     "CaseParty",

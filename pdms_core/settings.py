@@ -43,6 +43,9 @@ class Settings:
     session_idle_minutes: int = 30
     session_hours: int = 12
     session_remember_days: int = 30
+    #: Argon2 hashes (sign-in, password changes) one server process runs or queues at
+    #: once, on one thread per CPU; beyond it such requests answer THROTTLED.
+    max_password_hashes: int = 32
     #: Outgoing mail for the outbox sender; no host means mail stays queued.
     smtp_host: str | None = None
     smtp_port: int = 25
@@ -133,6 +136,7 @@ _SECURITY_FIELDS = {
     "session_idle_minutes": int,
     "session_hours": int,
     "session_remember_days": int,
+    "max_password_hashes": int,
     "smtp_host": str,
     "smtp_port": int,
     "smtp_user": str,
@@ -150,7 +154,7 @@ _SECURITY_FIELDS = {
     "read_pool_size": int,
 }
 #: Whole-number settings that have a least sensible value.
-_MINIMUMS = {"read_pool_size": 1}
+_MINIMUMS = {"read_pool_size": 1, "max_password_hashes": 1}
 
 
 def _security_settings(core: Mapping[str, Any]) -> dict[str, Any]:

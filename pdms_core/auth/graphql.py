@@ -14,6 +14,7 @@ import strawberry
 from strawberry.types import Info
 
 from pdms_core.auth import reset, sessions
+from pdms_core.auth.passwords import HashingBusy
 from pdms_core.auth.permissions import user_id_of
 from pdms_core.auth.resolve import CSRF_COOKIE, SESSION_COOKIE
 from pdms_core.auth.types import StaffSessionType, StaffUserNode
@@ -84,30 +85,18 @@ class AuthMutation:
         context = info.context
         request = context.request
         try:
-            async with context.unit_of_work() as session:
-                signed = await sessions.login(
-                    session,
-                    context.settings,
-                    email=input.email,
-                    password=input.password,
-                    ip=context.client_ip or "unknown",
-                    user_agent=request.headers.get("user-agent") if request else None,
-                    keep_signed_in=input.keep_signed_in,
-                )
-        except sessions.WrongCredentials as exc:
-            await sessions.record_failure(
-                context.database.sessionmaker, exc.account, context.client_ip or "unknown"
+            signed = await sessions.login(
+                context.database.sessionmaker,
+                context.settings,
+                email=input.email,
+                password=input.password,
+                ip=context.client_ip or "unknown",
+                user_agent=request.headers.get("user-agent") if request else None,
+                keep_signed_in=input.keep_signed_in,
             )
-            context.audit.note_mutation(info.path.key, "rejected")
-            return LoginPayload(
-                token=None,
-                csrf_token=None,
-                expires_at=None,
-                user=None,
-                errors=[UserErrorType.from_error(exc)],
-            )
-        except sessions.Throttled as exc:
-            context.audit.note_mutation(info.path.key, "throttled")
+        except (sessions.WrongCredentials, sessions.Throttled, HashingBusy) as exc:
+            outcome = "rejected" if isinstance(exc, sessions.WrongCredentials) else "throttled"
+            context.audit.note_mutation(info.path.key, outcome)
             return LoginPayload(
                 token=None,
                 csrf_token=None,
@@ -173,9 +162,14 @@ class AuthMutation:
     async def request_password_reset(
         self, info: Info, email: Annotated[str, described("Your work email address.")]
     ) -> DonePayload:
-        settings = info.context.settings
-        await run_mutation(info, lambda s: reset.request_password_reset(s, settings, email))
-        return _done([])
+        context = info.context
+        _, errors = await run_mutation(
+            info,
+            lambda s: reset.request_password_reset(
+                s, context.database.sessionmaker, email, context.client_ip or "unknown"
+            ),
+        )
+        return _done(errors)
 
     @mutation_field(
         description="Choose a new password with a reset link's token; ends every session.",
@@ -187,7 +181,13 @@ class AuthMutation:
         token: Annotated[str, described("The token from the emailed link.")],
         new_password: Annotated[str, described("12 to 128 characters, not a common one.")],
     ) -> DonePayload:
-        _, errors = await run_mutation(info, lambda s: reset.reset_password(s, token, new_password))
+        context = info.context
+        _, errors = await run_mutation(
+            info,
+            lambda s: reset.reset_password(
+                s, context.database.sessionmaker, context.settings, token, new_password
+            ),
+        )
         return _done(errors)
 
     @mutation_field(
@@ -205,6 +205,8 @@ class AuthMutation:
             info,
             lambda s: reset.change_password(
                 s,
+                context.database.sessionmaker,
+                context.settings,
                 user_id_of(context.actor),
                 current_password=current_password,
                 new_password=new_password,

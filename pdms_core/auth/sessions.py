@@ -1,8 +1,12 @@
 """Signing in and out: sessions with idle and absolute expiry, and throttling.
 
-Failed sign-ins are counted per account key (a hash of the lower-cased email, whether
-or not the account exists) and per IP; over the limit, every attempt gets the same
-THROTTLED answer for a while, so the answer never reveals whether an account exists.
+Sign-in attempts are counted per account key (a hash of the lower-cased email, whether
+or not the account exists) and per IP before the password is checked, in one atomic
+step (auth/throttle.py): of any number of concurrent guesses, at most the limit reach
+the password check. Over the limit, every attempt gets the same THROTTLED answer for
+the rest of the window, so the answer never reveals whether an account exists. A
+successful sign-in clears its account's count and gives its IP attempt back, so an
+office behind one address is limited by its failures only.
 """
 
 from __future__ import annotations
@@ -12,13 +16,15 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Row, bindparam, delete, func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Row, bindparam, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from pdms_core.auth.models import LoginFailure, StaffSession, StaffUser
-from pdms_core.auth.passwords import verify_password
+from pdms_core.auth import throttle
+from pdms_core.auth.models import StaffSession, StaffUser
+from pdms_core.auth.passwords import HashingBusy, verify_in_pool
 from pdms_core.auth.permissions import user_grants
 from pdms_core.auth.tokens import SESSION_PREFIX, aware, digest, new_secret, now
+from pdms_core.db.unit_of_work import unit_of_work
 from pdms_core.errors import ErrorCode, NotFound, UserError
 from pdms_core.settings import Settings
 
@@ -28,12 +34,19 @@ MAX_IP_FAILURES = 50
 #: last_seen_at is written at most this often, not on every request.
 TOUCH_EVERY = timedelta(seconds=60)
 WRONG_CREDENTIALS = "The email address or password is not right."
+TOO_MANY = "Too many attempts. Wait a few minutes and try again."
 
 
 class Throttled(UserError):
     """Too many failed attempts; the same answer whether or not the account exists."""
 
     code = ErrorCode.THROTTLED
+
+
+class WrongCredentials(UserError):
+    """Email or password wrong (or the account inactive): one message for all."""
+
+    code = ErrorCode.UNAUTHENTICATED
 
 
 @dataclass
@@ -50,31 +63,28 @@ def email_key(email: str) -> str:
     return email.strip().lower()
 
 
-async def check_throttle(session: AsyncSession, account: str, ip: str) -> None:
-    """Refuse with THROTTLED when the account or the IP failed too often lately."""
-    since = now() - THROTTLE_WINDOW
-    by_account = await session.scalar(
-        select(func.count())
-        .select_from(LoginFailure)
-        .where(LoginFailure.account_key == account, LoginFailure.at > since)
+def account_limit(email_key_value: str) -> throttle.Limit:
+    """The per-account limit, shared by sign-in and password changes."""
+    return throttle.Limit(
+        f"login:account:{digest(email_key_value)}", MAX_ACCOUNT_FAILURES, THROTTLE_WINDOW
     )
-    by_ip = await session.scalar(
-        select(func.count())
-        .select_from(LoginFailure)
-        .where(LoginFailure.ip == ip, LoginFailure.at > since)
-    )
-    if (by_account or 0) >= MAX_ACCOUNT_FAILURES or (by_ip or 0) >= MAX_IP_FAILURES:
-        raise Throttled("Too many attempts. Wait a few minutes and try again.")
 
 
-async def record_failure(sessionmaker: object, account: str, ip: str) -> None:
-    """Record a failed attempt in its own transaction (the caller's rolls back)."""
-    async with sessionmaker() as session, session.begin():  # type: ignore[operator]
-        session.add(LoginFailure(account_key=account, ip=ip, at=now()))
+def ip_limit(ip: str) -> throttle.Limit:
+    return throttle.Limit(f"login:ip:{ip}", MAX_IP_FAILURES, THROTTLE_WINDOW)
+
+
+async def take_attempt(
+    sessionmaker: async_sessionmaker[AsyncSession], *limits: throttle.Limit
+) -> None:
+    """Count an attempt against ``limits`` before any password is checked; Throttled
+    (nothing counted) when one is used up."""
+    if not await throttle.take(sessionmaker, limits):
+        raise Throttled(TOO_MANY)
 
 
 async def login(
-    session: AsyncSession,
+    sessionmaker: async_sessionmaker[AsyncSession],
     settings: Settings,
     *,
     email: str,
@@ -83,29 +93,47 @@ async def login(
     user_agent: str | None = None,
     keep_signed_in: bool = False,
 ) -> SignedIn:
-    """Check the password and open a session; UserError (never which part was wrong)."""
-    account = digest(email_key(email))
-    await check_throttle(session, account, ip)
-    user = await session.scalar(select(StaffUser).where(StaffUser.email_key == email_key(email)))
-    ok, new_hash = verify_password(user.password_hash if user else None, password)
-    if user is None or not ok or not user.is_active:
-        raise WrongCredentials(WRONG_CREDENTIALS, account=account)
-    if new_hash is not None:
-        user.password_hash = new_hash
-    await session.execute(delete(LoginFailure).where(LoginFailure.account_key == account))
-    return await open_session(
-        session, settings, user, ip=ip, user_agent=user_agent, keep_signed_in=keep_signed_in
-    )
+    """Check the password and open a session; UserError (never which part was wrong).
 
-
-class WrongCredentials(UserError):
-    """Email or password wrong (or the account inactive): one message for all."""
-
-    code = ErrorCode.UNAUTHENTICATED
-
-    def __init__(self, message: str, *, account: str):
-        super().__init__(message)
-        self.account = account
+    No transaction is open while the password is checked: the check queues for the
+    hashing pool, and holding a pooled connection meanwhile would starve other requests.
+    """
+    key = email_key(email)
+    account, by_ip = account_limit(key), ip_limit(ip)
+    await take_attempt(sessionmaker, account, by_ip)
+    async with sessionmaker() as reader:
+        found = (
+            await reader.execute(
+                select(StaffUser.id, StaffUser.password_hash, StaffUser.is_active).where(
+                    StaffUser.email_key == key
+                )
+            )
+        ).first()
+    try:
+        # Unknown emails are checked against a dummy hash: the same time and answer.
+        ok, new_hash = await verify_in_pool(
+            found.password_hash if found else None,
+            password,
+            max_in_flight=settings.max_password_hashes,
+        )
+    except HashingBusy:
+        # Not checked, so not counted: a busy server does not lock anyone out.
+        await throttle.give_back_now(sessionmaker, account.key, by_ip.key)
+        raise
+    if found is None or not ok or not found.is_active:
+        raise WrongCredentials(WRONG_CREDENTIALS)
+    async with unit_of_work(sessionmaker) as session:
+        # Writes first: on SQLite a transaction that starts by writing waits its turn.
+        await throttle.clear(session, account.key)
+        await throttle.give_back(session, by_ip.key)
+        user = await session.get(StaffUser, found.id)
+        if user is None or not user.is_active:
+            raise WrongCredentials(WRONG_CREDENTIALS)
+        if new_hash is not None:
+            user.password_hash = new_hash
+        return await open_session(
+            session, settings, user, ip=ip, user_agent=user_agent, keep_signed_in=keep_signed_in
+        )
 
 
 async def open_session(

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdms_core.notifications.models import OutboxMessage
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """An email as it is sent: for most rows their own fields; for a kind with a
+    composer (sender.py), what the composer made at sending time."""
+
+    recipient: str
+    subject: str
+    body: str
 
 
 async def queue_message(
