@@ -6,12 +6,12 @@ generic ``measure`` query, snapshots and CSV export treat them alike.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+
+from pdms_core.csv_export import csv_text
 
 #: Kinds a column may have; they say how a cell is rendered and re-read from JSON.
 COLUMN_KINDS = ("text", "integer", "number", "date")
@@ -62,13 +62,9 @@ class MeasureTable:
                 raise ValueError(f"a row has {len(row)} cells for {width} columns: {row!r}")
 
     def to_csv(self) -> str:
-        """The table as CSV (RFC 4180: a header of column names, CRLF line ends)."""
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow([column.name for column in self.columns])
-        for row in self.rows:
-            writer.writerow([render_cell(cell) for cell in row])
-        return buffer.getvalue()
+        """The table as CSV (RFC 4180: a header of column names, CRLF line ends), with
+        text that a spreadsheet would run as a formula neutralised (see csv_export)."""
+        return csv_text([[column.name for column in self.columns], *self.rows])
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-safe form, as snapshots store it (dates as ISO strings)."""
