@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 import socket
+from collections import Counter
 from datetime import timedelta
 from email import message_from_bytes
 
@@ -149,3 +150,53 @@ async def test_changing_a_password_needs_the_current_one(staff_users, graphql):
     # this session continues; the new password works
     assert (await graphql.execute("{ viewer { email } }", headers=bearer(token))).ok()["viewer"]
     assert (await staff_users.login("jo@council.invalid", NEW_PASSWORD)).ok()["login"]["token"]
+
+
+async def test_a_hundred_requests_for_one_address_send_three_emails(
+    staff_users, graphql, smtp_server, pdms_host
+):
+    inbox, port = smtp_server
+    await staff_users.user("kit.officer@council.invalid")
+    # when 100 anonymous requests for one address arrive at once
+    requests = [graphql.execute(REQUEST, {"e": "Kit.Officer@council.invalid"}) for _ in range(100)]
+    results = await asyncio.gather(*requests)
+    # then three are recorded, and the rest are refused, counted atomically
+    answers = Counter(
+        tuple(e["code"] for e in r.ok()["requestPasswordReset"]["errors"]) for r in results
+    )
+    assert answers == {(): 3, ("THROTTLED",): 97}
+    # and the sender delivers three emails over SMTP, not a hundred
+    report = await send_pending(staff_users.database, _mail_settings(pdms_host, port))
+    assert (report.sent, report.failed) == (3, 0)
+    assert [m["To"] for m in inbox.messages] == ["kit.officer@council.invalid"] * 3
+
+
+async def test_reset_requests_are_limited_per_client_address(staff_users, graphql):
+    # 25 different (unknown) addresses from one client: 20 an hour are accepted
+    results = [
+        await graphql.execute(REQUEST, {"e": f"someone.{n}@council.invalid"}) for n in range(25)
+    ]
+    codes = [tuple(e["code"] for e in r.ok()["requestPasswordReset"]["errors"]) for r in results]
+    assert codes == [()] * 20 + [("THROTTLED",)] * 5
+
+
+async def test_known_and_unknown_addresses_run_the_same_statements(
+    staff_users, graphql, sql_statements
+):
+    # given an account, and an address no account has
+    await staff_users.user("lou.officer@council.invalid")
+    statements = {}
+    for address in ("lou.officer@council.invalid", "nobody.else@council.invalid"):
+        sql_statements.reset()
+        result = await graphql.execute(REQUEST, {"e": address})
+        assert result.ok() == {"requestPasswordReset": {"ok": True, "errors": []}}
+        statements[address] = list(sql_statements.statements)
+    # then the request path is the same for both: nothing on it looks the account up,
+    # so neither its time nor its answer can tell them apart
+    assert statements["lou.officer@council.invalid"] == statements["nobody.else@council.invalid"]
+    assert not any(
+        "staff_user" in statement for statement in statements["nobody.else@council.invalid"]
+    )
+    # and no token exists until the sender runs
+    async with staff_users.database.sessionmaker() as session:
+        assert await session.scalar(select(PasswordResetToken.id)) is None
