@@ -6,6 +6,10 @@ by the number of IDs, and any other list field by ``LIST_FACTOR``; the lists ins
 a connection (``edges``, ``nodes``) are already counted by its ``first``. The cost is
 computed before execution, with the request's variables, so an expensive document is
 refused without touching the database.
+
+Each fragment is costed once, at multiplier 1, and scaled wherever it is spread (the
+cost is linear in the multiplier): following every spread instead doubles the work
+per fragment that spreads the next one twice.
 """
 
 from __future__ import annotations
@@ -54,6 +58,9 @@ class _Walker:
         self.schema = schema
         self.fragments = fragments
         self.variables = variables
+        #: fragment name -> its cost at multiplier 1. A spread's target type is its
+        #: fragment's type condition whatever the parent, so the name is the key.
+        self.fragment_costs: dict[str, int] = {}
 
     def cost(self, selection_set: SelectionSetNode | None, parent: Any, multiplier: int) -> int:
         if selection_set is None or parent is None:
@@ -70,11 +77,21 @@ class _Walker:
                 )
                 total += self.cost(node.selection_set, target, multiplier)
             elif isinstance(node, FragmentSpreadNode):
-                fragment = self.fragments.get(node.name.value)
-                if fragment is not None:
-                    target = self.schema.get_type(fragment.type_condition.name.value)
-                    total += self.cost(fragment.selection_set, target, multiplier)
+                total += multiplier * self._fragment(node.name.value)
         return total
+
+    def _fragment(self, name: str) -> int:
+        cost = self.fragment_costs.get(name)
+        if cost is not None:
+            return cost
+        fragment = self.fragments.get(name)
+        if fragment is None:
+            return 0
+        # A spread closing a cycle costs nothing (validation refuses such documents).
+        self.fragment_costs[name] = 0
+        target = self.schema.get_type(fragment.type_condition.name.value)
+        cost = self.fragment_costs[name] = self.cost(fragment.selection_set, target, 1)
+        return cost
 
     def _field(self, node: FieldNode, parent: Any, multiplier: int) -> int:
         name = node.name.value

@@ -1,12 +1,14 @@
 """Request limits checked before execution (OWASP GraphQL cheat sheet).
 
-Depth, alias and token limits are strawberry's validation extensions (see
-``schema.py``). This extension adds, in order: sign-in mutations alone in their
-document (no batching guesses through aliases); no mutations for read-only API keys;
-the query cost limit; and the cost-based rate limit per caller (plus each API key's
-own request limit). A refusal becomes the request's only error; nothing executes.
-Outside debug it also removes "Did you mean ...?" suggestions from error messages,
-which would otherwise reveal the schema with introspection off.
+The token limit is the parser's, the document budget, depth and alias limits are
+validation (``document_rules.py``, wired in ``schema.py``). This extension adds, in
+order: sign-in mutations alone in their document (no batching guesses through
+aliases); no NUL characters; no mutations for read-only API keys; the query cost
+limit; and the cost-based rate limit per caller (plus each API key's own request
+limit). A refusal becomes the request's only error; nothing executes. It gives the
+parser's size refusals the budget's code, and outside debug it removes "Did you mean
+...?" suggestions from error messages, which would otherwise reveal the schema with
+introspection off.
 """
 
 from __future__ import annotations
@@ -32,11 +34,14 @@ from strawberry.extensions import SchemaExtension
 from pdms_core.auth.actor import ActorKind
 from pdms_core.errors import ErrorCode
 from pdms_core.graphql.cost import query_cost
+from pdms_core.graphql.document_rules import TOO_LARGE
 from pdms_core.ratelimit import Limiter
 
 #: Mutations that guess or spend secrets: each must be the only field of its document.
 AUTH_FIELDS = frozenset({"login", "requestPasswordReset", "resetPassword", "changePassword"})
 _SUGGESTION = re.compile(r" Did you mean .*\?$")
+#: The parser's refusals of a document too big to parse.
+_PARSER_LIMIT = re.compile(r"^Syntax Error: Document (contains more than|is nested too deeply)")
 
 
 class RequestLimits(SchemaExtension):
@@ -49,7 +54,13 @@ class RequestLimits(SchemaExtension):
         self.debug = debug
 
     def on_operation(self) -> Iterator[None]:
-        yield
+        try:
+            yield
+        except GraphQLError as error:
+            # strawberry's parser cache raises parse errors through the operation
+            if _PARSER_LIMIT.match(error.message):
+                error.extensions = {**(error.extensions or {}), "code": TOO_LARGE}
+            raise
         if self.debug:
             return
         result = self.execution_context.result

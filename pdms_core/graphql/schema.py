@@ -16,14 +16,7 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError
 from graphql.validation import NoSchemaIntrospectionCustomRule
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxTokensLimiter,
-    ParserCache,
-    ValidationCache,
-)
-from strawberry.extensions.max_aliases import create_validator as aliases_rule
-from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
+from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ParserCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import create_type
 from strawberry.types.base import get_object_definition
@@ -32,6 +25,7 @@ from pdms_core.audit.recorder import AuditTrail
 from pdms_core.db.cursors import MAX_PAGE_SIZE
 from pdms_core.errors import PluginError
 from pdms_core.graphql.direct_resolvers import LeafFirstExecutionContext, use_direct_resolvers
+from pdms_core.graphql.document_rules import BudgetedValidationCache, document_limits
 from pdms_core.graphql.errors import extension_factory
 from pdms_core.graphql.limits import RequestLimits
 from pdms_core.graphql.module_records import ModuleRecord
@@ -72,13 +66,13 @@ def build_schema(host: PluginHost) -> PdmsSchema:
     limiter = make_limiter(settings.redis_url)
     # Production hides the schema: no introspection (debug keeps it for GraphiQL).
     hide_schema = [] if settings.debug else [NoSchemaIntrospectionCustomRule]
-    # The rule classes are made once per schema: strawberry's QueryDepthLimiter and
-    # MaxAliasesLimiter make new ones per request, and validation results are cached
-    # by (schema, document, rules), so the cache never hit and every request paid
-    # for a full validation (about 5 CPU ms for the smallest query).
+    # The rule class is made once per schema: validation results are cached by
+    # (schema, document, rules), so a class made per request (as strawberry's
+    # QueryDepthLimiter does) never hits and every request pays for a full validation.
+    # It measures each fragment once (strawberry's depth and alias validators followed
+    # every spread: exponential in fragments spreading fragments).
     rules = (
-        depth_rule(MAX_QUERY_DEPTH, should_ignore=None),
-        aliases_rule(MAX_ALIASES),
+        document_limits(max_depth=MAX_QUERY_DEPTH, max_aliases=MAX_ALIASES),
         *hide_schema,
     )
     schema = PdmsSchema(
@@ -97,7 +91,8 @@ def build_schema(host: PluginHost) -> PdmsSchema:
             lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
             lambda: AddValidationRules(rules),
             lambda: ParserCache(maxsize=256),
-            lambda: ValidationCache(maxsize=256),
+            # the fragment and selection budget, checked before validation walks anything
+            lambda: BudgetedValidationCache(maxsize=256),
             lambda: RequestLimits(
                 limiter=limiter,
                 max_cost=settings.max_query_cost,
