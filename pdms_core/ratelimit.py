@@ -3,18 +3,34 @@
 In memory the limits hold per server process; with ``PDMS_REDIS_URL`` every process
 shares them. Each hit adds an amount (1 per request, or a query's cost) to the
 caller's counter for the current window and says whether the limit still holds.
+
+When Redis cannot be reached the limits fail over to per-process memory rather than
+failing every request: one warning is logged when the outage begins (the error's
+type only, never the address), Redis is tried again after a short back-off, and one
+message is logged when it is back. ``/health`` reports the state (see app.py).
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from typing import Any, Protocol
+
+log = logging.getLogger("pdms.ratelimit")
+#: How long to use memory alone after Redis failed, before trying it again.
+RETRY_AFTER_SECONDS = 5.0
+#: Redis answers in well under a millisecond; waiting longer only stalls requests.
+REDIS_TIMEOUT_SECONDS = 0.5
 
 
 class Limiter(Protocol):
     async def hit(self, key: str, amount: int, limit: int, window: int = 60) -> bool:
         """Add ``amount`` to ``key``'s window; True while the total is within ``limit``."""
+        ...
+
+    async def store_state(self) -> str | None:
+        """``ok`` or ``unavailable`` for a shared store; None without one."""
         ...
 
 
@@ -34,24 +50,85 @@ class MemoryLimiter:
             self._counts[(key, slot)] = total
         return total <= limit
 
+    async def store_state(self) -> str | None:
+        """None: there is no shared store to report on."""
+        return None
+
 
 class RedisLimiter:
-    """Counters in Redis: INCRBY and EXPIRE in one round trip."""
+    """Counters in Redis (INCRBY and EXPIRE in one round trip), with per-process
+    memory counters while Redis is unavailable."""
 
     def __init__(self, url: str, prefix: str = "pdms:rl:"):
         from redis import asyncio as redis
+        from redis.backoff import NoBackoff
+        from redis.exceptions import RedisError
+        from redis.retry import Retry
 
-        self._client: Any = redis.from_url(url)
+        # No retries inside the client: a failed call falls over to memory at once,
+        # and the back-off below decides when Redis is tried again.
+        self._client: Any = redis.from_url(
+            url,
+            socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
+            socket_timeout=REDIS_TIMEOUT_SECONDS,
+            retry=Retry(NoBackoff(), 0),
+        )
+        self._errors = (RedisError, OSError, asyncio.TimeoutError)
+        self._fallback = MemoryLimiter()
+        self._down = False
+        self._retry_at = 0.0
         self.prefix = prefix
 
     async def hit(self, key: str, amount: int, limit: int, window: int = 60) -> bool:
+        if self._due():
+            try:
+                total = await self._incr(key, amount, window)
+            except self._errors as exc:
+                self._failed(exc)
+            else:
+                self._recovered()
+                return total <= limit
+        return await self._fallback.hit(key, amount, limit, window)
+
+    async def store_state(self) -> str:
+        """``ok`` or ``unavailable``: pings Redis unless it is backing off."""
+        if self._due():
+            try:
+                await self._client.ping()
+            except self._errors as exc:
+                self._failed(exc)
+            else:
+                self._recovered()
+        return "unavailable" if self._down else "ok"
+
+    async def _incr(self, key: str, amount: int, window: int) -> int:
         slot = int(time.time() // window)
         name = f"{self.prefix}{key}:{slot}"
         async with self._client.pipeline(transaction=True) as pipe:
             pipe.incrby(name, amount)
             pipe.expire(name, window * 2)
             total, _ = await pipe.execute()
-        return int(total) <= limit
+        return int(total)
+
+    def _due(self) -> bool:
+        return not self._down or time.monotonic() >= self._retry_at
+
+    def _failed(self, exc: BaseException) -> None:
+        self._retry_at = time.monotonic() + RETRY_AFTER_SECONDS
+        if not self._down:
+            self._down = True
+            # The type only: redis's messages name the host and port.
+            log.warning(
+                "rate-limit store (Redis) unavailable (%s): limits now count per "
+                "process; retrying every %.0f s",
+                type(exc).__name__,
+                RETRY_AFTER_SECONDS,
+            )
+
+    def _recovered(self) -> None:
+        if self._down:
+            self._down = False
+            log.info("rate-limit store (Redis) is back: limits are shared again")
 
     async def close(self) -> None:
         await self._client.aclose()
