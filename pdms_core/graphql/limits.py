@@ -7,8 +7,8 @@ aliases); no NUL characters; no mutations for read-only API keys; the query cost
 limit; and the cost-based rate limit per caller (plus each API key's own request
 limit). A refusal becomes the request's only error; nothing executes. It gives the
 parser's size refusals the budget's code, and outside debug it removes "Did you mean
-...?" suggestions from error messages, which would otherwise reveal the schema with
-introspection off.
+...?" suggestions from every error message (wherever they stand in it), which would
+otherwise reveal the schema with introspection off.
 """
 
 from __future__ import annotations
@@ -39,7 +39,11 @@ from pdms_core.ratelimit import Limiter
 
 #: Mutations that guess or spend secrets: each must be the only field of its document.
 AUTH_FIELDS = frozenset({"login", "requestPasswordReset", "resetPassword", "changePassword"})
-_SUGGESTION = re.compile(r" Did you mean .*\?$")
+#: graphql-core's suggestions: " Did you mean 'a'?", "... 'a' or 'b'?", "... 'a', 'b',
+#: or 'c'?", "... the enum value 'A'?", "... to use an inline fragment on 'T'?". In
+#: variable coercion errors they stand mid-message ("... Did you mean 'email'? Found:
+#: ..."). Names never contain quotes.
+_SUGGESTION = re.compile(r" ?Did you mean [^'?]*'[^']*'(?:,? (?:or )?'[^']*')*\?")
 #: The parser's refusals of a document too big to parse.
 _PARSER_LIMIT = re.compile(r"^Syntax Error: Document (contains more than|is nested too deeply)")
 
@@ -65,6 +69,7 @@ class RequestLimits(SchemaExtension):
             return
         result = self.execution_context.result
         for error in getattr(result, "errors", None) or []:
+            # (errors may be cached with their document: the change is idempotent)
             error.message = _SUGGESTION.sub("", error.message)
 
     async def on_execute(self) -> Any:  # type: ignore[override]

@@ -191,3 +191,22 @@ async def test_text_with_a_nul_character_is_a_validation_error_on_every_backend(
     # nothing was written, and ordinary text still goes through
     created = await writer.execute(NUL_IN_INPUT, {"input": {**person, "surname": "Nulson"}})
     assert created.ok()["createPerson"]["errors"] == []
+
+
+LOGIN_ONLY = "mutation($input: LoginInput!) { login(input: $input) { token } }"
+
+
+async def test_suggestions_are_removed_wherever_they_stand_outside_debug(
+    graphql, pdms_db, pdms_host, pdms_test_actors
+):
+    # a coercion error carries its suggestion mid-message: "... unknown field 'emial'.
+    # Did you mean 'email'? Found: {...}."
+    typo = {"input": {"emial": "someone@example.org", "password": "not-the-password"}}
+    answer = await graphql.execute(LOGIN_ONLY, typo)
+    messages = [error["message"] for error in answer.errors]
+    assert any("unknown field 'emial'. Found: " in message for message in messages), messages
+    assert not any("Did you mean" in message for message in messages), messages
+    host = _host(pdms_host, debug=True)
+    debug = GraphQLClient(create_app(host=host, database=pdms_db), pdms_test_actors)
+    kept = await debug.execute(LOGIN_ONLY, typo)
+    assert any("Did you mean 'email'?" in error["message"] for error in kept.errors)
