@@ -2,12 +2,17 @@
 
 Pure ASGI middleware (no per-request objects) so the cost on the hot path is a few
 dictionary look-ups. A body over the limit is refused with 413 before the GraphQL
-view parses it, whether or not the client sent a Content-Length.
+view parses it, whether or not the client sent a Content-Length. A JSON body nested
+too deeply for the parser is refused with 400 (a ``VALIDATION`` error), not a 500.
 """
 
 from __future__ import annotations
 
+import json
+import logging
 from typing import Any
+
+log = logging.getLogger("pdms.http")
 
 Scope = dict[str, Any]
 
@@ -71,6 +76,14 @@ class SecurityMiddleware:
         except _BodyTooLarge:
             if not started:
                 await _too_large(send)
+        except RecursionError:
+            # The view's json.loads recurses once per level: a body of 5,000 nested
+            # lists (10 KB) exhausts the stack before any GraphQL limit applies. Errors
+            # inside GraphQL execution never reach here (they become GraphQL errors).
+            if started:
+                raise
+            log.warning("refused a request body nested too deeply to parse")
+            await _error(send, 400, "The request body is nested too deeply.", "VALIDATION")
 
 
 class _BodyTooLarge(Exception):
@@ -78,18 +91,20 @@ class _BodyTooLarge(Exception):
 
 
 async def _too_large(send: Any) -> None:
-    body = (
-        b'{"errors":[{"message":"The request body is too large.",'
-        b'"extensions":{"code":"BODY_TOO_LARGE"}}]}'
-    )
+    await _error(send, 413, "The request body is too large.", "BODY_TOO_LARGE")
+
+
+async def _error(send: Any, status: int, message: str, code: str) -> None:
+    body = json.dumps({"errors": [{"message": message, "extensions": {"code": code}}]}).encode()
     await send(
         {
             "type": "http.response.start",
-            "status": 413,
+            "status": status,
             "headers": [
                 (b"content-type", b"application/json"),
                 (b"content-length", str(len(body)).encode()),
                 (b"cache-control", b"no-store"),
+                (b"x-content-type-options", b"nosniff"),
             ],
         }
     )

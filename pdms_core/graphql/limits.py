@@ -2,13 +2,14 @@
 
 The token limit is the parser's, the document budget, depth and alias limits are
 validation (``document_rules.py``, wired in ``schema.py``). This extension adds, in
-order: sign-in mutations alone in their document (no batching guesses through
-aliases); no NUL characters; no mutations for read-only API keys; the query cost
-limit; and the cost-based rate limit per caller (plus each API key's own request
-limit). A refusal becomes the request's only error; nothing executes. It gives the
-parser's size refusals the budget's code, and outside debug it removes "Did you mean
-...?" suggestions from every error message (wherever they stand in it), which would
-otherwise reveal the schema with introspection off.
+order: variables nested at most ``MAX_VARIABLE_DEPTH`` deep; sign-in mutations alone
+in their document (no batching guesses through aliases); no NUL characters; no
+mutations for read-only API keys; the query cost limit; and the cost-based rate limit
+per caller (plus each API key's own request limit). A refusal becomes the request's
+only error; nothing executes. It gives the parser's size refusals the budget's code,
+and outside debug it removes "Did you mean ...?" suggestions from every error message
+(wherever they stand in it), which would otherwise reveal the schema with
+introspection off.
 """
 
 from __future__ import annotations
@@ -39,6 +40,10 @@ from pdms_core.ratelimit import Limiter
 
 #: Mutations that guess or spend secrets: each must be the only field of its document.
 AUTH_FIELDS = frozenset({"login", "requestPasswordReset", "resetPassword", "changePassword"})
+#: Variables nested deeper are refused before anything walks them: input types here
+#: nest a few levels, and graphql-core's coercion (and any walk of the values) recurses
+#: once per level, so 500 levels ran out of stack ("maximum recursion depth exceeded").
+MAX_VARIABLE_DEPTH = 32
 #: graphql-core's suggestions: " Did you mean 'a'?", "... 'a' or 'b'?", "... 'a', 'b',
 #: or 'c'?", "... the enum value 'A'?", "... to use an inline fragment on 'T'?". In
 #: variable coercion errors they stand mid-message ("... Did you mean 'email'? Found:
@@ -84,6 +89,13 @@ class RequestLimits(SchemaExtension):
         operation = _operation(document, context.operation_name)
         if document is None or operation is None:
             return None
+        if isinstance(context.variables, dict) and _nested_deeper_than(
+            context.variables.values(), MAX_VARIABLE_DEPTH
+        ):
+            return _error(
+                f"Variables may be nested at most {MAX_VARIABLE_DEPTH} levels deep.",
+                ErrorCode.VALIDATION.value,
+            )
         if _has_batched_auth_field(document, operation):
             return _error(
                 "Sign-in and password mutations must be the only field in their document.",
@@ -112,6 +124,24 @@ class RequestLimits(SchemaExtension):
         if not await self.limiter.hit(f"cost:{who}", max(cost, 1), self.cost_per_minute):
             return _error("Too much work requested this minute; wait and retry.", "THROTTLED")
         return None
+
+
+def _nested_deeper_than(values: Any, limit: int) -> bool:
+    """Whether any of ``values`` nests lists and objects more than ``limit`` deep
+    (without recursion, which is what this guards against)."""
+    pending = [(value, 1) for value in values]  # a list or object here is level 1
+    while pending:
+        value, level = pending.pop()
+        if isinstance(value, dict):
+            children = value.values()
+        elif isinstance(value, list):
+            children = value
+        else:
+            continue
+        if level > limit:
+            return True
+        pending.extend((child, level + 1) for child in children)
+    return False
 
 
 def _carries_nul(query: str | None, document: Any, variables: Any) -> bool:

@@ -8,6 +8,7 @@ from typing import Any
 from strawberry import relay
 from strawberry.types import Info
 
+from pdms_core.db.cursors import within_database_range
 from pdms_core.db.loaders import RowsByIdLoader, joined_row
 from pdms_core.errors import NotFound, PermissionDenied, ValidationFailed
 from pdms_core.graphql.prefetch import settled
@@ -21,7 +22,8 @@ def decode_id(value: str, expected_type: str, *, field: str = "id") -> int:
     """The database id inside a global ID of ``expected_type``; VALIDATION error if not."""
     try:
         gid = relay.GlobalID.from_id(value)
-        if gid.type_name == expected_type:
+        # beyond 64 bits no row can have it, and the driver would fail the statement
+        if gid.type_name == expected_type and within_database_range(int(gid.node_id)):
             return int(gid.node_id)
     except (relay.GlobalIDValueError, ValueError):
         pass
@@ -60,11 +62,22 @@ def _node_type(info: Info, value: str) -> tuple[type | None, str]:
         gid = relay.GlobalID.from_id(value)
     except relay.GlobalIDValueError:
         raise NotFound("That is not a valid ID.", field="id") from None
+    if not _in_database_range(gid.node_id):
+        raise ValidationFailed("That is not a valid ID.", field="id")
     definition = info.schema.get_type_by_name(gid.type_name)
     origin = getattr(definition, "origin", None)
     if not (isinstance(origin, type) and issubclass(origin, relay.Node)):
         return None, gid.node_id
     return origin, gid.node_id
+
+
+def _in_database_range(node_id: str) -> bool:
+    """False for a number no id column can hold (the driver would fail on it); other
+    text is left to the type's ``resolve_nodes`` (which finds nothing for it)."""
+    try:
+        return within_database_range(int(node_id))
+    except ValueError:
+        return True
 
 
 def row_of(info: Info, model: Any, row_id: int | None) -> Any:

@@ -8,7 +8,10 @@ import httpx
 import pytest
 
 from pdms_core.app import create_app
+from pdms_core.db.cursors import encode_cursor
 from pdms_core.graphql.cost import LIST_FACTOR
+from pdms_core.graphql.limits import MAX_VARIABLE_DEPTH
+from pdms_core.graphql.node import global_id
 from pdms_core.graphql.schema import MAX_ALIASES, MAX_QUERY_DEPTH, MAX_TOKENS
 from pdms_core.host import PluginHost
 from pdms_core.testing.actors import staff
@@ -210,3 +213,69 @@ async def test_suggestions_are_removed_wherever_they_stand_outside_debug(
     debug = GraphQLClient(create_app(host=host, database=pdms_db), pdms_test_actors)
     kept = await debug.execute(LOGIN_ONLY, typo)
     assert any("Did you mean 'email'?" in error["message"] for error in kept.errors)
+
+
+BIGINT = 2**63 - 1  # the largest id PostgreSQL's BIGINT and SQLite's INTEGER hold
+BY_ID = (
+    "query($id: ID!) { node(id: $id) { id } }",
+    "query($id: ID!) { person(id: $id) { id } }",
+)
+AFTER = (
+    "query($after: String) { cases(first: 1, after: $after) { nodes { id } } }",
+    'query($after: String) { people(search: {name: "Ada"}, first: 1, after: $after) '
+    "{ nodes { id } } }",
+)
+
+
+async def test_ids_and_cursors_the_database_cannot_hold_are_validation_errors(graphql, pdms_db):
+    reader = graphql.as_actor(staff("core.people.read", "core.cases.read"))
+    lookups = graphql.as_actor(staff("core.lookups.read"))
+    for number in (BIGINT, -BIGINT):  # no such row, but a fair question
+        for query in BY_ID:
+            assert await _answer(reader, query, id=global_id("Person", number)) == []
+        for query, key in zip(AFTER, ([number], [1, number]), strict=True):
+            assert await _answer(reader, query, after=encode_cursor(key)) == []
+    for number in (BIGINT + 1, -BIGINT - 1, 10**20):
+        for query in BY_ID:
+            assert await _answer(reader, query, id=global_id("Person", number)) == ["VALIDATION"]
+        for query, key in zip(AFTER, ([number], [1, number]), strict=True):
+            assert await _answer(reader, query, after=encode_cursor(key)) == ["VALIDATION"]
+    # a list or object where a column's value belongs (here a text key)
+    lookup_sets = "query($after: String) { lookupSets(first: 1, after: $after) { nodes { code } } }"
+    for key in ([[1]], [{"code": "x"}]):
+        assert await _answer(lookups, lookup_sets, after=encode_cursor(key)) == ["VALIDATION"]
+
+
+async def _answer(client: GraphQLClient, query: str, **variables) -> list[str | None]:
+    return (await client.execute(query, variables)).error_codes()
+
+
+async def test_a_body_nested_too_deeply_to_parse_is_a_validation_error(graphql):
+    # 10 KB of brackets: json.loads runs out of stack long before the body limit
+    body = b'{"query": "{ modules { name } }", "variables": {"a": %s%s}}' % (
+        b"[" * 5_000,
+        b"]" * 5_000,
+    )
+    response = await graphql.post(content=body, headers={"content-type": "application/json"})
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/json"
+    assert response.json()["errors"][0]["extensions"] == {"code": "VALIDATION"}
+
+
+def _nested(levels: int) -> object:
+    value: object = "x"
+    for _ in range(levels):
+        value = [value]
+    return value
+
+
+async def test_variables_nest_at_most_32_levels(graphql):
+    modules = "query { modules { name } }"
+    assert (await graphql.execute(modules, {"extra": _nested(MAX_VARIABLE_DEPTH)})).ok()
+    over = await graphql.execute(modules, {"extra": _nested(MAX_VARIABLE_DEPTH + 1)})
+    assert over.data is None and over.error_codes() == ["VALIDATION"]
+    # 500 levels used to exhaust the stack in coercion, unmasked
+    deep = {"input": {"email": _nested(500), "password": "not-the-password"}}
+    answer = await graphql.execute(LOGIN_ONLY, deep)
+    assert answer.error_codes() == ["VALIDATION"]
+    assert "32 levels" in answer.errors[0]["message"]
