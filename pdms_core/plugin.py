@@ -19,6 +19,7 @@ from pdms_core.auth.actor import ANONYMOUS, SYSTEM, Actor, ActorKind
 from pdms_core.cases.lookups import problem_lookup_sets
 from pdms_core.cases.services import NewParty, open_case
 from pdms_core.cases.types import CaseNode
+from pdms_core.cli_support import run_command
 from pdms_core.core_tables import CoreTables, core_tables
 from pdms_core.csv_export import csv_cell, csv_text, write_csv
 from pdms_core.db.base import Base, IdType, Versioned
@@ -121,6 +122,7 @@ __all__ = [
     "open_case",
     "problem_lookup_sets",
     "query_field",
+    "run_command",
     "run_mutation",
     "today",
     "unit_of_work",

@@ -1,6 +1,6 @@
 """``pdms rent_arrears ...``: import, preview and overview from the command line.
 
-Commands reuse the CLI's configured database (``ctx.obj.run_with_database``) and call
+Commands run on the CLI's configured database (``run_command``) and call
 the same services as the API, so an import from a file behaves exactly like an upload.
 """
 
@@ -12,20 +12,9 @@ from typing import Any
 
 import click
 
-from pdms_core.plugin import SYSTEM, ValidationFailed, unit_of_work
+from pdms_core.plugin import SYSTEM, ValidationFailed, run_command
 from pdms_rent_arrears import services
 from pdms_rent_arrears.importer import check_report, import_report
-
-
-def _run(work: Any) -> Any:
-    state = click.get_current_context().find_root().obj
-
-    # Typed errors propagate: the pdms command prints them as one `error: ...` line.
-    async def runner(database: Any) -> Any:
-        async with unit_of_work(database.sessionmaker) as session:
-            return await work(session)
-
-    return state.run_with_database(runner)
 
 
 def _limit() -> int:
@@ -62,7 +51,7 @@ def import_command(file: Path, report_date: Any, replace: bool) -> None:
             max_bytes=_limit(),
         )
 
-    outcome = _run(work)
+    outcome = run_command(work)
     if outcome.errors:
         _echo_errors(outcome.errors)
         raise ValidationFailed(f"{len(outcome.errors)} problem(s); nothing was imported")
@@ -88,7 +77,7 @@ def preview_command(file: Path, report_date: Any) -> None:
             max_bytes=_limit(),
         )
 
-    checked = _run(work)
+    checked = run_command(work)
     for c in checked.columns:
         found = f"{c.header!r} ({c.source})" if c.header else "not found"
         click.echo(f"{c.label}: {found}{' [required]' if c.required else ''}")
@@ -105,7 +94,7 @@ def overview_command(report_date: Any) -> None:
     async def work(session: Any) -> Any:
         return await services.overview(session, SYSTEM, day)
 
-    value = _run(work)
+    value = run_command(work)
     click.echo(
         f"{value.report_date}: {value.accounts} accounts, {value.in_arrears} in arrears, "
         f"£{value.arrears_pence / 100:,.2f} owed"
