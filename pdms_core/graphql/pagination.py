@@ -158,6 +158,10 @@ def _typed(cursor: list[Any], order: Sequence[ColumnElement[Any]]) -> list[Any]:
                 value = kind.fromisoformat(value)
             elif kind is int and type(value) is not int:
                 raise ValueError(value)
+            elif kind is str and not isinstance(value, str):
+                # PostgreSQL refuses to compare a text column with a number: a cursor
+                # made for another list is the caller's mistake, not a server error.
+                raise ValueError(value)
         except ValueError:
             raise ValidationFailed(
                 "The cursor is not valid for this list.", field="after"

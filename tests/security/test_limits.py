@@ -244,6 +244,9 @@ async def test_ids_and_cursors_the_database_cannot_hold_are_validation_errors(gr
     lookup_sets = "query($after: String) { lookupSets(first: 1, after: $after) { nodes { code } } }"
     for key in ([[1]], [{"code": "x"}]):
         assert await _answer(lookups, lookup_sets, after=encode_cursor(key)) == ["VALIDATION"]
+    # a number or boolean for a text key: PostgreSQL cannot compare them
+    for key in ([7], [True]):
+        assert await _answer(lookups, lookup_sets, after=encode_cursor(key)) == ["VALIDATION"]
 
 
 async def _answer(client: GraphQLClient, query: str, **variables) -> list[str | None]:
