@@ -11,7 +11,7 @@ from strawberry.types import Info
 
 from pdms_core.activities.models import Activity
 from pdms_core.auth.models import StaffUser
-from pdms_core.auth.types import StaffUserNode
+from pdms_core.auth.staff_view import StaffMember
 from pdms_core.cases.loaders import PeopleByActivityLoader, TasksByActivityLoader
 from pdms_core.cases.models import CaseRecord
 from pdms_core.db.loaders import RowsByIdLoader
@@ -61,7 +61,7 @@ class ActivityNode(ModelNode):
 
     @strawberry.field(description="The officer who did it.")
     @prefetchable
-    def officer(self, info: Info) -> StaffUserNode | None:
+    def officer(self, info: Info) -> StaffMember | None:
         return row_of(info, StaffUser, self.officer_id)
 
     @strawberry.field(description="The tasks it was made of.")

@@ -1,15 +1,17 @@
 """Collecting a request's audit events and writing them in one batch.
 
-Person reads are noted where every path to a person passes anyway: when graphql-core
-completes a value of the ``Person`` type it asks the type's ``is_type_of`` (see
-``PersonNode``), whichever field returned the row (``person``, ``people``, ``node``,
-``Relationship.related``, ``PersonAddress.person``, ``Place.residents`` ...). That
-costs one set insertion per person and no per-field middleware. A mutation built on
-``run_mutation`` that succeeds writes its row inside its own transaction
-(:func:`record_change`), so the change and its record commit together. Rejected
-ones note their outcome there too; any mutation that did not (denied before its
-resolver ran, or not built on ``run_mutation``) is still recorded from the document.
-After the operation, one INSERT writes the request's other rows.
+Reads of personal data are noted where every answer is built: the read guard
+(``graphql/type_guards.py``) notes each object of a type marked ``personal_data``
+(people, and modules' types such as a rent account) as the executor places it in the
+answer, whichever field returned it (``person``, ``people``, ``node``,
+``Relationship.related``, ``Place.moduleRecords`` ...). That costs one set insertion
+per record and no per-field middleware. A mutation built on ``run_mutation`` that
+succeeds writes its row inside its own transaction (:func:`record_change`), so the
+change and its record commit together. Rejected ones note their outcome there too;
+any mutation that did not (denied before its resolver ran, or not built on
+``run_mutation``) is still recorded, from the root fields the executor ran
+(:class:`RootFieldsNoted`): fragments on ``Mutation`` resolved, as executed. After the
+operation, one INSERT writes the request's other rows.
 """
 
 from __future__ import annotations
@@ -18,7 +20,13 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from graphql import FieldNode, OperationDefinitionNode, OperationType
+from graphql import (
+    FieldNode,
+    FragmentSpreadNode,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    OperationType,
+)
 from graphql.utilities import value_from_ast_untyped
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -42,8 +50,23 @@ class MutationNote:
 class AuditCollector:
     """What one request did that the audit trail must show."""
 
-    person_reads: set[int] = field(default_factory=set)
+    #: (type name, record id) of every personal record the answer carries.
+    reads: set[tuple[str, Any]] = field(default_factory=set)
     mutations: dict[str, MutationNote] = field(default_factory=dict)
+    #: The root fields of a mutation the executor ran, as (response key, field node);
+    #: None until it runs one (see :class:`RootFieldsNoted`).
+    root_fields: list[tuple[str, FieldNode]] | None = None
+
+    def note_read(self, type_name: str, record_id: Any) -> None:
+        self.reads.add((type_name, record_id))
+
+    def signed_in_user_id(self) -> str | None:
+        """The id of the staff user this request signed in as (a successful ``login``)."""
+        for key, node in self.root_fields or ():
+            note = self.mutations.get(key)
+            if node.name.value == "login" and note is not None and note.outcome == "ok":
+                return note.target_id
+        return None
 
     def note_mutation(
         self, response_key: str, outcome: str, target: Any = None, *, written: bool = False
@@ -116,8 +139,8 @@ class AuditTrail(SchemaExtension):
 
     def _read_rows(self, collector: AuditCollector) -> list[dict[str, Any]]:
         return [
-            {"action": "read", "outcome": "ok", "target_type": "Person", "target_id": str(pid)}
-            for pid in sorted(collector.person_reads)
+            {"action": "read", "outcome": "ok", "target_type": kind, "target_id": str(rid)}
+            for kind, rid in sorted(collector.reads, key=lambda read: (read[0], str(read[1])))
         ]
 
     def _mutation_rows(self, collector: AuditCollector) -> list[dict[str, Any]]:
@@ -127,22 +150,23 @@ class AuditTrail(SchemaExtension):
         result = self.execution_context.result
         errors = list(getattr(result, "errors", None) or [])
         variables = self.execution_context.variables or {}
+        root_fields = collector.root_fields
+        if root_fields is None:  # refused before execution: every field it names
+            root_fields = _written_root_fields(operation, self.execution_context.graphql_document)
         rows = []
-        for node in operation.selection_set.selections:
-            if not isinstance(node, FieldNode):
-                continue
-            key = node.alias.value if node.alias else node.name.value
-            note = collector.mutations.get(key) or MutationNote(
-                _outcome_from_errors(errors, key), *_target_from_arguments(node, variables)
-            )
+        for key, node in root_fields:
+            note = collector.mutations.get(key) or MutationNote(_outcome_from_errors(errors, key))
             if note.written:
                 continue
+            target = (note.target_type, note.target_id)
+            if target[0] is None:  # refused or rejected: the record it was aimed at
+                target = _target_from_arguments(node, variables)
             rows.append(
                 {
                     "action": node.name.value,
                     "outcome": note.outcome,
-                    "target_type": note.target_type,
-                    "target_id": note.target_id,
+                    "target_type": target[0],
+                    "target_id": target[1],
                 }
             )
         return rows
@@ -159,6 +183,54 @@ def _operation(execution_context: Any) -> OperationDefinitionNode | None:
         ):
             return definition
     return None
+
+
+def _written_root_fields(operation: Any, document: Any) -> list[tuple[str, FieldNode]]:
+    """The root fields a document names, through inline fragments and fragment spreads
+    (directives not evaluated), for an operation that never reached the executor."""
+    fragments = {
+        definition.name.value: definition
+        for definition in document.definitions
+        if not isinstance(definition, OperationDefinitionNode)
+    }
+    found: dict[str, FieldNode] = {}
+    pending, seen = [operation.selection_set], set()
+    while pending:
+        for node in pending.pop(0).selections:
+            if isinstance(node, FieldNode):
+                found.setdefault(node.alias.value if node.alias else node.name.value, node)
+            elif isinstance(node, InlineFragmentNode):
+                pending.append(node.selection_set)
+            elif isinstance(node, FragmentSpreadNode) and node.name.value not in seen:
+                seen.add(node.name.value)
+                fragment = fragments.get(node.name.value)
+                if fragment is not None:
+                    pending.append(fragment.selection_set)
+    return list(found.items())
+
+
+class RootFieldsNoted:
+    """Execution-context mixin: tells the request's audit collector which root fields of
+    a mutation the executor runs, with fragments resolved and ``@skip``/``@include``
+    applied, exactly as it runs them. Auditing the document's top-level selections
+    instead let a mutation written inside a fragment on ``Mutation`` leave no row."""
+
+    def execute_collected_root_fields(
+        self,
+        root_type: Any,
+        root_value: Any,
+        grouped_field_set: Any,
+        serially: bool,
+        new_defer_usages: Any,
+    ) -> Any:
+        audit = getattr(self.context_value, "audit", None)  # type: ignore[attr-defined]
+        if audit is not None and self.operation.operation is OperationType.MUTATION:  # type: ignore[attr-defined]
+            audit.root_fields = [
+                (key, details[0].node) for key, details in grouped_field_set.items()
+            ]
+        return super().execute_collected_root_fields(  # type: ignore[misc]
+            root_type, root_value, grouped_field_set, serially, new_defer_usages
+        )
 
 
 def _outcome_from_errors(errors: list[Any], key: str) -> str:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
+from pdms_core.auth.actor import ActorKind
 from pdms_core.auth.loaders import PermissionsByRoleLoader, RoleGrantsByUserLoader
 from pdms_core.auth.models import ApiKey, Role, StaffUser, Team
 from pdms_core.graphql.node import ModelNode, global_id, load_row, lookup_value
@@ -24,6 +26,14 @@ API_KEYS_MANAGE = "core.apikeys.manage"
 class StaffUserNode(ModelNode):
     model = StaffUser
     read_permission = STAFF_READ
+
+    @classmethod
+    def readable_without_permission(cls, row: Any, context: Any) -> bool:
+        # Everyone sees their own account (``viewer``, and ``login``'s payload for the
+        # user who just signed in); anyone else's needs core.staff.read. Case records
+        # name officers through StaffMember (auth/staff_view.py) instead.
+        own = context.actor.id == f"user:{row.id}" and context.actor.kind is ActorKind.USER
+        return own or context.audit.signed_in_user_id() == str(row.id)
 
     id: relay.NodeID[int]
     display_name: str = strawberry.field(description="The name colleagues know them by.")

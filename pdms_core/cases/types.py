@@ -11,7 +11,7 @@ from strawberry import relay
 from strawberry.types import Info
 
 from pdms_core.auth.models import StaffUser, Team
-from pdms_core.auth.types import StaffUserNode, TeamNode
+from pdms_core.auth.staff_view import StaffMember, TeamSummary
 from pdms_core.cases.loaders import (
     ActivitiesByCaseLoader,
     DemandsByCaseLoader,
@@ -138,12 +138,12 @@ class CaseNode(ModelNode):
 
     @strawberry.field(description="The owning team, when assigned.")
     @prefetchable
-    def team(self, info: Info) -> TeamNode | None:
+    def team(self, info: Info) -> TeamSummary | None:
         return row_of(info, Team, self.team_id)
 
     @strawberry.field(description="The owning officer, when assigned.")
     @prefetchable
-    def officer(self, info: Info) -> StaffUserNode | None:
+    def officer(self, info: Info) -> StaffMember | None:
         return row_of(info, StaffUser, self.officer_id)
 
     @strawberry.field(description="The people involved and their roles.")

@@ -24,9 +24,10 @@ from typing import Any
 from graphql import GraphQLNonNull, GraphQLObjectType, Undefined, is_leaf_type
 from strawberry import relay
 from strawberry.relay.utils import to_base64
-from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
+from pdms_core.audit.recorder import RootFieldsNoted
 from pdms_core.db.read_rows import attribute
+from pdms_core.graphql.type_guards import GuardedExecutionContext
 
 DEFINITION = "strawberry-definition"
 #: Set on every resolver :func:`use_direct_resolvers` swapped in.
@@ -103,8 +104,11 @@ def _default_relay_id(field: Any, origin: Any) -> bool:
     )
 
 
-class LeafFirstExecutionContext(StrawberryGraphQLCoreExecutionContext):
+class LeafFirstExecutionContext(RootFieldsNoted, GuardedExecutionContext):
     """graphql-core's executor, with a short path for plain scalar and enum columns.
+
+    (Its bases apply the types' read guards to every object it completes and name the
+    mutation root fields it runs to the audit trail.)
 
     For each field graphql-core builds a resolve info, calls the resolver, checks for
     an awaitable and dispatches on the return type, about ten calls to read

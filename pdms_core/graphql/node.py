@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Any, ClassVar
 
 from strawberry import relay
 from strawberry.types import Info
@@ -147,15 +147,39 @@ class ModelNode(relay.Node):
 
     Subclasses set ``model`` and ``read_permission``. Resolvers return ORM rows
     directly; ``is_type_of`` lets interfaces (Node, ModuleRecord) find the concrete
-    type of such a row.
+    type of such a row. It only tells types apart: it must have no side effects,
+    because the executors also ask it about types a value turns out not to be.
+
+    ``read_permission`` holds on every path to the type, not only for ``node``: the
+    read guard (``graphql/type_guards.py``) checks it for every object of the type an
+    answer carries, whichever field returned it. A type whose objects are personal
+    data sets ``personal_data = True``: every one an answer carries is then noted in
+    the audit trail (its type name and id, action ``read``), like people::
+
+        class RentArrearsAccount(ModelNode, ModuleRecord):
+            model = Account
+            read_permission = "rent_arrears.account.read"
+            personal_data = True  # names the tenant
     """
 
     model: Any = None
     read_permission: str = ""
+    #: Objects of this type are personal data: each read is audited.
+    personal_data: ClassVar[bool] = False
+    #: False only for vocabulary read as part of the record that shows it (a lookup
+    #: value: a case's status label is read with the case); then ``read_permission``
+    #: guards ``node``/``nodes`` only.
+    read_on_every_path: ClassVar[bool] = True
 
     @classmethod
     def is_type_of(cls, obj: Any, info: Info) -> bool:
         return isinstance(obj, (cls.model, cls))
+
+    @classmethod
+    def readable_without_permission(cls, row: Any, context: Any) -> bool:
+        """Whether the caller may read ``row`` without ``read_permission`` (their own
+        record, say). Asked only when the permission is missing."""
+        return False
 
     @classmethod
     async def resolve_nodes(cls, *, info: Info, node_ids: Any, required: bool = False) -> list[Any]:

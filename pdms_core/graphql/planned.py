@@ -21,7 +21,9 @@ The plan covers only what it can complete exactly as graphql-core would:
   :func:`~pdms_core.graphql.prefetch.prefetchable` (side-effect free by contract);
 - object, list, non-null and leaf types, ``__typename``, and interfaces or unions whose
   value exactly one possible type claims; ``is_type_of`` is called for every object,
-  as graphql-core calls it (people's read permission and audit note live there).
+  as graphql-core calls it, and so is the type's read guard
+  (``graphql/type_guards.py``: its read permission and, for personal data, the audit
+  note).
 
 Anything else in the selection (another resolver, @defer, middleware) leaves the field
 to the look-ahead and graphql-core, as before. Anything unusual met while completing
@@ -67,6 +69,7 @@ from pdms_core.graphql.direct_resolvers import (
     without_middleware,
 )
 from pdms_core.graphql.prefetch import concrete_type, prefetch, prefetchable_mark
+from pdms_core.graphql.type_guards import read_guard
 
 log = logging.getLogger(__name__)
 
@@ -366,6 +369,11 @@ def _leaf(coerce: Callable[[Any], Any]) -> Placer:
 def _object(object_type: GraphQLObjectType, plan: _ObjectPlan, info: Any) -> Placer:
     is_type_of = object_type.is_type_of
     keys = plan.keys
+    # The type's read rule and audit note, as graphql-core's complete_object_value
+    # applies them (graphql/type_guards.py). A refusal abandons the plan: graphql-core
+    # then meets it again and reports it at its path.
+    guard = read_guard(object_type)
+    context = info.context
 
     def place_answer(value: Any, container: Any, key: Any, run: _Run) -> None:
         if is_type_of is not None:
@@ -375,6 +383,8 @@ def _object(object_type: GraphQLObjectType, plan: _ObjectPlan, info: Any) -> Pla
                     claimed.close()
                 if inspect.isawaitable(claimed) or not claimed:
                     raise _Unplanned(f"{object_type.name} does not claim a value")
+        if guard is not None:
+            guard(value, context)
         answer = container[key] = dict.fromkeys(keys)
         run.objects.append((value, plan, answer))
 

@@ -32,6 +32,7 @@ from pdms_core.graphql.module_records import ModuleRecord
 from pdms_core.graphql.permissions import Requires, permission_of
 from pdms_core.graphql.planned import PlannedExecutionContext
 from pdms_core.graphql.text_limits import TextLimits
+from pdms_core.graphql.type_guards import guard_type_reads
 from pdms_core.host import LoadedPlugin, PluginHost, camel_prefix, pascal_prefix
 from pdms_core.ratelimit import make_limiter
 from pdms_core.records import CORE
@@ -111,6 +112,7 @@ def build_schema(host: PluginHost) -> PdmsSchema:
     schema.host = host
     schema.limiter = limiter
     use_direct_resolvers(schema)
+    guard_type_reads(schema)
     _check_type_names(schema, host)
     _check_record_sources(schema, host)
     return schema

@@ -11,7 +11,7 @@ from strawberry import relay
 from strawberry.types import Info
 
 from pdms_core.auth.models import StaffUser, Team
-from pdms_core.auth.types import StaffUserNode, TeamNode
+from pdms_core.auth.staff_view import StaffMember, TeamSummary
 from pdms_core.cases.models import CaseRecord
 from pdms_core.demands.models import Demand
 from pdms_core.graphql.node import ModelNode, load_row, lookup_value
@@ -60,11 +60,11 @@ class IntentionNode(ModelNode):
         return lookup_value(info, self.type_id)
 
     @strawberry.field(description="The officer it is assigned to.")
-    async def officer(self, info: Info) -> StaffUserNode | None:
+    async def officer(self, info: Info) -> StaffMember | None:
         return await load_row(info, StaffUser, self.officer_id)
 
     @strawberry.field(description="The team it is assigned to.")
-    async def team(self, info: Info) -> TeamNode | None:
+    async def team(self, info: Info) -> TeamSummary | None:
         return await load_row(info, Team, self.team_id)
 
     @strawberry.field(description="The demand it follows up, when given.")

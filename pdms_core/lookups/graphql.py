@@ -73,6 +73,9 @@ class LookupSetNode(ModelNode):
 class LookupValueNode(ModelNode):
     model = LookupValue
     read_permission = READ
+    # A case's status or a task's category is read with the record that shows it;
+    # core.lookups.read guards the lists themselves (lookupSets, node, nodes).
+    read_on_every_path = False
 
     id: relay.NodeID[int]
     code: str = strawberry.field(description="Stable code; never changes once created.")

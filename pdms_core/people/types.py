@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
 from pdms_core.db.loaders import selected_joins
-from pdms_core.errors import PermissionDenied
 from pdms_core.graphql.arguments import After, First, described
 from pdms_core.graphql.module_records import ModuleRecord, module_records
 from pdms_core.graphql.node import (
@@ -122,24 +121,11 @@ class Relationship:
 
 @strawberry.type(name="Person", description="A resident or anyone else the council deals with.")
 class PersonNode(ModelNode):
+    # core.people.read holds on every path to a person, and every person an answer
+    # carries is noted in the audit trail (graphql/type_guards.py).
     model = Person
     read_permission = READ
-
-    @classmethod
-    def is_type_of(cls, obj: Any, info: Info) -> bool:
-        # graphql-core calls this for every Person value it completes, whichever field
-        # returned it: the one place every read path passes, so the permission check
-        # and the audit note live here instead of in per-field middleware.
-        if not isinstance(obj, Person):
-            return isinstance(obj, cls)
-        context = info.context
-        actor = getattr(context, "actor", None)
-        if actor is not None and not actor.has(READ):
-            raise PermissionDenied(f"This needs the permission {READ}.")
-        audit = getattr(context, "audit", None)
-        if audit is not None:
-            audit.person_reads.add(obj.id)
-        return True
+    personal_data = True
 
     id: relay.NodeID[int]
     title: str | None = strawberry.field(description="Mr, Ms, Dr ... when given.")

@@ -1,4 +1,5 @@
-"""The audit trail: every mutation and every read of a person, on every path."""
+"""The audit trail: every mutation (however the document is written) and every read of
+a person, on every path."""
 
 from __future__ import annotations
 
@@ -152,3 +153,42 @@ async def test_a_request_writes_its_read_rows_in_one_statement(
     inserts = [s for s in sql_statements.statements if "INSERT INTO audit_event" in s]
     assert len(inserts) == 1
     assert len(await _reads(staff_users.database)) == 2
+
+
+CHANGE = """updatePerson(person: {id: $i, expectedVersion: $v}, input: {notes: "x"}) {
+  errors { code } }"""
+IN_FRAGMENTS = {
+    "inline": f"mutation($i: ID!, $v: Int!) {{ ... on Mutation {{ {CHANGE} }} }}",
+    "named": f"""mutation($i: ID!, $v: Int!) {{ ...Change }}
+      fragment Change on Mutation {{ {CHANGE} }}""",
+    "nested": f"""mutation($i: ID!, $v: Int!) {{ ... on Mutation {{ ...Change }} }}
+      fragment Change on Mutation {{ ... {{ {CHANGE} }} }}""",
+}
+
+
+async def test_mutations_inside_fragments_on_mutation_are_recorded_too(staff_users, graphql):
+    # The trail follows the root fields the executor ran, not the document's top-level
+    # selections: a fragment on Mutation is no way around it.
+    quinn, _, _ = await _household(staff_users.database)
+    viewer = await staff_users.token("looker@council.invalid", "core.people.read")
+    editor = await staff_users.token("changer@council.invalid", *READER)
+    person = global_id("Person", quinn)
+    for shape, document in IN_FRAGMENTS.items():
+        denied = await graphql.execute(document, {"i": person, "v": 1}, headers=bearer(viewer))
+        assert denied.error_codes() == ["PERMISSION_DENIED"], shape
+        stale = await graphql.execute(document, {"i": person, "v": 99}, headers=bearer(editor))
+        assert stale.ok()["updatePerson"]["errors"] == [{"code": "CONFLICT"}], shape
+    # a document refused before it runs (here: a field Mutation does not have) is still
+    # recorded, every field it names, through its fragments
+    invalid = IN_FRAGMENTS["named"].replace("errors { code }", "errors { code } nonsense")
+    refused = await graphql.execute(invalid, {"i": person, "v": 1}, headers=bearer(editor))
+    assert refused.data is None and refused.errors
+    async with staff_users.database.sessionmaker() as session:
+        rows = await session.execute(
+            select(AuditEvent.outcome, AuditEvent.target_type, AuditEvent.target_id)
+            .where(AuditEvent.action == "updatePerson")
+            .order_by(AuditEvent.id)
+        )
+        recorded = [tuple(row) for row in rows]
+    expected = [("denied", "Person", str(quinn)), ("rejected", "Person", str(quinn))]
+    assert recorded == [*expected * len(IN_FRAGMENTS), ("not_run", "Person", str(quinn))]
