@@ -9,7 +9,7 @@ import strawberry
 from sqlalchemy import select
 from strawberry.types import Info
 
-from pdms_core.auth import apikeys, users
+from pdms_core.auth import apikeys, delegation, users
 from pdms_core.auth.models import ApiKey, Role, StaffUser, Team
 from pdms_core.auth.reset import queue_invitation
 from pdms_core.auth.types import (
@@ -234,30 +234,38 @@ class AdminMutation:
     async def update_staff_user(
         self, info: Info, input: Annotated[UpdateStaffUserInput, described("The changes.")]
     ) -> StaffUserPayload:
-        return await _user_payload(
-            info,
-            lambda s: users.update_user(
-                s,
-                info.context.actor,
-                user_id=decode_id(input.id, "StaffUser"),
+        actor = info.context.actor
+
+        async def action(session):  # type: ignore[no-untyped-def]
+            user_id = decode_id(input.id, "StaffUser")
+            await delegation.check_manages(session, actor, user_id)
+            return await users.update_user(
+                session,
+                actor,
+                user_id=user_id,
                 expected_version=input.expected_version,
                 email=_optional(input.email),
                 display_name=_optional(input.display_name),
                 is_active=_optional(input.is_active),
-            ),
-        )
+            )
+
+        return await _user_payload(info, action)
 
     @mutation_field(description="Give a user a role.", permission=USERS_MANAGE)
     async def grant_role(
         self, info: Info, input: Annotated[RoleGrantInput, described("Who, which role, where.")]
     ) -> StaffUserPayload:
-        return await _user_payload(info, lambda s: users.grant_role(s, **_grant(input)))
+        actor = info.context.actor
+        return await _user_payload(info, lambda s: delegation.grant_role(s, actor, **_grant(input)))
 
     @mutation_field(description="Take a role from a user.", permission=USERS_MANAGE)
     async def revoke_role(
         self, info: Info, input: Annotated[RoleGrantInput, described("Who, which role, where.")]
     ) -> StaffUserPayload:
-        return await _user_payload(info, lambda s: users.revoke_role(s, **_grant(input)))
+        actor = info.context.actor
+        return await _user_payload(
+            info, lambda s: delegation.revoke_role(s, actor, **_grant(input))
+        )
 
     @mutation_field(description="Create a role.", permission=ROLES_MANAGE)
     async def create_role(
@@ -265,7 +273,8 @@ class AdminMutation:
     ) -> RolePayload:
         fields = users.RoleFields(input.code, input.name, input.description, input.permissions)
         role, errors = await run_mutation(
-            info, lambda s: users.create_role(s, fields, _declared(info))
+            info,
+            lambda s: delegation.create_role(s, info.context.actor, fields, _declared(info)),
         )
         return RolePayload(role=role, errors=errors)
 
@@ -275,8 +284,9 @@ class AdminMutation:
     ) -> RolePayload:
         role, errors = await run_mutation(
             info,
-            lambda s: users.set_role_permissions(
+            lambda s: delegation.set_role_permissions(
                 s,
+                info.context.actor,
                 decode_id(input.id, "Role"),
                 input.expected_version,
                 input.permissions,

@@ -2,6 +2,9 @@
 
 Services take a session and an actor; the GraphQL layer has already checked the
 declared permission, and row-level rules (team-scoped grants) apply in the queries.
+Granting roles and editing roles or users here is unchecked, for the system (CLI,
+importers, tests' setup): the API goes through ``auth/delegation.py`` first, which
+refuses handing out more than the caller holds.
 """
 
 from __future__ import annotations

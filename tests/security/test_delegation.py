@@ -8,22 +8,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from pdms_core.auth.models import StaffUser
+from sqlalchemy import select
+
+from pdms_core.auth.models import Role, StaffUser, UserRole
 from pdms_core.auth.users import RoleFields, create_admin, create_role, grant_role
 from pdms_core.graphql.node import global_id
 from security.case_world import build_world
 from security.conftest import PASSWORD, bearer, got_nothing
 
 GRANT = """mutation($i: RoleGrantInput!) {
-  grantRole(input: $i) { user { id } errors { code field } } }"""
+  grantRole(input: $i) { errors { code field } } }"""
 REVOKE = """mutation($i: RoleGrantInput!) {
-  revokeRole(input: $i) { user { id } errors { code field } } }"""
+  revokeRole(input: $i) { errors { code field } } }"""
 CREATE_ROLE = """mutation($i: CreateRoleInput!) {
-  createRole(input: $i) { role { code } errors { code field } } }"""
+  createRole(input: $i) { errors { code field } } }"""
 SET_PERMISSIONS = """mutation($i: SetRolePermissionsInput!) {
-  setRolePermissions(input: $i) { role { permissions } errors { code field } } }"""
+  setRolePermissions(input: $i) { errors { code field } } }"""
 UPDATE_USER = """mutation($i: UpdateStaffUserInput!) {
-  updateStaffUser(input: $i) { user { email } errors { code field } } }"""
+  updateStaffUser(input: $i) { errors { code field } } }"""
 CREATE_KEY = """mutation($i: CreateApiKeyInput!) {
   createApiKey(input: $i) { secret errors { code field } } }"""
 CASES = "{ cases(first: 100) { nodes { reference } } }"
@@ -143,3 +145,141 @@ async def test_a_key_cannot_mint_keys(graphql, staff_users):
     )
 
     assert _errors(minted, "createApiKey") == [("PERMISSION_DENIED", None)]
+
+
+# -- item 4: roles -------------------------------------------------------------------
+
+
+async def test_a_team_user_manager_cannot_make_anyone_admin(graphql, pdms_db, staff_users):
+    await _admin(staff_users)
+    north, _ = await _teams(pdms_db)
+    me = await staff_users.user("max.manager@council.invalid", USERS, team_id=_team_id(north))
+    other = await staff_users.user("oli.other@council.invalid")
+    token = (await staff_users.login("max.manager@council.invalid")).ok()["login"]["token"]
+
+    for who, team, field in (
+        (me, None, "teamId"),
+        (me, north, "roleCode"),
+        (other, north, "roleCode"),
+    ):
+        result = await graphql.execute(
+            GRANT, _grant_input(who, "admin", team), headers=bearer(token)
+        )
+        assert _errors(result, "grantRole") == [("PERMISSION_DENIED", field)]
+
+    async with staff_users.database.sessionmaker() as session:
+        admin_role = await session.scalar(select(Role.id).where(Role.code == "admin"))
+        holders = set(
+            await session.scalars(select(UserRole.user_id).where(UserRole.role_id == admin_role))
+        )
+    assert me not in holders and other not in holders
+    again = (await staff_users.login("max.manager@council.invalid")).ok()["login"]["token"]
+    refused = await graphql.execute(API_KEYS, headers=bearer(again))
+    assert refused.error_codes() == ["PERMISSION_DENIED"]
+
+
+async def test_a_role_manager_cannot_add_what_they_lack(graphql, staff_users):
+    await staff_users.user("rue.roles@council.invalid", ROLES)
+    token = bearer((await staff_users.login("rue.roles@council.invalid")).ok()["login"]["token"])
+    async with staff_users.database.sessionmaker() as session:
+        own = await session.scalar(select(Role).where(Role.code == "role_1"))
+
+    widened = await graphql.execute(
+        SET_PERMISSIONS,
+        {
+            "i": {
+                "id": global_id("Role", own.id),
+                "expectedVersion": own.version,
+                "permissions": [ROLES, CASES_READ],
+            }
+        },
+        headers=token,
+    )
+    assert _errors(widened, "setRolePermissions") == [("PERMISSION_DENIED", "permissions")]
+    new = {"code": "case_reader", "name": "Case reader", "permissions": [CASES_READ]}
+    created = await graphql.execute(CREATE_ROLE, {"i": new}, headers=token)
+    assert _errors(created, "createRole") == [("PERMISSION_DENIED", "permissions")]
+    # the admin role is the CLI's: made here, `pdms users create-admin` would fill it
+    reserved = await graphql.execute(
+        CREATE_ROLE,
+        {"i": {"code": "admin", "name": "Admin", "permissions": [ROLES]}},
+        headers=token,
+    )
+    assert _errors(reserved, "createRole") == [("PERMISSION_DENIED", "code")]
+    # codes they hold council-wide are fine
+    allowed = await graphql.execute(
+        CREATE_ROLE, {"i": {**new, "code": "role_admin", "permissions": [ROLES]}}, headers=token
+    )
+    assert _errors(allowed, "createRole") == []
+
+
+async def test_a_team_manager_grants_and_revokes_only_within_their_teams(
+    graphql, pdms_db, staff_users
+):
+    north, south = await _teams(pdms_db)
+    await _role(staff_users, "case_reader", CASES_READ)
+    await staff_users.user("tess.team@council.invalid", USERS, CASES_READ, team_id=_team_id(north))
+    colleague = await staff_users.user("cal.colleague@council.invalid")
+    await _grant(staff_users, colleague, "case_reader")  # council-wide, by the CLI
+    token = bearer((await staff_users.login("tess.team@council.invalid")).ok()["login"]["token"])
+
+    for document, name, team, expected in (
+        (GRANT, "grantRole", north, []),
+        (GRANT, "grantRole", south, [("PERMISSION_DENIED", "teamId")]),
+        (GRANT, "grantRole", None, [("PERMISSION_DENIED", "teamId")]),
+        (REVOKE, "revokeRole", None, [("PERMISSION_DENIED", "teamId")]),
+        (REVOKE, "revokeRole", north, []),
+    ):
+        result = await graphql.execute(
+            document, _grant_input(colleague, "case_reader", team), headers=token
+        )
+        assert _errors(result, name) == expected, (name, team)
+
+
+async def test_nobody_gives_themselves_a_new_grant(graphql, pdms_db, staff_users):
+    north, _ = await _teams(pdms_db)
+    admin_id, admin = await _admin(staff_users)
+
+    added = await graphql.execute(
+        GRANT, _grant_input(admin_id, "admin", north), headers=bearer(admin)
+    )
+    assert _errors(added, "grantRole") == [("PERMISSION_DENIED", "userId")]
+    # granting what they already have changes nothing, so it is allowed
+    same = await graphql.execute(GRANT, _grant_input(admin_id, "admin"), headers=bearer(admin))
+    assert _errors(same, "grantRole") == []
+
+
+async def test_a_manager_cannot_take_over_someone_who_holds_more(graphql, pdms_db, staff_users):
+    north, _ = await _teams(pdms_db)
+    admin_id, _ = await _admin(staff_users)
+    await staff_users.user(
+        "mo.manager@council.invalid", USERS, PEOPLE_READ, team_id=_team_id(north)
+    )
+    peer = await staff_users.user("pat.peer@council.invalid", PEOPLE_READ, team_id=_team_id(north))
+    token = bearer((await staff_users.login("mo.manager@council.invalid")).ok()["login"]["token"])
+
+    # the admin's email redirected to the manager's inbox, then a password reset: no
+    hijack = {
+        "id": global_id("StaffUser", admin_id),
+        "expectedVersion": 1,
+        "email": "mo.inbox@council.invalid",
+    }
+    result = await graphql.execute(UPDATE_USER, {"i": hijack}, headers=token)
+    assert _errors(result, "updateStaffUser") == [("PERMISSION_DENIED", "id")]
+    fine = {"id": global_id("StaffUser", peer), "expectedVersion": 1, "displayName": "Pat"}
+    result = await graphql.execute(UPDATE_USER, {"i": fine}, headers=token)
+    assert _errors(result, "updateStaffUser") == []
+
+
+async def test_delegating_what_you_hold_still_works(graphql, staff_users):
+    _, admin = await _admin(staff_users)
+    await _role(staff_users, "people_reader", PEOPLE_READ)
+    colleague = await staff_users.user("bo.colleague@council.invalid")
+
+    result = await graphql.execute(
+        GRANT, _grant_input(colleague, "people_reader"), headers=bearer(admin)
+    )
+
+    assert _errors(result, "grantRole") == []
+    token = (await staff_users.login("bo.colleague@council.invalid")).ok()["login"]["token"]
+    assert (await graphql.execute(PERSON, headers=bearer(token))).ok() == {"person": None}
