@@ -42,6 +42,7 @@ from pdms_core.graphql.errors import UserErrorType, run_mutation
 from pdms_core.graphql.module_records import ModuleRecord
 from pdms_core.graphql.node import ModelNode, decode_id, global_id, load_row
 from pdms_core.graphql.pagination import Connection, Edge, PageInfo, keyset_page
+from pdms_core.graphql.payloads import payload_type
 from pdms_core.graphql.permissions import Public, Requires, mutation_field, query_field
 from pdms_core.hookspecs import hookimpl, hookspec
 from pdms_core.lookups.reads import lookup_id, lookup_values
@@ -120,6 +121,7 @@ __all__ = [
     "lookup_values",
     "mutation_field",
     "open_case",
+    "payload_type",
     "problem_lookup_sets",
     "query_field",
     "run_command",

@@ -15,20 +15,22 @@ from pdms_core.activities.types import ActivityNode
 from pdms_core.cases.graphql import CasePayload, case_payload
 from pdms_core.cases.models import CaseRecord
 from pdms_core.graphql.arguments import described
-from pdms_core.graphql.errors import UserErrorType, run_mutation
+from pdms_core.graphql.errors import run_mutation
 from pdms_core.graphql.ids import optional_id
 from pdms_core.graphql.node import decode_id
+from pdms_core.graphql.payloads import payload_type
 from pdms_core.graphql.permissions import mutation_field
 
 WRITE = "core.cases.write"
 
 
-@strawberry.type(description="Result of recording an activity.")
-class ActivityPayload:
-    activity: ActivityNode | None = strawberry.field(
-        description="The activity as stored (its `case` has the new version)."
-    )
-    errors: list[UserErrorType] = strawberry.field(description="Why nothing was changed.")
+ActivityPayload = payload_type(
+    "ActivityPayload",
+    "activity",
+    ActivityNode,
+    description="Result of recording an activity.",
+    field_description="The activity as stored (its `case` has the new version).",
+)
 
 
 @strawberry.input(description="One task of an activity.")

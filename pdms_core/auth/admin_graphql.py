@@ -28,27 +28,34 @@ from pdms_core.graphql.arguments import After, First, described
 from pdms_core.graphql.errors import UserErrorType, run_mutation
 from pdms_core.graphql.node import decode_id
 from pdms_core.graphql.pagination import Connection, keyset_page
+from pdms_core.graphql.payloads import payload_type
 from pdms_core.graphql.permissions import mutation_field, query_field
 
 U = strawberry.UNSET
 
 
-@strawberry.type(description="Result of changing a staff user.")
-class StaffUserPayload:
-    user: StaffUserNode | None = strawberry.field(description="The user as stored.")
-    errors: list[UserErrorType] = strawberry.field(description="Why nothing was changed.")
+StaffUserPayload = payload_type(
+    "StaffUserPayload",
+    "user",
+    StaffUserNode,
+    description="Result of changing a staff user.",
+)
 
 
-@strawberry.type(description="Result of changing a role.")
-class RolePayload:
-    role: RoleNode | None = strawberry.field(description="The role as stored.")
-    errors: list[UserErrorType] = strawberry.field(description="Why nothing was changed.")
+RolePayload = payload_type(
+    "RolePayload",
+    "role",
+    RoleNode,
+    description="Result of changing a role.",
+)
 
 
-@strawberry.type(description="Result of changing a team.")
-class TeamPayload:
-    team: TeamNode | None = strawberry.field(description="The team as stored.")
-    errors: list[UserErrorType] = strawberry.field(description="Why nothing was changed.")
+TeamPayload = payload_type(
+    "TeamPayload",
+    "team",
+    TeamNode,
+    description="Result of changing a team.",
+)
 
 
 @strawberry.type(description="Result of creating or revoking an API key.")

@@ -23,10 +23,11 @@ from pdms_core.cases.services import CaseFields, NewParty, claim_case
 from pdms_core.cases.types import READ, CaseNode
 from pdms_core.cases.visibility import check_case_reach, within_reach
 from pdms_core.graphql.arguments import After, First, described
-from pdms_core.graphql.errors import UserErrorType, run_mutation
+from pdms_core.graphql.errors import run_mutation
 from pdms_core.graphql.ids import known_modules, optional_id, partial_fields
 from pdms_core.graphql.node import decode_id, load_row
 from pdms_core.graphql.pagination import Connection, keyset_page
+from pdms_core.graphql.payloads import payload_type
 from pdms_core.graphql.permissions import mutation_field, query_field
 from pdms_core.lookups.models import LookupValue
 from pdms_core.today import today
@@ -36,10 +37,12 @@ CASE_IDS = {"team_id": "Team", "officer_id": "StaffUser"}
 CONFIGURE = "core.standards.manage"
 
 
-@strawberry.type(description="Result of changing a case or something in it.")
-class CasePayload:
-    case: CaseNode | None = strawberry.field(description="The case as stored.")
-    errors: list[UserErrorType] = strawberry.field(description="Why nothing was changed.")
+CasePayload = payload_type(
+    "CasePayload",
+    "case",
+    CaseNode,
+    description="Result of changing a case or something in it.",
+)
 
 
 async def case_payload(info: Info, action: Callable[[AsyncSession], Awaitable[Any]]) -> CasePayload:
@@ -164,10 +167,12 @@ class CaseReferencePrefix:
     prefix: str = strawberry.field(description="The prefix of its new references.")
 
 
-@strawberry.type(description="Result of changing a reference prefix.")
-class CaseReferencePrefixPayload:
-    prefix: CaseReferencePrefix | None = strawberry.field(description="The prefix as stored.")
-    errors: list[UserErrorType] = strawberry.field(description="Why nothing was changed.")
+CaseReferencePrefixPayload = payload_type(
+    "CaseReferencePrefixPayload",
+    "prefix",
+    CaseReferencePrefix,
+    description="Result of changing a reference prefix.",
+)
 
 
 def _filtered(criteria: CaseFilter) -> Any:

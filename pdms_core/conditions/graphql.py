@@ -15,21 +15,23 @@ from pdms_core.conditions.models import SystemCondition, SystemConditionEffect
 from pdms_core.conditions.services import Effect
 from pdms_core.conditions.types import READ, SystemConditionNode
 from pdms_core.graphql.arguments import After, First, described
-from pdms_core.graphql.errors import UserErrorType, run_mutation
+from pdms_core.graphql.errors import run_mutation
 from pdms_core.graphql.ids import known_modules, optional_id
 from pdms_core.graphql.node import decode_id
 from pdms_core.graphql.pagination import Connection, keyset_page
+from pdms_core.graphql.payloads import payload_type
 from pdms_core.graphql.permissions import mutation_field, query_field
 
 WRITE = "core.conditions.write"
 
 
-@strawberry.type(description="Result of changing a system condition.")
-class SystemConditionPayload:
-    system_condition: SystemConditionNode | None = strawberry.field(
-        description="The condition as stored."
-    )
-    errors: list[UserErrorType] = strawberry.field(description="Why nothing was changed.")
+SystemConditionPayload = payload_type(
+    "SystemConditionPayload",
+    "system_condition",
+    SystemConditionNode,
+    description="Result of changing a system condition.",
+    field_description="The condition as stored.",
+)
 
 
 @strawberry.input(description="A new system condition.")

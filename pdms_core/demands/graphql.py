@@ -15,21 +15,23 @@ from pdms_core.demands import services
 from pdms_core.demands.services import DemandFields
 from pdms_core.demands.types import DemandNature, DemandNode
 from pdms_core.graphql.arguments import described
-from pdms_core.graphql.errors import UserErrorType, run_mutation
+from pdms_core.graphql.errors import run_mutation
 from pdms_core.graphql.ids import optional_id, partial_fields
 from pdms_core.graphql.node import decode_id
+from pdms_core.graphql.payloads import payload_type
 from pdms_core.graphql.permissions import mutation_field
 
 WRITE = "core.cases.write"
 U = strawberry.UNSET
 
 
-@strawberry.type(description="Result of changing a demand.")
-class DemandPayload:
-    demand: DemandNode | None = strawberry.field(
-        description="The demand as stored (its `case` has the new version)."
-    )
-    errors: list[UserErrorType] = strawberry.field(description="Why nothing was changed.")
+DemandPayload = payload_type(
+    "DemandPayload",
+    "demand",
+    DemandNode,
+    description="Result of changing a demand.",
+    field_description="The demand as stored (its `case` has the new version).",
+)
 
 
 @strawberry.input(description="A demand's details. On update, omitted fields stay as they are.")

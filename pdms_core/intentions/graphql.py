@@ -13,10 +13,11 @@ from pdms_core.cases.types import READ
 from pdms_core.cases.visibility import within_reach
 from pdms_core.errors import ValidationFailed
 from pdms_core.graphql.arguments import After, First, described
-from pdms_core.graphql.errors import UserErrorType, run_mutation
+from pdms_core.graphql.errors import run_mutation
 from pdms_core.graphql.ids import optional_id, partial_fields
 from pdms_core.graphql.node import decode_id
 from pdms_core.graphql.pagination import Connection, keyset_page
+from pdms_core.graphql.payloads import payload_type
 from pdms_core.graphql.permissions import mutation_field, query_field
 from pdms_core.intentions import services
 from pdms_core.intentions.models import CANCELLED, DONE, Intention
@@ -37,10 +38,12 @@ class IntentionDue(Enum):
     )
 
 
-@strawberry.type(description="Result of changing an intention.")
-class IntentionPayload:
-    intention: IntentionNode | None = strawberry.field(description="The intention as stored.")
-    errors: list[UserErrorType] = strawberry.field(description="Why nothing was changed.")
+IntentionPayload = payload_type(
+    "IntentionPayload",
+    "intention",
+    IntentionNode,
+    description="Result of changing an intention.",
+)
 
 
 @strawberry.input(description="An intention's details. On update, omitted fields stay as they are.")

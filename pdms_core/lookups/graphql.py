@@ -13,6 +13,7 @@ from pdms_core.graphql.arguments import After, First, described
 from pdms_core.graphql.errors import UserErrorType, run_mutation
 from pdms_core.graphql.node import ModelNode, decode_id, load_row
 from pdms_core.graphql.pagination import Connection, keyset_page
+from pdms_core.graphql.payloads import payload_type
 from pdms_core.graphql.permissions import mutation_field, query_field
 from pdms_core.graphql.prefetch import prefetchable
 from pdms_core.lookups import services
@@ -99,16 +100,22 @@ class LookupValueNode(ModelNode):
         return await load_row(info, LookupValue, self.parent_id)
 
 
-@strawberry.type(description="Result of changing a lookup value.")
-class LookupValuePayload:
-    lookup_value: LookupValueNode | None = strawberry.field(description="The value as stored.")
-    errors: list[UserErrorType] = strawberry.field(description="Why nothing was changed.")
+LookupValuePayload = payload_type(
+    "LookupValuePayload",
+    "lookup_value",
+    LookupValueNode,
+    description="Result of changing a lookup value.",
+    field_description="The value as stored.",
+)
 
 
-@strawberry.type(description="Result of reordering a list.")
-class LookupSetPayload:
-    lookup_set: LookupSetNode | None = strawberry.field(description="The list as stored.")
-    errors: list[UserErrorType] = strawberry.field(description="Why nothing was changed.")
+LookupSetPayload = payload_type(
+    "LookupSetPayload",
+    "lookup_set",
+    LookupSetNode,
+    description="Result of reordering a list.",
+    field_description="The list as stored.",
+)
 
 
 @strawberry.input(description="A new value at the end of a list.")

@@ -16,10 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
 
 from pdms_core.graphql.arguments import After, First, described
-from pdms_core.graphql.errors import UserErrorType, run_mutation
+from pdms_core.graphql.errors import run_mutation
 from pdms_core.graphql.ids import partial_fields
 from pdms_core.graphql.node import decode_id, load_row
 from pdms_core.graphql.pagination import Connection, search_connection
+from pdms_core.graphql.payloads import payload_type
 from pdms_core.graphql.permissions import mutation_field, query_field
 from pdms_core.people import addresses, relationships, services
 from pdms_core.people.models import Person
@@ -30,10 +31,12 @@ from pdms_core.people.types import READ, PersonNode
 WRITE = "core.people.write"
 
 
-@strawberry.type(description="Result of changing a person or their records.")
-class PersonPayload:
-    person: PersonNode | None = strawberry.field(description="The person as stored.")
-    errors: list[UserErrorType] = strawberry.field(description="Why nothing was changed.")
+PersonPayload = payload_type(
+    "PersonPayload",
+    "person",
+    PersonNode,
+    description="Result of changing a person or their records.",
+)
 
 
 @strawberry.input(description="A person's details. On update, omitted fields stay as they are.")

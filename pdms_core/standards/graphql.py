@@ -16,10 +16,11 @@ from pdms_core.cases.visibility import within_reach
 from pdms_core.demands.models import Demand
 from pdms_core.demands.types import DemandNode
 from pdms_core.graphql.arguments import After, First, described
-from pdms_core.graphql.errors import UserErrorType, run_mutation
+from pdms_core.graphql.errors import run_mutation
 from pdms_core.graphql.ids import known_modules
 from pdms_core.graphql.node import decode_id
 from pdms_core.graphql.pagination import Connection, keyset_page
+from pdms_core.graphql.payloads import payload_type
 from pdms_core.graphql.permissions import mutation_field, query_field
 from pdms_core.standards import services
 from pdms_core.standards.models import ServiceStandard
@@ -35,12 +36,13 @@ class StandardKind(Enum):
     INTENTION_TYPE = strawberry.enum_value(INTENTION_TYPE, description="An intention type.")
 
 
-@strawberry.type(description="Result of changing a service standard.")
-class ServiceStandardPayload:
-    service_standard: ServiceStandardNode | None = strawberry.field(
-        description="The standard as stored (null after removal)."
-    )
-    errors: list[UserErrorType] = strawberry.field(description="Why nothing was changed.")
+ServiceStandardPayload = payload_type(
+    "ServiceStandardPayload",
+    "service_standard",
+    ServiceStandardNode,
+    description="Result of changing a service standard.",
+    field_description="The standard as stored (null after removal).",
+)
 
 
 @strawberry.input(description="A target for a demand or intention type of a module.")

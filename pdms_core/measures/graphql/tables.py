@@ -7,8 +7,8 @@ from datetime import date, datetime
 import strawberry
 from strawberry import relay
 
-from pdms_core.graphql.errors import UserErrorType
 from pdms_core.graphql.node import ModelNode
+from pdms_core.graphql.payloads import payload_type
 from pdms_core.measures.graphql.inputs import MeasureFilterType
 from pdms_core.measures.models import MeasureSnapshot
 from pdms_core.measures.table import MeasureTable, render_cell
@@ -86,7 +86,10 @@ class MeasureSnapshotNode(ModelNode):
         )
 
 
-@strawberry.type(description="Result of saving a measure snapshot.")
-class MeasureSnapshotPayload:
-    snapshot: MeasureSnapshotNode | None = strawberry.field(description="The snapshot as stored.")
-    errors: list[UserErrorType] = strawberry.field(description="Why nothing was saved.")
+MeasureSnapshotPayload = payload_type(
+    "MeasureSnapshotPayload",
+    "snapshot",
+    MeasureSnapshotNode,
+    description="Result of saving a measure snapshot.",
+    errors_description="Why nothing was saved.",
+)

@@ -17,6 +17,7 @@ from pdms_core.plugin import (
     decode_id,
     described,
     mutation_field,
+    payload_type,
     run_mutation,
 )
 from pdms_rent_arrears import services
@@ -71,16 +72,21 @@ class RentArrearsImportPayload:
     errors: list[UserErrorType] = strawberry.field(description="Why nothing was imported.")
 
 
-@strawberry.type(description="Result of changing rent accounts.")
-class RentArrearsAccountsPayload:
-    accounts: list[RentArrearsAccount] = strawberry.field(description="The accounts as stored.")
-    errors: list[UserErrorType] = strawberry.field(description="Why nothing was changed.")
+RentArrearsAccountsPayload = payload_type(
+    "RentArrearsAccountsPayload",
+    "accounts",
+    RentArrearsAccount,
+    description="Result of changing rent accounts.",
+    many=True,
+)
 
 
-@strawberry.type(description="Result of changing one rent account.")
-class RentArrearsAccountPayload:
-    account: RentArrearsAccount | None = strawberry.field(description="The account as stored.")
-    errors: list[UserErrorType] = strawberry.field(description="Why nothing was changed.")
+RentArrearsAccountPayload = payload_type(
+    "RentArrearsAccountPayload",
+    "account",
+    RentArrearsAccount,
+    description="Result of changing one rent account.",
+)
 
 
 @strawberry.type(description="Result of a patch assignment rule.")
