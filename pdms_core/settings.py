@@ -63,10 +63,11 @@ class Settings:
     max_upload_bytes: int = 20_000_000
     max_query_cost: int = 10_000
     cost_per_minute: int = 1_000_000
-    #: Complete query fields from a plan of their selection (graphql/planned.py). Off
-    #: hands every field to graphql-core's own walk, should a module's resolver rely
-    #: on something the plan does not give it (that module's docstring says what).
-    planned_completion: bool = True
+    #: ``fast``: PDMS's executor (graphql/executors.py: planned completion, direct
+    #: resolvers, look-ahead); ``stock``: strawberry's own, should a module's resolver
+    #: rely on something the fast one does not give it, or a library upgrade break it.
+    #: The read guards and the audit hold under both.
+    executor: str = "fast"
     #: Connections each server process keeps for loader reads and signing in on
     #: PostgreSQL (``Database.readers``), besides the main pool.
     read_pool_size: int = READ_POOL_SIZE
@@ -74,6 +75,12 @@ class Settings:
     secure_cookies: bool = True
     #: Per-plugin raw sections; validated by each plugin's settings model.
     plugin_sections: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.executor not in EXECUTORS:
+            raise ConfigurationError(
+                f"PDMS_EXECUTOR must be one of {', '.join(EXECUTORS)}, not {self.executor!r}"
+            )
 
     @property
     def resolved_database_url(self) -> str:
@@ -107,6 +114,7 @@ class Settings:
             "dev_superuser",
             "host",
             "port",
+            "planned_completion",  # deprecated: read as PDMS_EXECUTOR
             *_SECURITY_FIELDS,
         ):
             var = f"PDMS_{key.upper()}"
@@ -128,7 +136,7 @@ class Settings:
             port=_as_int(core.get("port", 8000), "PDMS_PORT"),
             workers=_as_int(core.get("workers", 1), "PDMS_WORKERS"),
             plugin_sections=sections,
-            **_security_settings(core),
+            **_security_settings(_executor_alias(core)),
         )
 
 
@@ -150,9 +158,11 @@ _SECURITY_FIELDS = {
     "max_query_cost": int,
     "cost_per_minute": int,
     "secure_cookies": bool,
-    "planned_completion": bool,
+    "executor": str,
     "read_pool_size": int,
 }
+#: ``PDMS_EXECUTOR``'s values (graphql/executors.py, which imports too much to import here).
+EXECUTORS = ("fast", "stock")
 #: Whole-number settings that have a least sensible value.
 _MINIMUMS = {"read_pool_size": 1, "max_password_hashes": 1}
 
@@ -172,6 +182,15 @@ def _security_settings(core: Mapping[str, Any]) -> dict[str, Any]:
         else:
             values[key] = str(core[key])
     return values
+
+
+def _executor_alias(core: dict[str, Any]) -> dict[str, Any]:
+    """``core`` with the deprecated ``PDMS_PLANNED_COMPLETION`` read as ``PDMS_EXECUTOR``
+    (off meant graphql-core's walk; ``stock`` is the nearest thing now)."""
+    old = core.pop("planned_completion", None)
+    if old in (None, "") or core.get("executor") not in (None, ""):
+        return core
+    return {**core, "executor": "fast" if _as_bool(old, "PDMS_PLANNED_COMPLETION") else "stock"}
 
 
 def _read_config_file(path: str | None) -> dict[str, Any]:

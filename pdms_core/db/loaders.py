@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from pdms_core.auth.actor import Actor
 from pdms_core.db.read_rows import attribute, joined_alias, read_columns, read_rows, split_rows
 from pdms_core.db.row_rules import restrict
+from pdms_core.graphql.compat import raw_info
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -183,9 +184,12 @@ def selected_joins(info: Any, loader_class: type[ChildrenLoader]) -> tuple[str, 
 
     Walks graphql-core's syntax tree (one level, through fragments) rather than
     strawberry's ``selected_fields``, which converts the whole subtree on every call.
+    Each named fragment is followed once, as graphql-core's ``collect_fields`` does:
+    following every spread is exponential in fragments that spread fragments.
     """
-    raw = getattr(info, "_raw_info", info)
+    raw = raw_info(info)
     wanted: set[str] = set()
+    spread: set[str] = set()
     pending = [node.selection_set for node in raw.field_nodes]
     while pending:
         selection_set = pending.pop()
@@ -193,7 +197,9 @@ def selected_joins(info: Any, loader_class: type[ChildrenLoader]) -> tuple[str, 
             if isinstance(selection, FieldNode):
                 wanted.add(selection.name.value)
             elif isinstance(selection, FragmentSpreadNode):
-                pending.append(raw.fragments[selection.name.value].selection_set)
+                if selection.name.value not in spread:
+                    spread.add(selection.name.value)
+                    pending.append(raw.fragments[selection.name.value].selection_set)
             else:
                 pending.append(selection.selection_set)
     return tuple(sorted(wanted & set(loader_class.joins)))

@@ -23,13 +23,19 @@ from typing import Any
 
 from graphql import GraphQLNonNull, GraphQLObjectType, Undefined, is_leaf_type
 from strawberry import relay
-from strawberry.relay.utils import to_base64
+from strawberry.relay import to_base64
 
 from pdms_core.audit.recorder import RootFieldsNoted
 from pdms_core.db.read_rows import attribute
+from pdms_core.graphql.compat import (
+    RELAY_ID_RESOLVER,
+    definition_of,
+    field_exception_handlers,
+    graphql_schema,
+    strawberry_info,
+)
 from pdms_core.graphql.type_guards import GuardedExecutionContext
 
-DEFINITION = "strawberry-definition"
 #: Set on every resolver :func:`use_direct_resolvers` swapped in.
 DIRECT = "_pdms_direct"
 #: On a direct resolver that calls ``function(source, **{name: info})``: a function of
@@ -44,11 +50,11 @@ LEAF = "_pdms_leaf"
 def use_direct_resolvers(schema: Any) -> int:
     """Swap in direct resolvers where they are equivalent; how many were swapped."""
     swapped = 0
-    for graphql_type in schema._schema.type_map.values():
+    for graphql_type in graphql_schema(schema).type_map.values():
         if not isinstance(graphql_type, GraphQLObjectType) or graphql_type.name.startswith("__"):
             continue
         for graphql_field in graphql_type.fields.values():
-            field = (graphql_field.extensions or {}).get(DEFINITION)
+            field = definition_of(graphql_field)
             if field is None or not _plain(schema, field):
                 continue
             direct = _direct(field, schema.config.info_class)
@@ -72,7 +78,7 @@ def _leaf_reader(graphql_type: Any, graphql_field: Any, field: Any) -> Callable 
         return None
     if field.base_resolver is None:
         return _read_column(field.python_name)
-    origin = getattr((graphql_type.extensions or {}).get(DEFINITION), "origin", None)
+    origin = definition_of(graphql_type).origin
     if not _default_relay_id(field, origin):
         return None
     id_attribute = origin.resolve_id_attr()
@@ -97,7 +103,7 @@ def _default_relay_id(field: Any, origin: Any) -> bool:
     return (
         isinstance(origin, type)
         and issubclass(origin, relay.Node)
-        and field.base_resolver.name == "_id"
+        and field.base_resolver.name == RELAY_ID_RESOLVER
         and getattr(origin.resolve_id, "__func__", None) is relay.Node.resolve_id.__func__
         and getattr(origin.resolve_typename, "__func__", None)
         is relay.Node.resolve_typename.__func__
@@ -169,8 +175,7 @@ def _plain(schema: Any, field: Any) -> bool:
     """No arguments, no extensions, no exception handlers: nothing to do but call."""
     if field.extensions or field.arguments:
         return False
-    handlers = getattr(schema.schema_converter, "_get_field_exception_handlers", None)
-    return handlers is None or not handlers(field)
+    return not field_exception_handlers(schema, field)
 
 
 def _direct(field: Any, info_class: Any) -> Callable[..., Any] | None:
@@ -201,10 +206,10 @@ def _direct(field: Any, info_class: Any) -> Callable[..., Any] | None:
             return call_with_self
 
         def call_with_self_and_info(source: Any, info: Any, **_: Any) -> Any:
-            return function(source, **{info_name: info_class(_raw_info=info, _field=field)})
+            return function(source, **{info_name: strawberry_info(info_class, info, field)})
 
         def with_info(info: Any) -> tuple[Callable[..., Any], dict[str, Any]]:
-            return function, {info_name: info_class(_raw_info=info, _field=field)}
+            return function, {info_name: strawberry_info(info_class, info, field)}
 
         setattr(call_with_self_and_info, WITH_INFO, with_info)
         return call_with_self_and_info
@@ -214,7 +219,7 @@ def _direct(field: Any, info_class: Any) -> Callable[..., Any] | None:
         if source_name is not None:
             keywords[source_name] = source
         if info_name is not None:
-            keywords[info_name] = info_class(_raw_info=info, _field=field)
+            keywords[info_name] = strawberry_info(info_class, info, field)
         return function(source, **keywords) if takes_self else function(**keywords)
 
     return call

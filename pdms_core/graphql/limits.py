@@ -34,6 +34,7 @@ from strawberry.extensions import SchemaExtension
 
 from pdms_core.auth.actor import ActorKind
 from pdms_core.errors import ErrorCode
+from pdms_core.graphql.compat import graphql_schema
 from pdms_core.graphql.cost import query_cost
 from pdms_core.graphql.document_rules import TOO_LARGE
 from pdms_core.ratelimit import Limiter
@@ -108,7 +109,7 @@ class RequestLimits(SchemaExtension):
         actor = context.context.actor
         if operation.operation is OperationType.MUTATION and actor.read_only:
             return _error("This API key is read-only.", "PERMISSION_DENIED")
-        cost = query_cost(context.schema._schema, document, operation, context.variables)
+        cost = query_cost(graphql_schema(context.schema), document, operation, context.variables)
         if cost > self.max_cost:
             return _error(
                 f"This query costs {cost}; the limit is {self.max_cost}. Ask for fewer "

@@ -57,10 +57,10 @@ from graphql import (
     Undefined,
     is_leaf_type,
 )
-from graphql.execution.executor import to_nodes
-from graphql.execution.values import get_argument_values
+from graphql.execution import get_argument_values
 from graphql.pyutils import Path
 
+from pdms_core.graphql.compat import to_nodes
 from pdms_core.graphql.direct_resolvers import (
     DIRECT,
     LEAF,

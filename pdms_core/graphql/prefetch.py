@@ -43,12 +43,10 @@ from graphql import (
     GraphQLUnionType,
     InlineFragmentNode,
 )
-from graphql.execution.values import (
-    VariableValues,
-    get_argument_values,
-    get_directive_values,
-)
+from graphql.execution import VariableValues, get_argument_values, get_directive_values
 from graphql.pyutils import Path
+
+from pdms_core.graphql.compat import definition_of, resolve_info_maker
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -172,14 +170,10 @@ class _Planner:
     of a level: the selection is read once per level, not once per object.
     """
 
-    #: The fields of graphql-core's resolve info that differ from field to field.
-    PER_FIELD = ("field_name", "field_nodes", "return_type", "parent_type", "path")
-
     def __init__(self, raw_info: Any):
         self.raw_info = raw_info
-        # The rest of the (named tuple) resolve info is the same for every field.
-        self.info_rest = tuple(raw_info)[len(self.PER_FIELD) :]
-        self.fast_info = tuple(raw_info._fields[: len(self.PER_FIELD)]) == self.PER_FIELD
+        # The rest of the resolve info is the same for every field.
+        self.make_info = resolve_info_maker(raw_info)
         self.fragments = raw_info.fragments
         variables = raw_info.variable_values
         # strawberry hands resolvers the coerced values as a plain dict; graphql-core's
@@ -192,16 +186,7 @@ class _Planner:
     def info_for(self, step: _Step, object_type: GraphQLObjectType, path: Path) -> Any:
         """graphql-core's resolve info for calling ``step``'s field at ``path``."""
         nodes = step.field_nodes
-        if self.fast_info:  # what ``_replace`` does, without its per-call dict
-            values = (nodes[0].name.value, nodes, step.field.type, object_type, path)
-            return tuple.__new__(type(self.raw_info), values + self.info_rest)
-        return self.raw_info._replace(
-            field_name=nodes[0].name.value,
-            field_nodes=nodes,
-            return_type=step.field.type,
-            parent_type=object_type,
-            path=path,
-        )
+        return self.make_info(nodes[0].name.value, nodes, step.field.type, object_type, path)
 
     def plan(self, object_type: GraphQLObjectType, nodes: list[FieldNode]) -> list[_Step]:
         """The prefetchable composite fields the nodes select on ``object_type``."""
@@ -226,10 +211,16 @@ class _Planner:
     def _selected_fields(
         self, object_type: GraphQLObjectType, nodes: list[FieldNode]
     ) -> dict[str, list[FieldNode]]:
-        """The fields the nodes select on ``object_type``, by response key."""
+        """The fields the nodes select on ``object_type``, by response key.
+
+        Each named fragment is followed once, as graphql-core's ``collect_fields``
+        does: a second spread of it adds no field, and following every spread is
+        exponential in fragments that spread fragments.
+        """
         fields: dict[str, list[FieldNode]] = {}
         pending = [node.selection_set for node in reversed(nodes) if node.selection_set]
         type_names = {object_type.name, *(interface.name for interface in object_type.interfaces)}
+        spread: set[str] = set()
         while pending:
             selection_set = pending.pop()
             for selection in selection_set.selections:
@@ -240,6 +231,9 @@ class _Planner:
                     fields.setdefault(key, []).append(selection)
                     continue
                 if isinstance(selection, FragmentSpreadNode):
+                    if selection.name.value in spread:
+                        continue
+                    spread.add(selection.name.value)
                     fragment = self.fragments.get(selection.name.value)
                 elif isinstance(selection, InlineFragmentNode):
                     fragment = selection
@@ -295,8 +289,8 @@ def _calls(
 
 def prefetchable_mark(field: Any) -> Any:
     """The :func:`prefetchable` mark of a strawberry field's resolver, if any."""
-    definition = (field.extensions or {}).get("strawberry-definition")
-    resolver = getattr(definition, "base_resolver", None)
+    definition = definition_of(field)
+    resolver = definition.base_resolver if definition is not None else None
     return getattr(resolver.wrapped_func, MARK, None) if resolver is not None else None
 
 

@@ -19,20 +19,19 @@ from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ParserCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import create_type
-from strawberry.types.base import get_object_definition
+from strawberry.types import get_object_definition
 
 from pdms_core.audit.recorder import AuditTrail
 from pdms_core.db.cursors import MAX_PAGE_SIZE
 from pdms_core.errors import PluginError
-from pdms_core.graphql.direct_resolvers import LeafFirstExecutionContext, use_direct_resolvers
+from pdms_core.graphql.compat import graphql_schema
 from pdms_core.graphql.document_rules import BudgetedValidationCache, document_limits
 from pdms_core.graphql.errors import extension_factory
+from pdms_core.graphql.executors import execution_context_class, install
 from pdms_core.graphql.limits import RequestLimits
 from pdms_core.graphql.module_records import ModuleRecord
 from pdms_core.graphql.permissions import Requires, permission_of
-from pdms_core.graphql.planned import PlannedExecutionContext
 from pdms_core.graphql.text_limits import TextLimits
-from pdms_core.graphql.type_guards import guard_type_reads
 from pdms_core.host import LoadedPlugin, PluginHost, camel_prefix, pascal_prefix
 from pdms_core.ratelimit import make_limiter
 from pdms_core.records import CORE
@@ -105,14 +104,11 @@ def build_schema(host: PluginHost) -> PdmsSchema:
             extension_factory(host.settings.debug),
         ],
         config=StrawberryConfig(relay_max_results=MAX_PAGE_SIZE),
-        execution_context_class=(
-            PlannedExecutionContext if settings.planned_completion else LeafFirstExecutionContext
-        ),
+        execution_context_class=execution_context_class(settings.executor),
     )
     schema.host = host
     schema.limiter = limiter
-    use_direct_resolvers(schema)
-    guard_type_reads(schema)
+    install(schema, settings.executor)  # graphql/executors.py: PDMS_EXECUTOR
     _check_type_names(schema, host)
     _check_record_sources(schema, host)
     return schema
@@ -173,7 +169,7 @@ def _has_prefix(name: str, prefix: str) -> bool:
 
 def _check_type_names(schema: PdmsSchema, host: PluginHost) -> None:
     owners: dict[str, str] = {}
-    for name in sorted(schema._schema.type_map):
+    for name in sorted(graphql_schema(schema).type_map):
         if name.startswith("__"):
             continue
         definition = schema.get_type_by_name(name)
@@ -194,7 +190,7 @@ def _check_record_sources(schema: PdmsSchema, host: PluginHost) -> None:
     declared = {permission.code for permission in host.permissions}
     for plugin, contribution in host.graphql:
         for source in contribution.module_records:
-            holder = schema._schema.type_map.get(source.holder)
+            holder = graphql_schema(schema).type_map.get(source.holder)
             if holder is None or "moduleRecords" not in getattr(holder, "fields", {}):
                 raise PluginError(
                     f"plugin {plugin.name!r} attaches records to {source.holder!r}, "

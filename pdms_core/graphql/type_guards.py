@@ -13,7 +13,8 @@ places where an object value enters an answer, and both call the guard:
 
 - graphql-core's ``complete_object_value``, overridden in
   :class:`GuardedExecutionContext`, the base of both execution contexts PDMS runs
-  (``LeafFirstExecutionContext`` and ``PlannedExecutionContext``). Every object
+  (``PlannedExecutionContext`` for ``PDMS_EXECUTOR=fast``, ``StockExecutionContext``
+  for ``stock``: ``graphql/executors.py``). Every object
   graphql-core completes passes there, whether its field's type is the object type,
   a list of it, or an interface or union it implements (after ``resolve_type``).
 - the planned completion's object placer (``graphql/planned.py``), which builds the
@@ -40,14 +41,13 @@ from collections.abc import Callable
 from typing import Any
 
 from graphql import GraphQLObjectType
-from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from pdms_core.errors import PermissionDenied
+from pdms_core.graphql.compat import ExecutionContextBase, definition_of, graphql_schema
 from pdms_core.graphql.node import ModelNode
 
 #: The key of a guarded type's :class:`ReadGuard` in its GraphQL type's ``extensions``.
 READ_GUARD = "pdms_read_guard"
-DEFINITION = "strawberry-definition"
 
 
 class ReadGuard:
@@ -97,11 +97,11 @@ def guard_type_reads(schema: Any) -> dict[str, ReadGuard]:
     if not issubclass(schema.execution_context_class, GuardedExecutionContext):
         raise TypeError("type read rules need an execution context that applies them")
     guards: dict[str, ReadGuard] = {}
-    for name, graphql_type in schema._schema.type_map.items():
-        if not isinstance(graphql_type, GraphQLObjectType) or name.startswith("__"):
-            continue
-        definition = (graphql_type.extensions or {}).get(DEFINITION)
-        guard = _guard_for(name, getattr(definition, "origin", None))
+    for name, graphql_type in graphql_schema(schema).type_map.items():
+        definition = definition_of(graphql_type)
+        if not isinstance(graphql_type, GraphQLObjectType) or definition is None:
+            continue  # introspection types have no strawberry definition
+        guard = _guard_for(name, definition.origin)
         if guard is not None:
             graphql_type.extensions = {**graphql_type.extensions, READ_GUARD: guard}
             guards[name] = guard
@@ -124,7 +124,7 @@ def _guard_for(type_name: str, origin: Any) -> ReadGuard | None:
     )
 
 
-class GuardedExecutionContext(StrawberryGraphQLCoreExecutionContext):
+class GuardedExecutionContext(ExecutionContextBase):
     """graphql-core's executor, applying each object type's :class:`ReadGuard` to every
     object it completes (see the module docstring)."""
 

@@ -6,6 +6,10 @@ and drop a throwaway database, and is skipped with that reason otherwise.
 
 Override ``pdms_extra_entry_points`` in a conftest to enable plugins that are not
 installed (core's own suite enables its dummy plugin that way).
+
+``PDMS_TEST_EXECUTOR=stock`` runs the suite under strawberry's own executor instead of
+PDMS's fast one (``PDMS_EXECUTOR``, ``pdms_core/graphql/executors.py``); the
+``graphql_under`` fixture gives a client of either, beside the default one.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from sqlalchemy import event
 from pdms_core.app import create_app
 from pdms_core.db import migrations
 from pdms_core.db.engine import Database
+from pdms_core.errors import ConfigurationError
 from pdms_core.host import PluginHost, installed_entry_points
 from pdms_core.settings import Settings
 from pdms_core.testing.actors import TestActors
@@ -29,6 +34,16 @@ from pdms_core.testing.client import GraphQLClient
 from pdms_core.testing.database import POSTGRES_URL_VARIABLE, empty_tables, throwaway_database
 
 BACKENDS = ("sqlite", "postgresql")
+#: Names the executor the suite's apps run (``fast`` unless set).
+EXECUTOR_VARIABLE = "PDMS_TEST_EXECUTOR"
+
+
+def test_executor() -> str:
+    """The executor the suite runs under: ``PDMS_TEST_EXECUTOR``, else ``fast``."""
+    return os.environ.get(EXECUTOR_VARIABLE) or "fast"
+
+
+test_executor.__test__ = False  # type: ignore[attr-defined]  # not a test
 
 
 @pytest.fixture(scope="session")
@@ -68,8 +83,16 @@ async def pdms_database_url(
 
 @pytest.fixture(scope="session")
 def pdms_settings(pdms_database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """Production-like settings (debug off) pointing at the test database."""
-    return Settings(database_url=pdms_database_url, data_dir=tmp_path_factory.mktemp("data"))
+    """Production-like settings (debug off) pointing at the test database, with the
+    executor ``PDMS_TEST_EXECUTOR`` names."""
+    try:
+        return Settings(
+            database_url=pdms_database_url,
+            data_dir=tmp_path_factory.mktemp("data"),
+            executor=test_executor(),
+        )
+    except ConfigurationError as error:
+        raise pytest.UsageError(f"{EXECUTOR_VARIABLE}: {error}") from None
 
 
 @pytest.fixture(scope="session")
@@ -111,6 +134,22 @@ def pdms_app(pdms_db: Database, pdms_host: PluginHost) -> Any:
 def graphql(pdms_app: Any, pdms_test_actors: TestActors) -> Iterator[GraphQLClient]:
     """A GraphQL client for the app; ``graphql.as_actor(staff(...))`` to act as someone."""
     yield GraphQLClient(pdms_app, pdms_test_actors)
+    pdms_test_actors.reset()
+
+
+@pytest.fixture
+def graphql_under(
+    pdms_db: Database, pdms_host: PluginHost, pdms_test_actors: TestActors
+) -> Iterator[Any]:
+    """``graphql_under("stock")``: a client of an app like ``pdms_app`` (same database,
+    plugins and actors) running the named executor, to compare the two."""
+
+    def client(executor: str) -> GraphQLClient:
+        settings = pdms_host.settings.with_changes(executor=executor)
+        host = PluginHost(settings, pdms_host.plugins, pdms_host.installed, pdms_host.pm)
+        return GraphQLClient(create_app(host=host, database=pdms_db), pdms_test_actors)
+
+    yield client
     pdms_test_actors.reset()
 
 

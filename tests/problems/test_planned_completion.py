@@ -1,11 +1,11 @@
-"""Planned completion (graphql/planned.py) answers exactly as graphql-core's own walk.
+"""Planned completion (graphql/planned.py) answers exactly as stock strawberry does.
 
-Every document here goes to two apps over the same database: one with planned
-completion (the default) and one with ``planned_completion`` off, where graphql-core
-completes every field. Data and errors must be identical, to the byte. For the
-documents that succeed, the planned app must also have used its plan (it logs when it
-hands a root field to graphql-core), or this test would compare graphql-core with
-itself.
+Every document here goes to two apps over the same database: one running the fast
+executor (``PDMS_EXECUTOR=fast``) and one running strawberry's own (``stock``: no plan,
+no direct resolvers, no look-ahead). Data and errors must be identical, to the byte.
+For the documents that succeed, the fast app must also have used its plan (it logs
+when it hands a root field to graphql-core), or this test would compare graphql-core
+with itself. Generated documents: tests/test_executor_oracle.py.
 """
 
 from __future__ import annotations
@@ -16,10 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from pdms_core.app import create_app
-from pdms_core.host import PluginHost
 from pdms_core.testing.actors import staff
-from pdms_core.testing.client import GraphQLClient
 from tests.problems.conftest import CASEWORKER
 from tests.problems.test_look_ahead import QUERY as ALIASES_FRAGMENTS_DIRECTIVES
 from tests.problems.test_portal_statements import seed_small_council
@@ -42,11 +39,15 @@ query Place($uprn: String!) {
 
 
 @pytest.fixture
-async def unplanned(pdms_host, pdms_db, pdms_test_actors, synced):
-    """A client of an app that leaves every field to graphql-core."""
-    settings = pdms_host.settings.with_changes(planned_completion=False)
-    host = PluginHost(settings, pdms_host.plugins, pdms_host.installed, pdms_host.pm)
-    return GraphQLClient(create_app(host=host, database=pdms_db), pdms_test_actors)
+def unplanned(graphql_under, synced):
+    """A client of an app running strawberry's own executor."""
+    return graphql_under("stock")
+
+
+@pytest.fixture
+def caseworker(graphql_under, synced):
+    """The caseworker, on an app running the fast executor (whatever the suite runs)."""
+    return graphql_under("fast").as_actor(CASEWORKER)
 
 
 async def _both(caseworker, unplanned, caplog, document, variables=None, *, actor=CASEWORKER):
@@ -129,8 +130,9 @@ async def test_an_error_deep_in_the_page_is_graphql_cores_to_report(
 
 
 async def test_a_field_the_plan_cannot_cover_leaves_its_root_field_to_graphql_core(
-    graphql, pdms_db, unplanned, caplog
+    caseworker, pdms_db, unplanned, caplog
 ):
+    graphql = caseworker
     # DummyWidget.label takes an argument and is not marked @prefetchable
     await add_place(pdms_db, 990000000001, "1 Fictional Street, Testtown")
     reader = staff("core.places.read", "dummy.widget.read", "dummy.widget.write")

@@ -10,6 +10,10 @@ served, and then asked what it would have had to free.
 An answer with errors is not covered: an error keeps its traceback, whose frames refer
 back to the executor that collected it, and the error log reads that traceback after
 the response is built.
+
+This is the fast executor's property (``PDMS_EXECUTOR=fast``: it breaks the cycles its
+plans and graphql-core's resolver helpers make), so the pages go to a fast app whatever
+``PDMS_TEST_EXECUTOR`` says; the stock one is graphql-core's own, cycles included.
 """
 
 from __future__ import annotations
@@ -19,14 +23,21 @@ import gc
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from graphql.execution.executor import Executor
 
 from pdms_core.db.base import Base
+from tests.problems.conftest import CASEWORKER
 from tests.problems.test_portal_statements import seed_small_council
 
 QUERIES = Path(__file__).parents[2] / "bench" / "queries"
 #: What a page's cycles held: the rows it read, the loads and the executor around them.
 REQUEST_OBJECTS = (Base, asyncio.Future, Executor)
+
+
+@pytest.fixture
+def caseworker(graphql_under, synced):
+    return graphql_under("fast").as_actor(CASEWORKER)
 
 
 async def _cyclic_garbage_after(serve_pages) -> list:

@@ -1,4 +1,4 @@
-"""A council for the type-read tests, and a client of the same app without planned completion.
+"""A council for the type-read tests, and a client of the same app under the stock executor.
 
 The row-level world (``case_world.py``: North, South and a team-less case, each with a
 person, a place, a demand, an activity, an intention and a system condition), plus an
@@ -57,7 +57,8 @@ async def guarded_world(graphql: Any, database: Any) -> dict[str, str]:
 
 
 def unplanned_client(host: PluginHost, database: Any, actors: Any) -> GraphQLClient:
-    """A client of an app where graphql-core completes every field (no planned completion)."""
-    settings = host.settings.with_changes(planned_completion=False)
+    """A client of an app where strawberry and graphql-core run every field
+    (``PDMS_EXECUTOR=stock``: no planned completion, no direct resolvers)."""
+    settings = host.settings.with_changes(executor="stock")
     unplanned = PluginHost(settings, host.plugins, host.installed, host.pm)
     return GraphQLClient(create_app(host=unplanned, database=database), actors)
