@@ -54,3 +54,5 @@ bench: $(STAMP)
 	$(BIN)/python bench/measures.py
 	$(BIN)/python bench/portal.py
 	$(BIN)/python bench/rent_arrears_import.py
+	$(BIN)/python bench/document_validation.py
+	$(BIN)/python bench/login_concurrency.py
