@@ -4,7 +4,6 @@ from pdms_core.activities.models import Activity, ActivityPerson, Task
 from pdms_core.audit.models import AuditEvent
 from pdms_core.auth.models import (
     ApiKey,
-    LoginFailure,
     PasswordResetToken,
     Role,
     RolePermission,
@@ -56,7 +55,6 @@ __all__ = [
     "DemandCause",
     "ExternalReference",
     "Intention",
-    "LoginFailure",
     "LookupSet",
     "LookupValue",
     "MeasureSnapshot",

@@ -128,21 +128,6 @@ class PasswordResetToken(Base):
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-class LoginFailure(Base):
-    """A failed sign-in, counted per account key and per IP for throttling.
-
-    ``account_key`` is a hash of the lower-cased email whether or not such an account
-    exists, so throttling behaves identically for unknown emails.
-    """
-
-    __tablename__ = "login_failure"
-
-    id: Mapped[int] = mapped_column(IdType, primary_key=True)
-    account_key: Mapped[str] = mapped_column(String(64), index=True)
-    ip: Mapped[str] = mapped_column(String(64), index=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
-
-
 class ApiKey(Base):
     """A partner agency's API key. The secret is shown once; only its hash is stored."""
 
