@@ -16,6 +16,7 @@ operation, one INSERT writes the request's other rows.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -194,9 +195,9 @@ def _written_root_fields(operation: Any, document: Any) -> list[tuple[str, Field
         if not isinstance(definition, OperationDefinitionNode)
     }
     found: dict[str, FieldNode] = {}
-    pending, seen = [operation.selection_set], set()
+    pending, seen = deque([operation.selection_set]), set()
     while pending:
-        for node in pending.pop(0).selections:
+        for node in pending.popleft().selections:
             if isinstance(node, FieldNode):
                 found.setdefault(node.alias.value if node.alias else node.name.value, node)
             elif isinstance(node, InlineFragmentNode):
@@ -243,12 +244,14 @@ def _outcome_from_errors(errors: list[Any], key: str) -> str:
 
 def _target_from_arguments(node: FieldNode, variables: dict[str, Any]) -> tuple[str | None, ...]:
     """The first global ID among the arguments: IDs name records, never their values."""
-    stack = [
+    # breadth first, so a top-level ID wins; a deque, since wide inputs (90,000 keys
+    # in an anonymous megabyte) made list.pop(0) quadratic
+    stack = deque(
         (arg.name.value, value_from_ast_untyped(arg.value, variables))
         for arg in node.arguments or ()
-    ]
+    )
     while stack:
-        name, value = stack.pop(0)
+        name, value = stack.popleft()
         if isinstance(value, dict):
             stack.extend(value.items())
         elif isinstance(value, str) and (name == "id" or name.endswith("Id")):

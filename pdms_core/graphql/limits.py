@@ -50,6 +50,13 @@ MAX_VARIABLE_DEPTH = 32
 #: variable coercion errors they stand mid-message ("... Did you mean 'email'? Found:
 #: ..."). Names never contain quotes.
 _SUGGESTION = re.compile(r" ?Did you mean [^'?]*'[^']*'(?:,? (?:or )?'[^']*')*\?")
+#: Coercion errors quote the caller's input back ("..., found: {'password': ...}.",
+#: "... cannot represent a non string value: <value>"): a password or a resident's
+#: details would then travel in an error message, which clients log freely.
+_ECHOED_INPUT = (
+    (re.compile(r"[,.] [Ff]ound: .*$", re.DOTALL), "."),
+    (re.compile(r"(cannot represent [\w -]*value): .*$", re.DOTALL), r"\1."),
+)
 #: The parser's refusals of a document too big to parse.
 _PARSER_LIMIT = re.compile(r"^Syntax Error: Document (contains more than|is nested too deeply)")
 
@@ -76,7 +83,7 @@ class RequestLimits(SchemaExtension):
         result = self.execution_context.result
         for error in getattr(result, "errors", None) or []:
             # (errors may be cached with their document: the change is idempotent)
-            error.message = _SUGGESTION.sub("", error.message)
+            error.message = _without_echoes(_SUGGESTION.sub("", error.message))
 
     async def on_execute(self) -> Any:  # type: ignore[override]
         refusal = await self._refusal()
@@ -219,3 +226,9 @@ def _root_field_names(selection_set: Any, fragments: dict[str, Any], seen: set[s
             if fragment is not None:
                 names |= _root_field_names(fragment.selection_set, fragments, seen)
     return names
+
+
+def _without_echoes(message: str) -> str:
+    for pattern, replacement in _ECHOED_INPUT:
+        message = pattern.sub(replacement, message)
+    return message
