@@ -109,6 +109,13 @@ async def hash_in_pool(password: str, *, max_in_flight: int) -> str:
     return await _in_pool(max_in_flight, hash_password, password)
 
 
+async def hash_for_admin(password: str) -> str:
+    """:func:`hash_password` in the hashing pool, off the event loop, without the
+    sign-in bound: staff created by an administrator or the CLI are few, and an
+    administrator's request must not be refused because of a login storm."""
+    return await asyncio.wrap_future(_POOL.submit(hash_password, password))
+
+
 async def verify_in_pool(
     stored: str | None, password: str, *, max_in_flight: int
 ) -> tuple[bool, str | None]:

@@ -19,7 +19,7 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from pdms_core.auth.actor import SYSTEM, Actor
 from pdms_core.auth.models import Role, RolePermission, StaffUser, Team, TeamMembership, UserRole
-from pdms_core.auth.passwords import check_policy, hash_password
+from pdms_core.auth.passwords import check_policy, hash_for_admin
 from pdms_core.auth.sessions import email_key, revoke_all_sessions
 from pdms_core.cases.lookups import TEAM_TYPE
 from pdms_core.db.unit_of_work import expect_version
@@ -75,7 +75,7 @@ async def create_user(
     user = StaffUser(email=email, email_key=email_key(email), display_name=display_name)
     if password is not None:
         check_policy(password)
-        user.password_hash = hash_password(password)
+        user.password_hash = await hash_for_admin(password)
     session.add(user)
     await session.flush()
     return user
@@ -312,7 +312,7 @@ async def create_admin(
         )
     else:
         check_policy(password)
-        user.password_hash = hash_password(password)
+        user.password_hash = await hash_for_admin(password)
         user.is_active = True
     await grant_role(session, user_id=user.id, role_code="admin", team_id=None)
     return user
