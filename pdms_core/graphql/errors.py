@@ -146,6 +146,34 @@ class ErrorPresentation(SchemaExtension):
         )
 
 
+class ExtensionFailures(SchemaExtension):
+    """Mask an exception raised by another extension (outside debug).
+
+    Strawberry turns such an exception into an error carrying its own message, outside
+    the operation where :class:`ErrorPresentation` works: the audit write after a
+    query, failing on a database that was never migrated, answered with the SQL text.
+    Listed first, this extension's hook is the last to exit, so it sees them all.
+    """
+
+    def __init__(self, *, debug: bool = False):
+        self.debug = debug
+
+    def on_operation(self) -> Iterator[None]:
+        try:
+            yield
+        except GraphQLError:
+            raise
+        except Exception as exc:
+            # strawberry's own request errors (no query, a mutation over GET) are
+            # answered by its view with their status codes; nothing of ours is in them.
+            if self.debug or type(exc).__module__.startswith("strawberry."):
+                raise
+            log.error("unexpected %s in a schema extension", type(exc).__name__)
+            raise GraphQLError(
+                ErrorPresentation.MASKED_MESSAGE, extensions={"code": "INTERNAL"}
+            ) from None
+
+
 def extension_factory(debug: bool) -> Callable[[], Any]:
     """A factory strawberry can call per request."""
     return lambda: ErrorPresentation(debug=debug)

@@ -26,7 +26,7 @@ from pdms_core.db.cursors import MAX_PAGE_SIZE
 from pdms_core.errors import PluginError
 from pdms_core.graphql.compat import graphql_schema
 from pdms_core.graphql.document_rules import BudgetedValidationCache, document_limits
-from pdms_core.graphql.errors import extension_factory
+from pdms_core.graphql.errors import ExtensionFailures, extension_factory
 from pdms_core.graphql.executors import execution_context_class, install
 from pdms_core.graphql.limits import RequestLimits
 from pdms_core.graphql.module_records import ModuleRecord
@@ -88,6 +88,8 @@ def build_schema(host: PluginHost) -> PdmsSchema:
         extensions=[
             # Factories: strawberry builds extensions per request; the caches below
             # live at module level (keyed by size, and by schema for validation).
+            # First, so it is the last to exit: it masks what the others raise.
+            lambda: ExtensionFailures(debug=settings.debug),
             lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
             lambda: AddValidationRules(rules),
             lambda: ParserCache(maxsize=256),
