@@ -260,7 +260,8 @@ async def test_a_team_scoped_writer_keeps_cases_within_their_teams(graphql, worl
     assert ok_payload(edited, "updateCase")["case"]["summary"] == "Dry now"
 
 
-async def test_a_partner_key_is_never_team_scoped(graphql, world, staff_users):
+async def test_a_key_made_by_the_system_reads_council_wide(graphql, world, staff_users):
+    # (keys made by a team-scoped officer keep its teams: test_delegation.py)
     created = await staff_users.api_key("core.cases.read")
 
     result = await graphql.execute(
