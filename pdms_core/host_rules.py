@@ -48,6 +48,7 @@ def check_lookup_parents(sets: list[tuple[str, LookupSetSpec]]) -> None:
         codes = [seed.code for seed in spec.seeds]
         if len(codes) != len(set(codes)):
             raise PluginError(f"plugin {owner!r}: lookup set {spec.code!r} repeats a seed code")
+        _check_attributes(owner, spec)
         if spec.parent_set is None:
             if any(seed.parent for seed in spec.seeds):
                 raise PluginError(
@@ -82,3 +83,18 @@ def _check_no_parent_cycle(specs: dict[str, LookupSetSpec]) -> None:
                 )
             seen.append(parent)
             parent = specs[parent].parent_set
+
+
+ATTRIBUTE_KINDS = frozenset({"integer", "number", "boolean", "text", "code"})
+
+
+def _check_attributes(owner: str, spec: LookupSetSpec) -> None:
+    names = [attribute.name for attribute in spec.attributes]
+    if len(names) != len(set(names)):
+        raise PluginError(f"plugin {owner!r}: lookup set {spec.code!r} repeats an attribute")
+    for attribute in spec.attributes:
+        if attribute.kind not in ATTRIBUTE_KINDS:
+            raise PluginError(
+                f"plugin {owner!r}: attribute {attribute.name!r} of {spec.code!r} has kind "
+                f"{attribute.kind!r}; kinds are {', '.join(sorted(ATTRIBUTE_KINDS))}"
+            )

@@ -24,6 +24,7 @@ from pdms_core.core_tables import CoreTables, core_tables
 from pdms_core.csv_export import csv_cell, csv_text, write_csv
 from pdms_core.db.base import Base, IdType, Versioned
 from pdms_core.db.bulk import chunks, insert_rows, upsert_rows
+from pdms_core.db.datetimes import UtcDateTime
 from pdms_core.db.loaders import SessionLoader, group_by
 from pdms_core.db.unit_of_work import expect_version, unit_of_work
 from pdms_core.demands.services import DemandFields, add_demand
@@ -50,6 +51,7 @@ from pdms_core.measures.filters import MeasureFilter
 from pdms_core.measures.table import MeasureColumn, MeasureTable
 from pdms_core.records import (
     GraphQLContribution,
+    LookupAttribute,
     LookupSeed,
     LookupSetSpec,
     MeasureSpec,
@@ -78,6 +80,7 @@ __all__ = [
     "First",
     "GraphQLContribution",
     "IdType",
+    "LookupAttribute",
     "LookupSeed",
     "LookupSetSpec",
     "MeasureColumn",
@@ -100,6 +103,7 @@ __all__ = [
     "UserError",
     "UserErrorType",
     "UserErrors",
+    "UtcDateTime",
     "ValidationFailed",
     "Versioned",
     "add_demand",

@@ -123,6 +123,27 @@ class LookupSeed:
 
 
 @dataclass(frozen=True)
+class LookupAttribute:
+    """An attribute the values of a list carry (in ``data``), that admins may set.
+
+    ``kind`` says how a value is read and checked: ``integer``, ``number``,
+    ``boolean``, ``text`` (one of ``choices`` when given) or ``code`` (the code of
+    another value of the same list, such as a relationship type's inverse).
+    ``minimum`` bounds numbers. Council edits survive ``pdms lookups sync``.
+
+    Example::
+
+        LookupAttribute("inverse", "The type seen from the other person.", kind="code")
+    """
+
+    name: str
+    description: str
+    kind: str = "text"
+    choices: tuple[str, ...] = ()
+    minimum: float | None = None
+
+
+@dataclass(frozen=True)
 class LookupSetSpec:
     """A configurable list (task categories, contact-detail types ...).
 
@@ -141,6 +162,8 @@ class LookupSetSpec:
     description: str = ""
     parent_set: str | None = None
     seeds: tuple[LookupSeed, ...] = field(default=())
+    #: Attributes the list's values carry and admins may set through the API.
+    attributes: tuple[LookupAttribute, ...] = field(default=())
 
 
 #: Computes a measure: ``async (session, measure_filter) -> MeasureTable``.

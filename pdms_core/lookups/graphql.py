@@ -17,6 +17,16 @@ from pdms_core.graphql.payloads import payload_type
 from pdms_core.graphql.permissions import mutation_field, query_field
 from pdms_core.graphql.prefetch import prefetchable
 from pdms_core.lookups import services
+from pdms_core.lookups.attribute_types import (
+    LookupAttributeDefinition,
+    LookupAttributeInput,
+    LookupAttributeValue,
+    SetLookupValueAttributesInput,
+    declared_attributes,
+    definitions,
+    given,
+    values_of,
+)
 from pdms_core.lookups.loaders import LookupValuesBySetLoader
 from pdms_core.lookups.models import LookupSet, LookupValue
 
@@ -49,6 +59,11 @@ class LookupSetNode(ModelNode):
         if self.parent_set_id is None:
             return None
         return await load_row(info, LookupSet, self.parent_set_id)
+
+    @strawberry.field(description="Attributes the list's values carry and admins may set.")
+    @prefetchable
+    def attributes(self, info: Info) -> list[LookupAttributeDefinition]:
+        return definitions(declared_attributes(info, self.code))
 
     @strawberry.field(description="The list's values in their configured order.")
     @prefetchable
@@ -89,6 +104,14 @@ class LookupValueNode(ModelNode):
         description="Optimistic-lock version; send it back as `expectedVersion` when editing."
     )
 
+    @strawberry.field(
+        description="Attributes the value carries (a relationship type's inverse, a rule's "
+        "thresholds ...), by name."
+    )
+    @prefetchable
+    def attributes(self) -> list[LookupAttributeValue]:
+        return values_of(self.data)
+
     @strawberry.field(description="The list this value belongs to.")
     async def lookup_set(self, info: Info) -> LookupSetNode:
         return await load_row(info, LookupSet, self.set_id)
@@ -126,6 +149,9 @@ class AddLookupValueInput:
     parent_code: str | None = strawberry.field(
         default=None,
         description="Code of the parent value, required when the list has a parent list.",
+    )
+    attributes: list[LookupAttributeInput] | None = strawberry.field(
+        default=None, description="Attributes, where the list declares them."
     )
 
 
@@ -197,9 +223,37 @@ class LookupMutation:
                     code=input.code,
                     label=input.label,
                     parent_code=input.parent_code,
+                    attributes=given(input.attributes),
+                    declared=declared_attributes(info, input.set_code),
                 ),
             )
         )
+
+    @mutation_field(
+        description="Set or clear attributes of a value (where its list declares them); "
+        "`pdms lookups sync` keeps the council's values.",
+        permission=MANAGE,
+    )
+    async def set_lookup_value_attributes(
+        self,
+        info: Info,
+        input: Annotated[SetLookupValueAttributesInput, described("What to change.")],
+    ) -> LookupValuePayload:
+        async def action(session):  # type: ignore[no-untyped-def]
+            value = await services.get_value(
+                session, decode_id(input.id, "LookupValue"), field="id"
+            )
+            lookup_set = await session.get(LookupSet, value.set_id)
+            return await services.set_value_attributes(
+                session,
+                info.context.actor,
+                value_id=value.id,
+                attributes=given(input.attributes),
+                expected_version=input.expected_version,
+                declared=declared_attributes(info, lookup_set.code),
+            )
+
+        return _value_payload(*await run_mutation(info, action))
 
     @mutation_field(description="Rename a value; its code stays the same.", permission=MANAGE)
     async def rename_lookup_value(

@@ -42,5 +42,8 @@ class LookupValue(Versioned, Base):
     origin: Mapped[str] = mapped_column(String(10), default=ADMIN)
     #: Set when an admin renames a seeded value, so sync keeps the council's label.
     label_customised: Mapped[bool] = mapped_column(Boolean, default=False)
-    #: Attributes declared by the module with the seed (see ``LookupSeed.data``).
+    #: Attributes declared by the module with the seed (see ``LookupSeed.data``), or
+    #: set by an admin where the list declares them (``LookupSetSpec.attributes``).
     data: Mapped[dict | None] = mapped_column(JSON)
+    #: Set when an admin sets attributes, so sync keeps the council's values.
+    data_customised: Mapped[bool] = mapped_column(Boolean, default=False)

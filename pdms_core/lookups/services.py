@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,7 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from pdms_core.auth.actor import Actor
 from pdms_core.db.unit_of_work import expect_version
 from pdms_core.errors import Duplicate, NotFound, UserError, UserErrors, ValidationFailed
+from pdms_core.lookups.attributes import read_attributes
 from pdms_core.lookups.models import ADMIN, LookupSet, LookupValue
+from pdms_core.records import LookupAttribute
 
 CODE = re.compile(r"^[a-z0-9][a-z0-9_]{0,99}$")
 MAX_LABEL = 200
@@ -64,8 +66,11 @@ async def add_value(
     code: str,
     label: str,
     parent_code: str | None = None,
+    attributes: Mapping[str, str | None] | None = None,
+    declared: Sequence[LookupAttribute] = (),
 ) -> LookupValue:
-    """Add a council-defined value at the end of a list."""
+    """Add a council-defined value at the end of a list, with the ``attributes`` the
+    list ``declared`` (text, read by each attribute's kind)."""
     lookup_set = await get_set(session, set_code)
     problems: list[UserError] = []
     if not CODE.match(code):
@@ -83,6 +88,15 @@ async def add_value(
         parent_id = await _parent_for(session, lookup_set, parent_code)
     except UserError as exc:
         problems.append(exc)
+    data = None
+    if attributes:
+        try:
+            codes = {*await _codes(session, lookup_set.id), code}
+            data = read_attributes(declared, attributes, codes=codes)
+        except UserErrors as exc:
+            problems.extend(exc.errors)
+        except UserError as exc:
+            problems.append(exc)
     if problems:
         raise UserErrors(problems)
     taken = await session.scalar(
@@ -100,6 +114,8 @@ async def add_value(
         origin=ADMIN,
         sort_order=(last or 0) + 1,
         parent_id=parent_id,
+        data=data,
+        data_customised=data is not None,
     )
     session.add(value)
     await session.flush()
@@ -125,6 +141,29 @@ async def _parent_for(
             "The parent value does not exist or is inactive.", field="parentCode"
         )
     return parent.id
+
+
+async def set_value_attributes(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    value_id: int,
+    attributes: Mapping[str, str | None],
+    expected_version: int,
+    declared: Sequence[LookupAttribute],
+) -> LookupValue:
+    """Set (or, with None, clear) attributes of a value; sync keeps them from now on."""
+    value = await get_value(session, value_id)
+    expect_version(value, expected_version)
+    codes = await _codes(session, value.set_id)
+    value.data = read_attributes(declared, attributes, codes=codes, current=value.data)
+    value.data_customised = True
+    await session.flush()
+    return value
+
+
+async def _codes(session: AsyncSession, set_id: int) -> set[str]:
+    return set(await session.scalars(select(LookupValue.code).where(LookupValue.set_id == set_id)))
 
 
 async def rename_value(

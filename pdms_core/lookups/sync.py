@@ -142,7 +142,13 @@ async def _sync_values(
             report.values_created.append(name)
         elif value.origin == SEED:
             label = value.label if value.label_customised else seed.label
-            wanted = (label, parent_id, _data(seed))
+            # The council's attribute values win; attributes it never set follow the seed.
+            data = (
+                {**(_data(seed) or {}), **(value.data or {})}
+                if value.data_customised
+                else _data(seed)
+            )
+            wanted = (label, parent_id, data or None)
             if (value.label, value.parent_id, value.data) != wanted:
                 value.label, value.parent_id, value.data = wanted
                 report.values_updated.append(name)

@@ -7,7 +7,7 @@ side; ``current_home`` marks the address role of which a person has exactly one.
 
 from __future__ import annotations
 
-from pdms_core.records import LookupSeed, LookupSetSpec
+from pdms_core.records import LookupAttribute, LookupSeed, LookupSetSpec
 
 CONTACT_DETAIL_TYPE = "contact_detail_type"
 EXTERNAL_REFERENCE_TYPE = "external_reference_type"
@@ -50,6 +50,14 @@ PEOPLE_LOOKUP_SETS = (
         code=RELATIONSHIP_TYPE,
         label="Relationship types",
         description="How two people are related; each type names its inverse.",
+        attributes=(
+            LookupAttribute(
+                "inverse",
+                "The type seen from the other person (tenant for landlord); a type "
+                "without one is its own inverse (partner, neighbour).",
+                kind="code",
+            ),
+        ),
         seeds=(
             LookupSeed("parent", "Parent of", data={"inverse": "child"}),
             LookupSeed("child", "Child of", data={"inverse": "parent"}),
