@@ -16,14 +16,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import statistics
-import tempfile
 import time
 from collections import Counter
-from pathlib import Path
 
 import httpx
+from scratch_db import bench_database
 
 from pdms_core.app import create_app
 from pdms_core.auth.actor import SYSTEM
@@ -32,7 +30,6 @@ from pdms_core.db import migrations
 from pdms_core.db.engine import Database
 from pdms_core.host import PluginHost
 from pdms_core.settings import Settings
-from pdms_core.testing.database import throwaway_database
 
 PASSWORD = "bench-passphrase-2025-quiet-river"
 LOGIN = "mutation($i: LoginInput!) { login(input: $i) { token errors { code } } }"
@@ -118,12 +115,8 @@ async def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--logins", type=int, default=30)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        backend = "postgresql" if os.environ.get("PDMS_BENCH_POSTGRES_URL") else "sqlite"
-        async with throwaway_database(
-            backend, os.environ.get("PDMS_BENCH_POSTGRES_URL"), Path(folder)
-        ) as url:
-            await run(url, args.requests, args.logins)
+    async with bench_database() as url:
+        await run(url, args.requests, args.logins)
 
 
 if __name__ == "__main__":

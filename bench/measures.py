@@ -13,14 +13,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
 import statistics
-import tempfile
 import time
 from datetime import date, timedelta
-from pathlib import Path
 
+from scratch_db import bench_database
 from sqlalchemy import func, select
 
 from pdms_core.activities.models import Task
@@ -39,7 +37,6 @@ from pdms_core.measures.filters import MeasureFilter
 from pdms_core.measures.services import compute_measure
 from pdms_core.places.models import Place
 from pdms_core.settings import Settings
-from pdms_core.testing.database import throwaway_database
 
 FLOORS = {"system_conditions": SystemCondition.type_id, "activity_time": Task.category_id}
 START = date(2022, 4, 1)
@@ -146,12 +143,8 @@ async def main() -> None:
     parser.add_argument("--demands", type=int, default=150_000)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        backend = "postgresql" if os.environ.get("PDMS_BENCH_POSTGRES_URL") else "sqlite"
-        async with throwaway_database(
-            backend, os.environ.get("PDMS_BENCH_POSTGRES_URL"), Path(folder)
-        ) as url:
-            await run(url, args.demands, args.repeat)
+    async with bench_database() as url:
+        await run(url, args.demands, args.repeat)
 
 
 if __name__ == "__main__":

@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import statistics
-import tempfile
 import time
-from pathlib import Path
 
 import httpx
+from scratch_db import bench_database
 from sqlalchemy import select
 
 from pdms_core.app import create_app
@@ -29,7 +27,6 @@ from pdms_core.host import PluginHost
 from pdms_core.places.models import Place
 from pdms_core.settings import Settings
 from pdms_core.testing.actors import HEADER, TestActors, staff
-from pdms_core.testing.database import throwaway_database
 
 QUERY = "query($id: ID!) { node(id: $id) { ... on Place { id uprn singleLineAddress } } }"
 PLACES = 1000
@@ -104,12 +101,8 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=2000)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        backend = "postgresql" if os.environ.get("PDMS_BENCH_POSTGRES_URL") else "sqlite"
-        async with throwaway_database(
-            backend, os.environ.get("PDMS_BENCH_POSTGRES_URL"), Path(folder)
-        ) as url:
-            await run(url, args.requests)
+    async with bench_database() as url:
+        await run(url, args.requests)
 
 
 if __name__ == "__main__":
