@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, String, event
+from sqlalchemy import String, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pdms_core.db.base import Base, IdType
+from pdms_core.db.datetimes import UtcDateTime
 
 
 class AuditEvent(Base):
@@ -22,7 +23,7 @@ class AuditEvent(Base):
     __tablename__ = "audit_event"
 
     id: Mapped[int] = mapped_column(IdType, primary_key=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
     #: ``user``, ``api_key``, ``anonymous`` or ``system``.
     actor_kind: Mapped[str] = mapped_column(String(20))
     #: ``user:12``, ``apikey:3`` ... (null for anonymous callers).

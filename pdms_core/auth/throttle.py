@@ -23,13 +23,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import DateTime, Integer, String, case, delete, literal, select, update
+from sqlalchemy import Integer, String, case, delete, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pdms_core.auth.tokens import now
 from pdms_core.db.base import Base
+from pdms_core.db.datetimes import UtcDateTime
 
 
 class AttemptCounter(Base):
@@ -40,7 +41,7 @@ class AttemptCounter(Base):
     #: A purpose prefix and an email hash or an IP address; never a raw email.
     key: Mapped[str] = mapped_column(String(120), primary_key=True)
     count: Mapped[int] = mapped_column(Integer)
-    window_ends: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    window_ends: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
-    DateTime,
     ForeignKey,
     Integer,
     String,
@@ -24,6 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pdms_core.db.base import Base, IdType, Versioned
+from pdms_core.db.datetimes import UtcDateTime
 
 
 class CaseRecord(Versioned, Base):
@@ -46,7 +46,7 @@ class CaseRecord(Versioned, Base):
     due_on: Mapped[date | None] = mapped_column(Date)
     #: Set while the case waits on the customer (the service-standard clock stops).
     paused_since: Mapped[date | None] = mapped_column(Date)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), server_default=func.now())
 
 
 class CaseSequence(Base):

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Integer, String, Text, func
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pdms_core.db.base import Base, IdType, Versioned
+from pdms_core.db.datetimes import UtcDateTime
 
 
 class SystemCondition(Versioned, Base):
@@ -21,7 +22,7 @@ class SystemCondition(Versioned, Base):
     description: Mapped[str] = mapped_column(Text, default="")
     raised_on: Mapped[date] = mapped_column(Date, index=True)
     resolved_on: Mapped[date | None] = mapped_column(Date)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), server_default=func.now())
 
 
 class SystemConditionEffect(Base):

@@ -18,6 +18,8 @@ from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pdms_core.db.datetimes import sqlite_text
+
 T = TypeVar("T")
 
 #: Rows (or bound parameters of an IN list) per statement: well under SQLite's and
@@ -106,8 +108,9 @@ def _sqlite(value: Any) -> Any:
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, datetime):
-        # SQLAlchemy's SQLite DATETIME storage format (it keeps no offset either).
-        return f"{value:%Y-%m-%d %H:%M:%S.%f}"
+        # The text UtcDateTime stores: the UTC wall clock (naive taken as UTC), so a
+        # bulk-written row reads back, sorts and compares like an ORM-written one.
+        return sqlite_text(value)
     if isinstance(value, date):
         return value.isoformat()
     return value

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, String, Text, func
+from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pdms_core.db.base import Base, IdType, Versioned
+from pdms_core.db.datetimes import UtcDateTime
 
 OPEN = "open"
 DONE = "done"
@@ -35,4 +36,4 @@ class Intention(Versioned, Base):
     status: Mapped[str] = mapped_column(String(10), default=OPEN, index=True)
     completed_on: Mapped[date | None] = mapped_column(Date)
     completion_note: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), server_default=func.now())

@@ -14,7 +14,6 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Date,
-    DateTime,
     Float,
     ForeignKey,
     Integer,
@@ -24,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from pdms_core.plugin import Base, IdType, Versioned
+from pdms_core.plugin import Base, IdType, UtcDateTime, Versioned
 
 # Segments (DOMAIN.md §4); ``None`` on a week row means "not in arrears, nor just cleared".
 NEW = "new"
@@ -72,9 +71,7 @@ class ReportImport(Base):
     report_date: Mapped[date] = mapped_column(Date, unique=True)
     file_name: Mapped[str] = mapped_column(String(255))
     row_count: Mapped[int] = mapped_column(Integer)
-    imported_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now()
-    )
+    imported_at: Mapped[datetime] = mapped_column(UtcDateTime(), server_default=func.now())
     imported_by: Mapped[str] = mapped_column(String(200), default="")
 
 
