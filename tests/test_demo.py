@@ -5,12 +5,17 @@ from __future__ import annotations
 import asyncio
 import random
 from collections import Counter
+from datetime import UTC, date, datetime
 
 from click.testing import CliRunner
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import aliased
 
+from pdms_core.activities.models import Activity, Task
+from pdms_core.cases.models import CaseParty, CasePlace, CaseRecord
 from pdms_core.cli import build_cli
 from pdms_core.cli.context import CliState
+from pdms_core.demands.models import Demand, DemandCause
 from pdms_core.demo.names import typo
 from pdms_core.lookups.models import LookupValue
 from pdms_core.people.models import ContactDetail, Person, PersonAddress, Relationship
@@ -95,3 +100,89 @@ async def test_seeded_people_are_found_by_typoed_names_with_search_indexes_settl
         result = await reader.execute(SEARCH, {"name": query})
         found = [(p["forenames"].split()[0], p["surname"]) for p in result.ok()["people"]["nodes"]]
         assert (forename, surname) in found, query
+
+
+async def test_small_demo_histories_hold_together(pdms_db, pdms_host):
+    """Nobody has a home before birth; cases, demands and activities follow each other."""
+    assert (await run(pdms_host, "demo", "seed", "--size", "small")).exit_code == 0
+    parents = aliased(Person)
+    later = aliased(Demand)
+    broken = {
+        "home before birth": select(func.count())
+        .select_from(PersonAddress)
+        .join(Person, Person.id == PersonAddress.person_id)
+        .where(PersonAddress.from_date < Person.date_of_birth),
+        "address ends before it starts": select(func.count())
+        .select_from(PersonAddress)
+        .where(PersonAddress.to_date < PersonAddress.from_date),
+        "child older than a parent": select(func.count())
+        .select_from(Relationship)
+        .join(LookupValue, LookupValue.id == Relationship.type_id)
+        .join(Person, Person.id == Relationship.person_id)
+        .join(parents, parents.id == Relationship.related_person_id)
+        .where(LookupValue.code == "child", Person.date_of_birth <= parents.date_of_birth),
+        "demand before its case opened": select(func.count())
+        .select_from(Demand)
+        .join(CaseRecord, CaseRecord.id == Demand.case_id)
+        .where(Demand.received_on < CaseRecord.opened_on),
+        "case opened after its presenting demand": select(func.count())
+        .select_from(Demand)
+        .join(CaseRecord, CaseRecord.id == Demand.case_id)
+        .where(Demand.is_presenting, Demand.received_on != CaseRecord.opened_on),
+        "demand resolved before received": select(func.count())
+        .select_from(Demand)
+        .where(Demand.resolved_on < Demand.received_on),
+        "root cause received before the case opened": select(func.count())
+        .select_from(DemandCause)
+        .join(later, later.id == DemandCause.underlying_id)
+        .join(CaseRecord, CaseRecord.id == later.case_id)
+        .where(later.received_on < CaseRecord.opened_on),
+        "subject born after the case opened": select(func.count())
+        .select_from(CaseParty)
+        .join(CaseRecord, CaseRecord.id == CaseParty.case_id)
+        .join(Person, Person.id == CaseParty.person_id)
+        .where(Person.date_of_birth > CaseRecord.opened_on),
+        # The case is about the subject's home: they lived there when it opened.
+        "case about a home the subject had not moved into": select(func.count())
+        .select_from(CaseParty)
+        .join(CaseRecord, CaseRecord.id == CaseParty.case_id)
+        .join(CasePlace, CasePlace.case_id == CaseRecord.id)
+        .where(
+            ~exists().where(
+                PersonAddress.person_id == CaseParty.person_id,
+                PersonAddress.place_id == CasePlace.place_id,
+                PersonAddress.from_date <= CaseRecord.opened_on,
+            )
+        ),
+        "task of no activity": select(func.count())
+        .select_from(Task)
+        .outerjoin(Activity, Activity.id == Task.activity_id)
+        .where(Activity.id.is_(None)),
+    }
+    for name, statement in broken.items():
+        assert await count(pdms_db, statement) == 0, name
+    assert await count(pdms_db, select(func.count()).select_from(CaseParty)) == 200
+
+    # Moments against days: compared in Python, as a timestamp and a date compare
+    # differently in SQLite's text and PostgreSQL's types.
+    async with pdms_db.sessionmaker() as session:
+        activities = (
+            await session.execute(
+                select(Activity.occurred_at, CaseRecord.opened_on).join(
+                    CaseRecord, CaseRecord.id == Activity.case_id
+                )
+            )
+        ).all()
+        received = dict(
+            (
+                await session.execute(
+                    select(Demand.case_id, func.min(Demand.received_on)).group_by(Demand.case_id)
+                )
+            ).all()
+        )
+    assert len(activities) == 600 and len(received) == 200
+    now = datetime.now(UTC)
+    for occurred_at, opened_on in activities:
+        assert occurred_at.tzinfo is UTC and occurred_at <= now
+        assert occurred_at.date() >= opened_on
+    assert all(received_on >= date(2022, 4, 1) for received_on in received.values())

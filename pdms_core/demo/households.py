@@ -57,17 +57,25 @@ def households(count: int, place_ids: list[int], seed: int) -> Iterator[DemoPers
                 person.partner_of = first
             elif position >= 2:
                 person.child_of = [first, first + 1]
-                grown_up = names[first][2] + timedelta(days=20 * 365)
+                # Younger than both parents, whichever of them is the younger.
+                parents = max(names[first][2], names[first + 1][2])
+                grown_up = parents + timedelta(days=20 * 365)
                 person.date_of_birth = min(max(birth, grown_up), date(2023, 12, 31))
+            # Nobody lives anywhere before they are born: a child born after the
+            # household moved in has lived there since birth.
+            person.moved_in = max(moved_in, person.date_of_birth)
             _details(person, made, rng, place_ids)
             yield person
             made += 1
 
 
 def _details(person: DemoPerson, index: int, rng: random.Random, place_ids: list[int]) -> None:
-    if rng.random() < 0.3:
+    if rng.random() < 0.3 and person.date_of_birth < person.moved_in:
+        # A home before this one, from no earlier than birth, until the day before.
         person.previous_home = rng.choice(place_ids)
-        person.previous_from = person.moved_in - timedelta(days=rng.randrange(365, 3650))
+        person.previous_from = max(
+            person.date_of_birth, person.moved_in - timedelta(days=rng.randrange(365, 3650))
+        )
     if rng.random() < 0.8:
         person.mobile = f"07700 900{rng.randrange(1000):03d}"
     if rng.random() < 0.6:

@@ -2,6 +2,9 @@
 
 Each case has three demands (one presenting, with a root cause recorded behind it,
 and one more), a party and a place, and three activities with a few tasks each. The
+history holds together: a case opens on its presenting demand's day, no earlier than
+its subject moved into the home it is about; the other demands come after; each
+activity falls between its demand's receipt and resolution. The
 county size (50,000 cases: 150,000 demands and activities, 450,000 tasks) builds in
 well under a minute, because rows go in with executemany, not the ORM unit of work.
 """
@@ -12,6 +15,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -27,6 +31,12 @@ from pdms_core.records import CORE
 DEMANDS_PER_CASE = 3
 ACTIVITIES_PER_CASE = 3
 START = date(2022, 4, 1)
+#: Cases open within these two years (and so long before "today": no future activity).
+OPENING_DAYS = 730
+#: Days after the case opened within which the other demands arrive.
+LATER_DEMAND_DAYS = 60
+#: An unresolved demand's activities fall within this many days of its receipt.
+OPEN_DEMAND_DAYS = 90
 
 
 @dataclass(frozen=True)
@@ -69,20 +79,22 @@ async def add_problems(
     connection: AsyncConnection,
     cases: int,
     places: Sequence[int],
-    people: Sequence[tuple[int, int]] = (),
+    people: Sequence[tuple[int, int, date]] = (),
     *,
     seed: int = 7,
     tasks_per_activity: int = 3,
 ) -> ProblemCounts:
     """Add ``cases`` core cases with their demands, activities and tasks.
 
-    Each case is about one of ``places``; when ``people`` (person id, home place id)
-    are given, each case instead has one of them as its subject, about their home.
+    Each case is about one of ``places``; when ``people`` (person id, home place id,
+    date they moved in) are given, each case instead has one of them as its subject,
+    about their home, opened no earlier than they moved in.
     """
     rng = random.Random(seed)
     lists = await CoreLists.read(connection)
     first = await _claim_references(connection, cases)
     subjects = [rng.choice(people) for _ in range(cases)] if people else []
+    opened_on = [_opening(rng, subjects[n][2] if subjects else START) for n in range(cases)]
     case_ids = await insert_many(
         connection,
         CaseRecord,
@@ -92,7 +104,7 @@ async def add_problems(
                 "module": CORE,
                 "status_id": rng.choice(lists.statuses),
                 "summary": f"Demo case {first + n}",
-                "opened_on": START + timedelta(days=rng.randrange(730)),
+                "opened_on": opened_on[n],
             }
             for n in range(cases)
         ],
@@ -104,23 +116,26 @@ async def add_problems(
             CaseParty,
             [
                 {"case_id": case, "person_id": person, "role_id": lists.subject}
-                for case, (person, _home) in zip(case_ids, subjects, strict=True)
+                for case, (person, _home, _since) in zip(case_ids, subjects, strict=True)
             ],
         )
-    homes = [home for _person, home in subjects] or [rng.choice(places) for _ in case_ids]
+    homes = [home for _person, home, _since in subjects] or [rng.choice(places) for _ in case_ids]
     await insert_many(
         connection,
         CasePlace,
         [{"case_id": case, "place_id": place} for case, place in zip(case_ids, homes, strict=True)],
     )
-    demand_ids = await _add_demands(connection, case_ids, lists, rng)
+    demands = _demand_rows(case_ids, opened_on, lists, rng)
+    demand_ids = await _add_demands(connection, demands, cases)
+    # Activity n works on the case of demand n (both are indexed case by case), in
+    # office hours between that demand's receipt and its resolution.
     activity_ids = await insert_many(
         connection,
         Activity,
         [
             {
                 "case_id": case_ids[n % cases],
-                "occurred_at": datetime(2022, 4, 1, tzinfo=UTC) + timedelta(hours=n % 17_000),
+                "occurred_at": _during(demands[n], rng),
                 "notes": f"Contact {n // cases + 1}",
             }
             for n in range(cases * ACTIVITIES_PER_CASE)
@@ -160,15 +175,35 @@ async def _claim_references(connection: AsyncConnection, count: int) -> int:
     return last + 1
 
 
-async def _add_demands(
-    connection: AsyncConnection, case_ids: list[int], lists: CoreLists, rng: random.Random
-) -> list[int]:
-    """Presenting demands first (one per case), then the others; the second lies behind
-    the presenting one as its root cause."""
+def _opening(rng: random.Random, since: date) -> date:
+    """A day within the opening window, no earlier than ``since``."""
+    earliest = max(START, since)
+    last = START + timedelta(days=OPENING_DAYS - 1)
+    return earliest + timedelta(days=rng.randrange(max((last - earliest).days, 0) + 1))
+
+
+def _during(demand: dict[str, Any], rng: random.Random) -> datetime:
+    """A moment in office hours (UTC) from ``demand``'s receipt to its resolution."""
+    received: date = demand["received_on"]
+    resolved: date | None = demand["resolved_on"]
+    span = (resolved - received).days if resolved else OPEN_DEMAND_DAYS
+    day = received + timedelta(days=rng.randrange(span + 1))
+    return datetime(day.year, day.month, day.day, 9, tzinfo=UTC) + timedelta(
+        minutes=rng.randrange(8 * 60)
+    )
+
+
+def _demand_rows(
+    case_ids: list[int], opened_on: list[date], lists: CoreLists, rng: random.Random
+) -> list[dict[str, Any]]:
+    """Presenting demands first (one per case, received the day the case opened), then
+    the others, received in the weeks after."""
     cases = len(case_ids)
     rows = []
     for n in range(cases * DEMANDS_PER_CASE):
-        received = START + timedelta(days=rng.randrange(730))
+        received = opened_on[n % cases]
+        if n >= cases:
+            received += timedelta(days=rng.randrange(LATER_DEMAND_DAYS))
         resolved = received + timedelta(days=int(rng.expovariate(1 / 12)))
         rows.append(
             {
@@ -181,6 +216,14 @@ async def _add_demands(
                 "resolved_on": resolved if rng.random() < 0.8 else None,
             }
         )
+    return rows
+
+
+async def _add_demands(
+    connection: AsyncConnection, rows: list[dict[str, Any]], cases: int
+) -> list[int]:
+    """Insert the demands; the second of each case lies behind the presenting one as its
+    root cause."""
     ids = await insert_many(connection, Demand, rows, returning=True)
     await insert_many(
         connection,

@@ -90,7 +90,7 @@ async def seed_demo(
         ids = await _insert_people(connection, people)
         await _insert_records(connection, people, ids, codes)
         progress(f"adding {case_count} cases with their demands, activities and tasks")
-        homes = [(person_id, p.home) for person_id, p in zip(ids, people, strict=True)]
+        homes = [(person_id, p.home, p.moved_in) for person_id, p in zip(ids, people, strict=True)]
         problems = await add_problems(connection, case_count, place_ids, homes, seed=seed)
     await settle_after_bulk_load(database)
     return DemoReport(
