@@ -21,6 +21,7 @@ from pdms_core.graphql.context import RequestContext
 from pdms_core.graphql.schema import PdmsSchema, build_schema
 from pdms_core.host import PluginHost
 from pdms_core.http import SecurityMiddleware
+from pdms_core.readiness import Readiness
 from pdms_core.settings import Settings
 
 log = logging.getLogger("pdms.app")
@@ -107,9 +108,21 @@ def create_app(
             return JSONResponse({"status": "degraded", "checks": checks})
         return JSONResponse({"status": "ok"})
 
+    readiness = Readiness(host, database, schema.limiter)
+
+    async def ready(_request: Request) -> JSONResponse:
+        # Readiness, unlike liveness, also fails while migrations are pending or a
+        # configured Redis is down: the process is alive but should get no traffic.
+        reasons = await readiness.reasons()
+        if reasons:
+            return JSONResponse({"status": "not ready", "reasons": reasons}, status_code=503)
+        return JSONResponse({"status": "ready"})
+
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await host.startup(app)
+        with contextlib.suppress(Exception):  # read again on the first /ready if this fails
+            await readiness.load_heads()
         if settings.debug and settings.dev_superuser:
             log.warning("DEBUG: every request acts as an all-permissions developer")
         try:
@@ -124,6 +137,7 @@ def create_app(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/health", health, methods=["GET"]),
+            Route("/ready", ready, methods=["GET"]),
         ],
     )
     app.add_middleware(

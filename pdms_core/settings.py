@@ -73,6 +73,8 @@ class Settings:
     read_pool_size: int = READ_POOL_SIZE
     #: Session cookies for browser portals are marked Secure unless this is off.
     secure_cookies: bool = True
+    #: ``pdms serve`` refuses to start while migrations are pending, unless this is on.
+    allow_pending_migrations: bool = False
     #: Per-plugin raw sections; validated by each plugin's settings model.
     plugin_sections: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
@@ -158,6 +160,7 @@ _SECURITY_FIELDS = {
     "max_query_cost": int,
     "cost_per_minute": int,
     "secure_cookies": bool,
+    "allow_pending_migrations": bool,
     "executor": str,
     "read_pool_size": int,
 }

@@ -209,7 +209,10 @@ def test_db_upgrade_heads_and_check_on_a_fresh_sqlite_file(pdms, tmp_path: Path)
     assert not database.exists()
     upgraded = ok(pdms("db", "upgrade", PDMS_DATABASE_URL=url))
     assert database.exists()
-    match = re.fullmatch(r"Database is up to date: core@(\w+)\n", upgraded)
+    # every revision this run applied, oldest first, ending at the head it reports
+    match = re.fullmatch(
+        r"Applied: (?:core@\w+, )+core@(\w+)\nDatabase is up to date: core@\1\n", upgraded
+    )
     assert match, upgraded
     heads = heads_of(ok(pdms("db", "heads", PDMS_DATABASE_URL=url)))
     assert heads == {"core": match.group(1)}
@@ -246,12 +249,13 @@ async def test_db_upgrade_and_check_on_postgresql(pdms, tmp_path: Path):
             return ok(pdms(*args, PDMS_DATABASE_URL=url))
 
         upgraded = await asyncio.to_thread(cli, "db", "upgrade")
-        assert upgraded.startswith("Database is up to date: core@")
+        assert upgraded.startswith("Applied: core@")
         heads = heads_of(await asyncio.to_thread(cli, "db", "heads"))
-        assert upgraded == f"Database is up to date: core@{heads['core']}\n"
+        up_to_date = f"Database is up to date: core@{heads['core']}\n"
+        assert upgraded.endswith(f"core@{heads['core']}\n{up_to_date}")
         assert "Models and migrations agree." in await asyncio.to_thread(cli, "db", "check")
         # a second upgrade is a no-op, not an error
-        assert await asyncio.to_thread(cli, "db", "upgrade") == upgraded
+        assert await asyncio.to_thread(cli, "db", "upgrade") == f"Nothing to apply.\n{up_to_date}"
     assert not (tmp_path / "data").exists()
 
 

@@ -19,10 +19,14 @@ def db() -> None:
 def upgrade(state: CliState) -> None:
     """Migrate core and every enabled plugin to their latest revisions."""
     try:
-        migrations.upgrade(state.host)
+        applied = migrations.upgrade(state.host)
     except CommandError as exc:
         # alembic's messages name revisions, never data; main() would hide them.
         raise click.ClickException(f"cannot upgrade: {exc}") from None
+    if applied:
+        click.echo("Applied: " + ", ".join(f"{label}@{revision}" for label, revision in applied))
+    else:
+        click.echo("Nothing to apply.")
     click.echo(
         "Database is up to date: "
         + ", ".join(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import click
 
 from pdms_core.cli.context import CliState, pass_state
+from pdms_core.errors import ConfigurationError
+from pdms_core.host import PluginHost
 
 
 @click.command()
@@ -16,8 +18,19 @@ from pdms_core.cli.context import CliState, pass_state
     default=None,
     help="Processes to serve with (default PDMS_WORKERS or 1); about one per core.",
 )
+@click.option(
+    "--allow-pending-migrations",
+    is_flag=True,
+    help="Start even when 'pdms db upgrade' has not run (PDMS_ALLOW_PENDING_MIGRATIONS).",
+)
 @pass_state
-def serve(state: CliState, host: str | None, port: int | None, workers: int | None) -> None:
+def serve(
+    state: CliState,
+    host: str | None,
+    port: int | None,
+    workers: int | None,
+    allow_pending_migrations: bool,
+) -> None:
     """Start the GraphQL API (http://HOST:PORT/graphql)."""
     import uvicorn
 
@@ -25,6 +38,8 @@ def serve(state: CliState, host: str | None, port: int | None, workers: int | No
     from pdms_core.serving import tune_garbage_collector
 
     settings = state.settings
+    if not (allow_pending_migrations or settings.allow_pending_migrations):
+        _refuse_pending_migrations(state.host)
     workers = workers or settings.workers
     where = f"http://{host or settings.host}:{port or settings.port}/graphql"
     click.echo(
@@ -48,3 +63,24 @@ def serve(state: CliState, host: str | None, port: int | None, workers: int | No
     # builds the app from the same settings (the environment and PDMS_CONFIG).
     _checked = state.host  # a broken configuration fails here, once, not in every worker
     uvicorn.run("pdms_core.serving:create_served_app", factory=True, workers=workers, **options)
+
+
+def _refuse_pending_migrations(host: PluginHost) -> None:
+    """Stop before serving a database older than the code: its first query of a new
+    column would fail, request after request, instead of once, here."""
+    from pdms_core.db import migrations
+
+    try:
+        behind = migrations.pending(host)
+    except Exception as exc:  # unreachable: /health and /ready say so once it serves
+        click.echo(
+            f"warning: could not check migrations: the database is unavailable "
+            f"({type(exc).__name__})",
+            err=True,
+        )
+        return
+    if behind:
+        raise ConfigurationError(
+            f"database migrations are pending for {', '.join(behind)}: run 'pdms db upgrade' "
+            "(or start with --allow-pending-migrations)"
+        )

@@ -42,11 +42,43 @@ def alembic_config(host: PluginHost, url: str | None = None) -> Config:
     return config
 
 
-def upgrade(host: PluginHost, url: str | None = None) -> None:
-    """Upgrade core and every enabled plugin to their latest revisions (never dormant ones)."""
+def upgrade(host: PluginHost, url: str | None = None) -> list[tuple[str, str]]:
+    """Upgrade core and every enabled plugin to their latest revisions (never dormant ones).
+
+    Returns what this run applied, oldest first, as (branch label, revision) pairs.
+    """
     config = alembic_config(host, url)
-    for name in heads(host):
+    url = config.attributes["url"]
+    before = _run_coroutine(_applied_revisions(url))
+    latest = heads(host)
+    for name in latest:
         command.upgrade(config, f"{name}@head")
+    after = _run_coroutine(_applied_revisions(url))
+    script = ScriptDirectory.from_config(config)
+    done = _with_ancestors(script, after) - _with_ancestors(script, before)
+    applied: list[tuple[str, str]] = []
+    for head in latest.values():  # core first, so what a plugin depends on comes first
+        for revision in reversed(list(script.iterate_revisions(head, "base"))):
+            if revision.revision in done:
+                done.discard(revision.revision)
+                applied.append((min(revision.branch_labels or {"?"}), revision.revision))
+    return applied
+
+
+def pending(host: PluginHost) -> list[str]:
+    """Labels of the enabled branches whose head the database has not reached."""
+    applied = _run_coroutine(_applied_revisions(host.settings.resolved_database_url))
+    return [label for label, head in heads(host).items() if head not in applied]
+
+
+def _with_ancestors(script: ScriptDirectory, revisions: set[str]) -> set[str]:
+    # The version table holds one row per branch; what ran is each row and what it
+    # descends from (a plugin's rows reach core's through ``depends_on``).
+    found: set[str] = set()
+    for revision in revisions:
+        if revision not in found:
+            found.update(r.revision for r in script.iterate_revisions(revision, "base"))
+    return found
 
 
 def check(host: PluginHost, url: str | None = None) -> None:
