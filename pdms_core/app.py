@@ -11,10 +11,11 @@ import orjson
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import HTMLResponse, JSONResponse
 from starlette.routing import Route
 from strawberry.asgi import GraphQL
 
+from pdms_core import graphiql
 from pdms_core.auth.resolve import client_ip, resolve_credentials
 from pdms_core.db.engine import Database
 from pdms_core.graphql.context import RequestContext
@@ -43,6 +44,11 @@ class PdmsGraphQL(GraphQL):
         )
         self.host = schema.host
         self.database = database
+
+    async def render_graphql_ide(self, request: Request) -> HTMLResponse:
+        # Our own page, loading the GraphiQL the package ships (pdms_core/graphiql):
+        # strawberry's loads it from a CDN a council's server often cannot reach.
+        return HTMLResponse(graphiql.page_html())
 
     def encode_json(self, data: object) -> bytes:
         # orjson is several times faster than json.dumps on large portal responses.
@@ -138,6 +144,7 @@ def create_app(
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/health", health, methods=["GET"]),
             Route("/ready", ready, methods=["GET"]),
+            *(graphiql.routes() if settings.debug else []),
         ],
     )
     app.add_middleware(

@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -58,6 +59,15 @@ def test_core_wheel_alone_then_with_the_dummy_plugin_wheel(tmp_path: Path):
     core_wheel = build_wheel(ROOT, tmp_path / "src-core", wheels)
     dummy_wheel = build_wheel(DUMMY_SOURCE, tmp_path / "src-dummy", wheels)
     assert core_wheel.name.startswith("pdms_core-")
+    # debug mode's GraphiQL page, its vendored assets and their licences
+    graphiql = ROOT / "pdms_core" / "graphiql"
+    vendored = {
+        path.relative_to(ROOT).as_posix()
+        for path in graphiql.rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    }
+    assert "pdms_core/graphiql/assets/graphiql.LICENSE" in vendored
+    assert vendored <= set(zipfile.ZipFile(core_wheel).namelist())
     assert dummy_wheel.name.startswith("pdms_dummy-")
 
     venv = tmp_path / "venv"
