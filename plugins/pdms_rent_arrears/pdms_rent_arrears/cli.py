@@ -14,17 +14,33 @@ import click
 
 from pdms_core.plugin import SYSTEM, ValidationFailed, run_command
 from pdms_rent_arrears import services
-from pdms_rent_arrears.importer import check_report, import_report
+from pdms_rent_arrears.checks import check_report
+from pdms_rent_arrears.importer import import_report
 
 
-def _limit() -> int:
+def _settings() -> Any:
     state = click.get_current_context().find_root().obj
-    return state.host.plugin("rent_arrears").settings.max_upload_bytes
+    return state.host.plugin("rent_arrears").settings
 
 
 def _echo_errors(errors: Any) -> None:
     for e in errors:
         click.echo(f"row {e.row}, {e.column or '-'}: {e.reason}", err=True)
+
+
+def _echo_checked(checked: Any) -> None:
+    """What an officer needs beside the row errors: the header row (and, when none names
+    the required columns, the rows as read), new patches and warnings."""
+    if checked is None:
+        return
+    if not checked.header_found:
+        click.echo("no header row found; the first rows as read:", err=True)
+        for number, row in enumerate(checked.first_rows, start=1):
+            click.echo(f"  {number}: " + " | ".join(row), err=True)
+    if checked.new_patches:
+        click.echo("new patches: " + ", ".join(checked.new_patches))
+    for w in checked.warnings:
+        click.echo(f"warning {w.code}: {w.message}", err=True)
 
 
 @click.group("rent_arrears")
@@ -48,10 +64,12 @@ def import_command(file: Path, report_date: Any, replace: bool) -> None:
             file_name=file.name,
             report_date=report_date.date(),
             replace=replace,
-            max_bytes=_limit(),
+            max_bytes=_settings().max_upload_bytes,
+            unknown_patches=_settings().unknown_patches,
         )
 
     outcome = run_command(work)
+    _echo_checked(outcome.checked)
     if outcome.errors:
         _echo_errors(outcome.errors)
         raise ValidationFailed(f"{len(outcome.errors)} problem(s); nothing was imported")
@@ -74,15 +92,18 @@ def preview_command(file: Path, report_date: Any) -> None:
             content=content,
             file_name=file.name,
             report_date=report_date.date(),
-            max_bytes=_limit(),
+            max_bytes=_settings().max_upload_bytes,
+            unknown_patches=_settings().unknown_patches,
         )
 
     checked = run_command(work)
+    click.echo(f"header row: {checked.header_row}")
     for c in checked.columns:
         found = f"{c.header!r} ({c.source})" if c.header else "not found"
         click.echo(f"{c.label}: {found}{' [required]' if c.required else ''}")
     click.echo(f"{len(checked.rows)} rows pass the checks, {len(checked.errors)} problem(s)")
     _echo_errors(checked.errors)
+    _echo_checked(checked)
 
 
 @group.command("overview")

@@ -10,34 +10,32 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdms_core.plugin import (
     Actor,
     Duplicate,
-    ValidationFailed,
     chunks,
     core_tables,
     insert_rows,
     lookup_id,
-    lookup_values,
-    today,
 )
+from pdms_rent_arrears.checks import CREATE, Checked, ImportWarning, check_report
 from pdms_rent_arrears.lists import PATCH, TENANCY_REFERENCE_TYPE
-from pdms_rent_arrears.models import Account, AccountWeek, ColumnMapping, PatchOfficer, ReportImport
-from pdms_rent_arrears.reading import ColumnMatch, match_columns, read_sheet
+from pdms_rent_arrears.models import Account, AccountWeek, PatchOfficer, ReportImport
+from pdms_rent_arrears.reading import ColumnMatch
 from pdms_rent_arrears.segments import Derived, derive
-from pdms_rent_arrears.validation import ReportRow, RowError, check_rows
+from pdms_rent_arrears.validation import ReportRow, RowError, patch_key
 from pdms_rent_arrears.weeks import is_rent_free, previous_states, rederive_after
 
 ACCOUNT = Account.__table__
 EXTERNAL_REFERENCE = core_tables.external_reference
 PLACE = core_tables.place
+LOOKUP_SET = core_tables.lookup_set
+LOOKUP_VALUE = core_tables.lookup_value
 WEEK = AccountWeek.__table__
-MAPPING_NAME = "default"
 NEW_ACCOUNT_COLUMNS = ("reference", "tenant_name", "address", "uprn", "patch_id", "version")
 #: Week columns in insert order: the report's figures, then ``Derived``'s fields.
 WEEK_COLUMNS = (
@@ -55,59 +53,24 @@ WEEK_COLUMNS = (
 
 
 @dataclass
-class Checked:
-    """A report read and checked, not yet written."""
-
-    columns: list[ColumnMatch]
-    headers: list[str]
-    rows: list[ReportRow]
-    errors: list[RowError]
-    sample: list[list[Any]] = field(default_factory=list)
-
-
-@dataclass
 class ImportOutcome:
     report: ReportImport | None
     columns: list[ColumnMatch]
     errors: list[RowError]
     accounts_created: int = 0
     unlinked: int = 0
+    checked: Checked | None = None
+    #: Patch values created for patches the report named: (code, label).
+    patches_created: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def warnings(self) -> list[ImportWarning]:
+        return self.checked.warnings if self.checked else []
 
     @property
     def audit_target(self) -> ReportImport | None:
         """What the audit trail records as the mutation's target."""
         return self.report
-
-
-async def saved_mapping(session: AsyncSession) -> ColumnMapping | None:
-    return await session.scalar(select(ColumnMapping).where(ColumnMapping.name == MAPPING_NAME))
-
-
-async def check_report(
-    session: AsyncSession, *, content: bytes, file_name: str, report_date: date, max_bytes: int
-) -> Checked:
-    """Read the file, match its columns and check every row; writes nothing."""
-    if report_date > today():
-        raise ValidationFailed("The report date cannot be in the future.", field="reportDate")
-    sheet = read_sheet(content, file_name, max_bytes=max_bytes)
-    mapping = await saved_mapping(session)
-    columns = match_columns(sheet.headers, mapping.columns if mapping else None)
-    missing = [
-        RowError(1, c.label, "no column matches this required field")
-        for c in columns
-        if c.required and c.index is None
-    ]
-    sample = [list(row) for row in sheet.rows[:5]]
-    if missing:
-        return Checked(columns, sheet.headers, [], missing, sample)
-    patches: dict[str, int] = {}
-    for row in await lookup_values(session, PATCH):
-        patches[row.label.lower()] = row.id
-        patches[row.code.lower()] = row.id
-    rows, errors = check_rows(sheet.rows, columns, report_date=report_date, patches=patches)
-    if not rows and not errors:
-        errors = [RowError(2, None, "the report has no rows")]
-    return Checked(columns, sheet.headers, rows, errors, sample)
 
 
 async def import_report(
@@ -119,6 +82,7 @@ async def import_report(
     report_date: date,
     replace: bool = False,
     max_bytes: int,
+    unknown_patches: str = CREATE,
 ) -> ImportOutcome:
     """Import one report; with row errors nothing is written and they are returned."""
     existing = await session.scalar(
@@ -136,9 +100,10 @@ async def import_report(
         file_name=file_name,
         report_date=report_date,
         max_bytes=max_bytes,
+        unknown_patches=unknown_patches,
     )
     if checked.errors:
-        return ImportOutcome(None, checked.columns, checked.errors)
+        return ImportOutcome(None, checked.columns, checked.errors, checked=checked)
     if existing is not None:
         await session.execute(delete(WEEK).where(WEEK.c.report_date == report_date))
         await session.delete(existing)
@@ -151,6 +116,7 @@ async def import_report(
     )
     session.add(report)
     await session.flush()
+    patches = await _create_patches(session, checked)
     ids, created, new_after, changed = await _upsert_accounts(session, checked.rows)
     await _link_people_and_places(session, new_after, changed)
     await _assign_by_patch_rules(session)
@@ -162,7 +128,42 @@ async def import_report(
         .where(ACCOUNT.c.id.in_(select(WEEK.c.account_id).where(WEEK.c.report_date == report_date)))
         .where((ACCOUNT.c.person_id.is_(None)) | (ACCOUNT.c.place_id.is_(None)))
     )
-    return ImportOutcome(report, checked.columns, [], created, unlinked or 0)
+    return ImportOutcome(report, checked.columns, [], created, unlinked or 0, checked, patches)
+
+
+async def _create_patches(session: AsyncSession, checked: Checked) -> list[tuple[str, str]]:
+    """New values of the patch list for the patches the report names that it lacks.
+
+    Housing systems add patches when estates are reorganised; refusing the whole report
+    for that (one error per row) helped nobody, so the patch joins the list as an
+    officer-made value, which lookups sync keeps, and can be relabelled or merged later.
+    """
+    if not checked.new_patches:
+        return []
+    set_id = await session.scalar(select(LOOKUP_SET.c.id).where(LOOKUP_SET.c.code == PATCH))
+    last = await session.scalar(
+        select(func.max(LOOKUP_VALUE.c.sort_order)).where(LOOKUP_VALUE.c.set_id == set_id)
+    )
+    made = [(patch_key(name)[:100], name[:200]) for name in checked.new_patches]
+    await session.execute(
+        insert(LOOKUP_VALUE),
+        [
+            {"set_id": set_id, "code": code, "label": label, "sort_order": (last or 0) + n}
+            for n, (code, label) in enumerate(made, start=1)
+        ],
+    )
+    ids = dict(
+        (code, value_id)
+        for value_id, code in await session.execute(
+            select(LOOKUP_VALUE.c.id, LOOKUP_VALUE.c.code).where(
+                LOOKUP_VALUE.c.set_id == set_id, LOOKUP_VALUE.c.code.in_([c for c, _ in made])
+            )
+        )
+    )
+    for row in checked.rows:
+        if row.new_patch is not None:
+            row.patch_id = ids[patch_key(row.new_patch)[:100]]
+    return made
 
 
 async def _upsert_accounts(

@@ -109,6 +109,8 @@ class ColumnMapping(Versioned, Base):
     id: Mapped[int] = mapped_column(IdType, primary_key=True)
     name: Mapped[str] = mapped_column(String(60), unique=True)
     columns: Mapped[dict] = mapped_column(JSON)
+    # The spreadsheet row holding the headers (1 = first); null: found automatically.
+    header_row: Mapped[int | None] = mapped_column(Integer)
 
 
 class RentFreeWeek(Base):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import click
 from pydantic import BaseModel, Field
 
@@ -25,6 +27,9 @@ from pdms_rent_arrears.permissions import PERMISSIONS, READ
 class RentArrearsSettings(BaseModel):
     #: Largest report file accepted (the GraphQL body limit also applies to uploads).
     max_upload_bytes: int = Field(default=20_000_000, gt=0)
+    #: A patch the report names that is not on the patch list: ``create`` adds it to the
+    #: list; ``refuse`` rejects the report with one error per unknown patch.
+    unknown_patches: Literal["create", "refuse"] = "create"
 
 
 @hookimpl

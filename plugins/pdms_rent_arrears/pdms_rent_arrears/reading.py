@@ -3,6 +3,10 @@
 python-calamine reads .xlsx (fast, Rust); CSV goes through the standard library. The
 file is checked before it is parsed: an extension we read, the bytes that format starts
 with, a size within the limit. Nothing here touches the database.
+
+Housing systems often export a title block (report name, run date, blank lines) above
+the header, so the header is the first of the top rows that names every required field,
+unless the saved mapping says which row it is.
 """
 
 from __future__ import annotations
@@ -22,6 +26,10 @@ XLSX_MAGIC = b"PK\x03\x04"  # an .xlsx file is a zip archive
 #: How much larger than the upload limit a workbook may grow when unzipped: real reports
 #: compress about tenfold, a zip bomb by thousands.
 MAX_EXPANSION = 25
+#: How far down a title block may push the header row.
+HEADER_SEARCH_ROWS = 20
+#: Rows shown as read when no header is found, so the officer sees why.
+FIRST_ROWS_SHOWN = 10
 
 #: Report fields: (label, required, recognised header spellings after normalising).
 FIELDS: dict[str, tuple[str, bool, tuple[str, ...]]] = {
@@ -91,10 +99,49 @@ class ColumnMatch:
 class Sheet:
     headers: list[str]
     rows: list[list[Any]] = field(default_factory=list)
+    #: Spreadsheet number of the header row (1 = the first row).
+    header_row: int = 1
+    #: Whether that row names every required field.
+    header_found: bool = True
+    #: The file's first rows as text, to show when the header is not found.
+    first_rows: list[list[str]] = field(default_factory=list)
 
 
-def read_sheet(content: bytes, file_name: str, *, max_bytes: int) -> Sheet:
-    """The first sheet of an .xlsx file, or a CSV file, as a header row and data rows."""
+def read_sheet(
+    content: bytes,
+    file_name: str,
+    *,
+    max_bytes: int,
+    saved: dict[str, str] | None = None,
+    header_row: int | None = None,
+) -> Sheet:
+    """The first sheet as a header row and the data rows below it.
+
+    ``header_row`` (1-based) fixes the header; without it the first of the top
+    ``HEADER_SEARCH_ROWS`` rows whose headers match every required field is the header.
+    When none does, the first row is taken and ``header_found`` is false.
+    """
+    cells = read_cells(content, file_name, max_bytes=max_bytes)
+    first_rows = [_texts(row) for row in cells[:FIRST_ROWS_SHOWN]]
+    candidates = [header_row - 1] if header_row else range(min(HEADER_SEARCH_ROWS, len(cells)))
+    for index in candidates:
+        if index < len(cells) and _names_required(_texts(cells[index]), saved):
+            return Sheet(_texts(cells[index]), cells[index + 1 :], index + 1, True, first_rows)
+    index = header_row - 1 if header_row else 0
+    headers = _texts(cells[index]) if index < len(cells) else []
+    return Sheet(headers, cells[index + 1 :], index + 1, False, first_rows)
+
+
+def _texts(row: list[Any]) -> list[str]:
+    return [str(cell).strip() if _filled(cell) else "" for cell in row]
+
+
+def _names_required(headers: list[str], saved: dict[str, str] | None) -> bool:
+    return all(m.index is not None for m in match_columns(headers, saved) if m.required)
+
+
+def read_cells(content: bytes, file_name: str, *, max_bytes: int) -> list[list[Any]]:
+    """Every row of the first sheet of an .xlsx file, or of a CSV file, trailing blanks cut."""
     if len(content) > max_bytes:
         raise ValidationFailed(f"The file is larger than {max_bytes} bytes.", field="file")
     name = file_name.lower()
@@ -122,8 +169,7 @@ def read_sheet(content: bytes, file_name: str, *, max_bytes: int) -> Sheet:
         cells.pop()
     if not cells:
         raise ValidationFailed("The file is empty.", field="file")
-    headers = [str(cell).strip() if _filled(cell) else "" for cell in cells[0]]
-    return Sheet(headers=headers, rows=cells[1:])
+    return cells
 
 
 def _check_unzipped_size(content: bytes, limit: int) -> None:

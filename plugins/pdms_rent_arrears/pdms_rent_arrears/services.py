@@ -55,6 +55,8 @@ PERSON = core_tables.person
 PLACE = core_tables.place
 STAFF_USER = core_tables.staff_user
 MAX_SERIES_WEEKS = 104
+#: A title block above the header is a few rows; a larger number is a typing slip.
+MAX_HEADER_ROW = 1000
 IN_ARREARS = AccountWeek.balance_pence > 0
 OWED = func.coalesce(func.sum(case((IN_ARREARS, AccountWeek.balance_pence), else_=0)), 0)
 
@@ -455,21 +457,30 @@ async def set_agreement(
 
 
 async def save_mapping(
-    session: AsyncSession, actor: Actor, columns: Mapping[str, str]
+    session: AsyncSession,
+    actor: Actor,
+    columns: Mapping[str, str],
+    header_row: int | None = None,
 ) -> ColumnMapping:
-    """Save which report header feeds each field; fields left out use the known spellings."""
-    from pdms_rent_arrears.importer import MAPPING_NAME, saved_mapping
+    """Save which report header feeds each field (fields left out use the known
+    spellings) and which row holds the headers (None: found automatically)."""
+    from pdms_rent_arrears.checks import MAPPING_NAME, saved_mapping
 
     unknown = sorted(set(columns) - set(FIELDS))
     if unknown:
         raise ValidationFailed(f"Unknown field {unknown[0]!r}.", field="columns")
+    if header_row is not None and not 1 <= header_row <= MAX_HEADER_ROW:
+        raise ValidationFailed(
+            f"The header row is a row number from 1 to {MAX_HEADER_ROW}.", field="headerRow"
+        )
     cleaned = {name: header.strip() for name, header in columns.items() if header.strip()}
     mapping = await saved_mapping(session)
     if mapping is None:
-        mapping = ColumnMapping(name=MAPPING_NAME, columns=cleaned)
+        mapping = ColumnMapping(name=MAPPING_NAME, columns=cleaned, header_row=header_row)
         session.add(mapping)
     else:
         mapping.columns = cleaned
+        mapping.header_row = header_row
     await session.flush()
     return mapping
 

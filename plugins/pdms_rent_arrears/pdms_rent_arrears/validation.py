@@ -45,6 +45,8 @@ class ReportRow:
     last_payment_pence: int | None = None
     universal_credit: bool = False
     patch_id: int | None = None
+    #: The patch as the report names it, when it is not (yet) a known patch value.
+    new_patch: str | None = None
 
 
 class _Bad(Exception):
@@ -158,24 +160,35 @@ CONVERTERS = {
 }
 
 
+def patch_key(name: str) -> str:
+    """How patch names compare: case, spacing and punctuation ignored ("Far-North")."""
+    return "_".join("".join(c if c.isalnum() else " " for c in name.lower()).split())
+
+
 def check_rows(
     rows: list[list[Any]],
     columns: list[ColumnMatch],
     *,
     report_date: date,
     patches: Mapping[str, int],
-) -> tuple[list[ReportRow], list[RowError]]:
-    """Typed rows, and every problem found; ``patches`` maps a lower-case code or label."""
+    first_row: int = 2,
+) -> tuple[list[ReportRow], list[RowError], dict[str, list[int]]]:
+    """Typed rows, every problem found, and the unknown patches with the rows naming
+    them (by the first spelling seen). ``patches`` maps a :func:`patch_key` of a code or
+    label; ``first_row`` is the spreadsheet number of the first data row.
+    """
     at = {c.field: (c.index, c.label) for c in columns if c.index is not None}
     parsed: list[ReportRow] = []
     errors: list[RowError] = []
     first_row_of: dict[str, int] = {}
+    unknown: dict[str, list[int]] = {}
+    spelling: dict[str, str] = {}
     label = {name: column_label for name, (_, column_label) in at.items()}
     # (field, column index, column label, converter) for the columns present, built once.
     plan = [(name, *at[name], convert) for name, convert in CONVERTERS.items() if name in at]
 
     for offset, cells in enumerate(rows):
-        number = offset + 2
+        number = offset + first_row
         if not any(cell is not None and str(cell).strip() for cell in cells):
             continue  # blank lines between blocks are common in exported reports
         values: dict[str, Any] = {}
@@ -209,13 +222,14 @@ def check_rows(
         paid_on = values.get("last_payment_date")
         if paid_on is not None and paid_on > report_date:
             row_errors.append(RowError(number, label["last_payment_date"], "after the report date"))
-        patch_id = None
+        patch_id = new_patch = None
         if values.get("patch"):
-            patch_id = patches.get(values["patch"].lower())
-            if patch_id is None:
-                row_errors.append(
-                    RowError(number, label["patch"], f"unknown patch {values['patch']!r}")
-                )
+            key = patch_key(values["patch"])
+            patch_id = patches.get(key)
+            if patch_id is None and key:
+                # Unknown patches are the caller's to create or refuse, once per patch.
+                new_patch = spelling.setdefault(key, values["patch"])
+                unknown.setdefault(new_patch, []).append(number)
         if row_errors:
             errors.extend(row_errors)
             continue
@@ -232,6 +246,7 @@ def check_rows(
                 last_payment_pence=values.get("last_payment_amount"),
                 universal_credit=values.get("universal_credit", False),
                 patch_id=patch_id,
+                new_patch=new_patch,
             )
         )
-    return parsed, errors
+    return parsed, errors, unknown

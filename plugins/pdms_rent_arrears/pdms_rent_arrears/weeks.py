@@ -8,12 +8,13 @@ weeks are derived again in date order.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pdms_core.plugin import chunks
+from pdms_core.plugin import Actor, NotFound, chunks
 from pdms_rent_arrears.models import AccountWeek, RentFreeWeek, ReportImport
 from pdms_rent_arrears.segments import Previous, derive
 
@@ -111,8 +112,11 @@ async def rederive_week(session: AsyncSession, report_date: date) -> None:
         )
 
 
-async def rederive_after(session: AsyncSession, report_date: date, *, inclusive: bool = False):
-    """Derive again every week after ``report_date`` (and that week, if ``inclusive``)."""
+async def rederive_after(
+    session: AsyncSession, report_date: date, *, inclusive: bool = False
+) -> list[date]:
+    """Derive again every week after ``report_date`` (and that week, if ``inclusive``);
+    the report dates derived again, in order."""
     condition = (
         ReportImport.report_date >= report_date
         if inclusive
@@ -121,5 +125,34 @@ async def rederive_after(session: AsyncSession, report_date: date, *, inclusive:
     later = await session.scalars(
         select(ReportImport.report_date).where(condition).order_by(ReportImport.report_date)
     )
-    for week in list(later):
+    weeks = list(later)
+    for week in weeks:
         await rederive_week(session, week)
+    return weeks
+
+
+@dataclass
+class RemovedWeek:
+    report: ReportImport
+    rederived: list[date]
+
+    @property
+    def audit_target(self) -> ReportImport:
+        return self.report
+
+
+async def remove_week(session: AsyncSession, actor: Actor, report_date: date) -> RemovedWeek:
+    """Remove a wrongly imported week (its lines and import) and derive later weeks again.
+
+    Accounts the week created stay: they are linked, assigned or named by other weeks
+    soon enough, and removing them would undo an officer's work on them.
+    """
+    report = await session.scalar(
+        select(ReportImport).where(ReportImport.report_date == report_date)
+    )
+    if report is None:
+        raise NotFound(f"No report of {report_date.isoformat()} is imported.", field="reportDate")
+    await session.execute(delete(WEEK).where(WEEK.c.report_date == report_date))
+    await session.delete(report)
+    await session.flush()
+    return RemovedWeek(report, await rederive_after(session, report_date))

@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import base64
 import csv
+import json
+import os
+import subprocess
+import sys
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -179,3 +183,72 @@ async def prepared_database(db: Any, host: Any) -> dict[str, Any]:
         "place_by_uprn": global_id("Place", by_uprn),
         "place_by_address": global_id("Place", by_address),
     }
+
+
+IMPORT_DETAILS = """
+mutation($input: RentArrearsImportInput!) {
+  rentArrearsImportReport(input: $input) {
+    report { reportDate rowCount }
+    rowErrors { row column reason }
+    headerRow firstRows
+    patchesCreated { code label }
+    warnings { code message }
+    errors { code field message }
+  }
+}
+"""
+PREVIEW_DETAILS = """
+query($name: String!, $content: String!, $day: Date!) {
+  rentArrearsPreviewReport(fileName: $name, contentBase64: $content, reportDate: $day) {
+    headers rowCount headerRow headerFound firstRows newPatches
+    rowErrors { row column reason }
+    warnings { code message }
+  }
+}
+"""
+PDMS = Path(sys.executable).parent / "pdms"
+
+
+def multipart(path: Path, report_date: date, *, query: str = IMPORT_DETAILS, replace: bool = False):
+    """Keyword arguments of ``client.post`` sending ``path`` as a multipart file upload."""
+    variables = {
+        "input": {
+            "fileName": path.name,
+            "file": None,
+            "reportDate": report_date.isoformat(),
+            "replace": replace,
+        }
+    }
+    kind = "text/csv" if path.suffix == ".csv" else "application/octet-stream"
+    return {
+        "data": {
+            "operations": json.dumps({"query": query, "variables": variables}),
+            "map": json.dumps({"0": ["variables.input.file"]}),
+        },
+        "files": {"0": (path.name, path.read_bytes(), kind)},
+    }
+
+
+async def upload_file(client: Any, path: Path, report_date: date, **options: Any) -> dict:
+    """Import ``path`` through a multipart upload; the payload of the import mutation."""
+    answer = await client.post(**multipart(path, report_date, **options))
+    body = answer.json()
+    assert "errors" not in body, body
+    return body["data"]["rentArrearsImportReport"]
+
+
+async def preview_file(client: Any, path: Path, report_date: date) -> dict:
+    variables = {
+        "name": path.name,
+        "content": base64.b64encode(path.read_bytes()).decode(),
+        "day": report_date.isoformat(),
+    }
+    return (await client.execute(PREVIEW_DETAILS, variables)).ok()["rentArrearsPreviewReport"]
+
+
+def pdms(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """The installed `pdms` command, production-like: no debug, settings from ``env``."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("PDMS_")}
+    return subprocess.run(
+        [str(PDMS), *args], env={**clean, **env}, capture_output=True, text=True, timeout=120
+    )

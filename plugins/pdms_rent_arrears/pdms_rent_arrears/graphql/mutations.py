@@ -7,7 +7,6 @@ from typing import Annotated, Any
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
-from strawberry.file_uploads import Upload
 from strawberry.types import Info
 
 from pdms_core.plugin import (
@@ -22,55 +21,17 @@ from pdms_core.plugin import (
 )
 from pdms_rent_arrears import services
 from pdms_rent_arrears.graphql.queries import decode_file, settings
-from pdms_rent_arrears.graphql.types import (
-    RentArrearsAccount,
-    RentArrearsColumnMatch,
-    RentArrearsReport,
-    RentArrearsRowError,
-    columns_type,
-    row_errors_type,
+from pdms_rent_arrears.graphql.reports import (
+    RentArrearsImportInput,
+    RentArrearsImportPayload,
+    RentArrearsRemoveWeekPayload,
+    import_payload,
 )
+from pdms_rent_arrears.graphql.types import RentArrearsAccount, RentArrearsReport
 from pdms_rent_arrears.importer import import_report
 from pdms_rent_arrears.permissions import ASSIGN, CONFIGURE, IMPORT, PLAN, WRITE
 from pdms_rent_arrears.reading import FIELDS
-
-
-@strawberry.input(
-    description="A weekly report file to import: send it as `file` in a multipart request "
-    "(GraphQL multipart request spec), or base64-encoded in `contentBase64` (small files "
-    "only: a JSON request body is limited to PDMS_MAX_BODY_BYTES)."
-)
-class RentArrearsImportInput:
-    file_name: str = strawberry.field(description="The file's name (.xlsx or .csv).")
-    file: Upload | None = strawberry.field(
-        default=None, description="The file, uploaded as a part of a multipart request."
-    )
-    content_base64: str | None = strawberry.field(
-        default=None, description="Or the file's bytes, base64-encoded."
-    )
-    report_date: date = strawberry.field(description="The week the report is for.")
-    replace: bool = strawberry.field(
-        default=False, description="Replace that week's earlier import (otherwise DUPLICATE)."
-    )
-
-
-@strawberry.type(description="Result of importing a report: all rows or none.")
-class RentArrearsImportPayload:
-    report: RentArrearsReport | None = strawberry.field(
-        description="The imported report; null when nothing was imported."
-    )
-    columns: list[RentArrearsColumnMatch] = strawberry.field(
-        description="How the columns were matched."
-    )
-    row_errors: list[RentArrearsRowError] = strawberry.field(
-        description="Every row problem; any one of them means nothing was imported."
-    )
-    accounts_created: int = strawberry.field(description="Accounts seen for the first time.")
-    unlinked_accounts: int = strawberry.field(
-        description="Accounts of this report not yet linked to a person or a place."
-    )
-    errors: list[UserErrorType] = strawberry.field(description="Why nothing was imported.")
-
+from pdms_rent_arrears.weeks import remove_week
 
 RentArrearsAccountsPayload = payload_type(
     "RentArrearsAccountsPayload",
@@ -118,6 +79,9 @@ class RentArrearsSavedColumn:
 class RentArrearsMappingPayload:
     columns: list[RentArrearsSavedColumn] = strawberry.field(description="The saved mapping.")
     errors: list[UserErrorType] = strawberry.field(description="Why nothing was saved.")
+    header_row: int | None = strawberry.field(
+        default=None, description="The saved header row (null: found automatically)."
+    )
 
 
 @strawberry.type(description="Result of configuring rent-free weeks.")
@@ -164,6 +128,7 @@ class RentArrearsMutation:
                 report_date=input.report_date,
                 replace=input.replace,
                 max_bytes=settings(info).max_upload_bytes,
+                unknown_patches=settings(info).unknown_patches,
             )
 
         outcome, errors = await run_mutation(info, action)
@@ -176,19 +141,30 @@ class RentArrearsMutation:
                 unlinked_accounts=0,
                 errors=errors,
             )
-        report = outcome.report
-        return RentArrearsImportPayload(
-            report=RentArrearsReport(
+        return import_payload(outcome)
+
+    @mutation_field(
+        description="Remove a wrongly imported week (its lines and import); later weeks are "
+        "derived again. Accounts it created stay.",
+        permission=IMPORT,
+    )
+    async def rent_arrears_remove_week(
+        self, info: Info, report_date: Annotated[date, described("The report date to remove.")]
+    ) -> RentArrearsRemoveWeekPayload:
+        async def action(session: AsyncSession) -> Any:
+            return await remove_week(session, info.context.actor, report_date)
+
+        removed, errors = await run_mutation(info, action)
+        if removed is None:
+            return RentArrearsRemoveWeekPayload(removed=None, rederived_weeks=[], errors=errors)
+        report = removed.report
+        return RentArrearsRemoveWeekPayload(
+            removed=RentArrearsReport(
                 report_date=report.report_date,
                 file_name=report.file_name,
                 row_count=report.row_count,
-            )
-            if report
-            else None,
-            columns=columns_type(outcome.columns),
-            row_errors=row_errors_type(outcome.errors),
-            accounts_created=outcome.accounts_created,
-            unlinked_accounts=outcome.unlinked,
+            ),
+            rederived_weeks=removed.rederived,
             errors=[],
         )
 
@@ -349,10 +325,17 @@ class RentArrearsMutation:
         self,
         info: Info,
         columns: Annotated[list[RentArrearsColumnInput], described("Field-to-header pairs.")],
+        header_row: Annotated[
+            int | None,
+            described(
+                "The spreadsheet row holding the headers (1 = the first), for reports with a "
+                "title block; null finds it among the first 20 rows."
+            ),
+        ] = None,
     ) -> RentArrearsMappingPayload:
         async def action(session: AsyncSession) -> Any:
             return await services.save_mapping(
-                session, info.context.actor, {c.field: c.header for c in columns}
+                session, info.context.actor, {c.field: c.header for c in columns}, header_row
             )
 
         mapping, errors = await run_mutation(info, action)
@@ -363,6 +346,7 @@ class RentArrearsMutation:
                 for name in FIELDS
                 if name in saved
             ],
+            header_row=mapping.header_row if mapping else None,
             errors=errors,
         )
 

@@ -23,18 +23,15 @@ from pdms_core.plugin import (
     query_field,
 )
 from pdms_rent_arrears import services
+from pdms_rent_arrears.checks import check_report
+from pdms_rent_arrears.graphql.reports import RentArrearsPreview, preview_type
 from pdms_rent_arrears.graphql.types import (
     RentArrearsAccount,
     RentArrearsAccountWeek,
     RentArrearsCaseload,
-    RentArrearsColumnMatch,
     RentArrearsOverview,
-    RentArrearsRowError,
-    columns_type,
     overview_type,
-    row_errors_type,
 )
-from pdms_rent_arrears.importer import check_report
 from pdms_rent_arrears.models import Account, AccountWeek
 from pdms_rent_arrears.permissions import IMPORT, READ
 from pdms_rent_arrears.services import WeekFilter
@@ -64,19 +61,6 @@ class RentArrearsWeekFilter:
         default=False, description="Only accounts meeting a profiling rule."
     )
     in_arrears: bool = strawberry.field(default=False, description="Only positive balances.")
-
-
-@strawberry.type(description="What an import of a file would do, without importing it.")
-class RentArrearsPreview:
-    headers: list[str] = strawberry.field(description="The file's column headers.")
-    columns: list[RentArrearsColumnMatch] = strawberry.field(
-        description="How each report field was matched."
-    )
-    row_count: int = strawberry.field(description="Data rows that passed the checks.")
-    sample_rows: list[list[str]] = strawberry.field(description="The first rows, as text.")
-    row_errors: list[RentArrearsRowError] = strawberry.field(
-        description="Every problem an import would refuse."
-    )
 
 
 @strawberry.type
@@ -209,11 +193,6 @@ class RentArrearsQuery:
                 file_name=file_name,
                 report_date=report_date,
                 max_bytes=settings(info).max_upload_bytes,
+                unknown_patches=settings(info).unknown_patches,
             )
-        return RentArrearsPreview(
-            headers=checked.headers,
-            columns=columns_type(checked.columns),
-            row_count=len(checked.rows),
-            sample_rows=[["" if c is None else str(c) for c in row] for row in checked.sample],
-            row_errors=row_errors_type(checked.errors),
-        )
+        return preview_type(checked)
