@@ -25,16 +25,17 @@ from pdms_core.cases.lookups import TEAM_TYPE
 from pdms_core.db.unit_of_work import expect_version
 from pdms_core.errors import Duplicate, NotFound, ValidationFailed
 from pdms_core.lookups.services import active_value
+from pdms_core.people.validation import email_address
 
 STAFF_READ = "core.staff.read"
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _CODE = re.compile(r"^[a-z][a-z0-9_]{0,99}$")
 
 
 def clean_email(email: str) -> str:
+    # Checked by email-validator (syntax, no DNS) but kept as typed: sign-in matches on
+    # email_key, and the address is shown to its owner the way they wrote it.
     text = email.strip()
-    if len(text) > 320 or not _EMAIL.match(text):
-        raise ValidationFailed("Enter a valid email address.", field="email")
+    email_address(text, "email")
     return text
 
 
