@@ -2,6 +2,9 @@
 
 Rules are SQL conditions too (:func:`rule_condition`), so listing the flagged accounts
 of a week is one indexed query rather than a scan in Python.
+
+Weeks-in-arrears thresholds compare the balance with threshold x weekly rent, in pence:
+a rounded ratio let 3.998 weeks pass a 4-week rule.
 """
 
 from __future__ import annotations
@@ -17,12 +20,17 @@ from pdms_rent_arrears.models import AccountWeek
 WEEKS_PER_MONTH = 52 / 12
 
 
+def owes_weeks(week: Any, weeks: float) -> bool:
+    """Whether the balance is at least ``weeks`` weeks' rent (unrounded)."""
+    return week.balance_pence >= weeks * week.weekly_rent_pence
+
+
 def rule_matches(data: Mapping[str, Any] | None, week: Any) -> bool:
     """Whether one profile rule holds for a week row (an ``AccountWeek`` or a row)."""
     data = data or {}
     if week.balance_pence <= 0:
         return False
-    if week.weeks_in_arrears < data.get("min_weeks_in_arrears", 0):
+    if not owes_weeks(week, data.get("min_weeks_in_arrears", 0)):
         return False
     if week.trend_weeks < data.get("min_trend_weeks", 0):
         return False
@@ -45,7 +53,7 @@ def rule_condition(data: Mapping[str, Any] | None) -> Any:
     w = AccountWeek
     parts = [w.balance_pence > 0]
     if "min_weeks_in_arrears" in data:
-        parts.append(w.weeks_in_arrears >= data["min_weeks_in_arrears"])
+        parts.append(w.balance_pence >= data["min_weeks_in_arrears"] * w.weekly_rent_pence)
     if "min_trend_weeks" in data:
         parts.append(w.trend_weeks >= data["min_trend_weeks"])
     if "min_weeks_in_arrears_run" in data:
@@ -90,7 +98,7 @@ def recommend(
     data = step.data or {}
     if week.balance_pence < data.get("min_balance_pence", 0):
         return None, False
-    if week.weeks_in_arrears < data.get("min_weeks_in_arrears", 0):
+    if not owes_weeks(week, data.get("min_weeks_in_arrears", 0)):
         return None, False
     wait = data.get("min_days_after_previous")
     too_soon = (

@@ -8,6 +8,9 @@
 
 In a rent-free week no rent is charged, so a falling balance is not a trend: an account
 in arrears both weeks keeps last week's trend and its trend run does not grow.
+
+Weeks in arrears is stored unrounded and bands compare whole pence (balance against
+bound x rent): rounding first put 7.996 weeks in "8 weeks or more". Round for display.
 """
 
 from __future__ import annotations
@@ -48,10 +51,12 @@ class Derived(NamedTuple):
     ever_in_arrears: bool
 
 
-def band_of(weeks: float) -> str:
+def band_of(balance_pence: int, weekly_rent_pence: int) -> str:
+    """The band of an account in arrears, compared in pence so no rounding can cross a
+    bound (the bounds are whole weeks)."""
     code = BAND_CODES[0]
     for candidate, _, lower in BANDS:
-        if weeks >= lower:
+        if balance_pence >= int(lower) * weekly_rent_pence:
             code = candidate
     return code
 
@@ -78,11 +83,11 @@ def derive(
         segment, run, trend = CLEARED, 0, 1
     else:
         segment, run, trend = None, 0, 0
-    weeks = round(balance_pence / weekly_rent_pence, 2) if in_arrears else 0.0
+    weeks = balance_pence / weekly_rent_pence if in_arrears else 0.0
     return Derived(
         segment=segment,
         weeks_in_arrears=weeks,
-        band=band_of(weeks) if in_arrears else None,
+        band=band_of(balance_pence, weekly_rent_pence) if in_arrears else None,
         weeks_in_arrears_run=run,
         trend_weeks=trend,
         ever_in_arrears=ever_before or in_arrears,

@@ -554,7 +554,7 @@ async def open_management_plan(
             type_code=ARREARS_DEMAND,
             nature="value",
             description=(
-                f"{owed} owed, {week.weeks_in_arrears:g} weeks in arrears "
+                f"{owed} owed, {round(week.weeks_in_arrears, 2):g} weeks in arrears "
                 f"(report of {week.report_date.isoformat()}). Flagged: {reasons}."
             ),
         ),

@@ -40,6 +40,11 @@ async def _lookup(info: Info, value_id: int | None) -> RentArrearsCode | None:
     return _code(await info.context.loaders.get(LookupCodesLoader).load(value_id))
 
 
+def _weeks_for_display(root: Any) -> float:
+    # Rounded for display only: bands and rules compare the unrounded figure.
+    return round(root.weeks_in_arrears, 2)
+
+
 @strawberry.type(description="One account's line in one weekly report, with derived figures.")
 class RentArrearsAccountWeek(ModelNode):
     model = AccountWeek
@@ -56,7 +61,10 @@ class RentArrearsAccountWeek(ModelNode):
         description="new, increasing, decreasing, static, cleared or returned; null when not "
         "in arrears this week nor last."
     )
-    weeks_in_arrears: float = strawberry.field(description="Balance ÷ weekly rent (0 if none).")
+
+    weeks_in_arrears: float = strawberry.field(
+        resolver=_weeks_for_display, description="Balance ÷ weekly rent (0 if none)."
+    )
     band: str | None = strawberry.field(
         description="Weeks-in-arrears band: under_1, 1_to_2, 2_to_4, 4_to_8, 8_plus."
     )
