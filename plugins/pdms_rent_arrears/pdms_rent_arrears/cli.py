@@ -68,7 +68,8 @@ def import_command(file: Path, report_date: Any, replace: bool) -> None:
             unknown_patches=_settings().unknown_patches,
         )
 
-    outcome = run_command(work)
+    # audited as the API's import is, under the same action name
+    outcome = run_command(work, audit="rentArrearsImportReport")
     _echo_checked(outcome.checked)
     if outcome.errors:
         _echo_errors(outcome.errors)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import os
 import sqlite3
 import subprocess
@@ -18,6 +19,8 @@ from rent_arrears_support import (
     write_csv,
     write_xlsx,
 )
+
+from pdms_core.testing.actors import staff
 
 PDMS = Path(sys.executable).parent / "pdms"
 TENANCIES = [
@@ -84,6 +87,21 @@ async def test_import_and_overview_from_the_command_line(
     assert overview.stdout.splitlines()[0] == (
         f"{WEEKS[0].isoformat()}: 2 accounts, 1 in arrears, £250.00 owed"
     )
+
+    # and both attempts are in the audit trail, as an import through the API would be
+    auditor = graphql.as_actor(staff("core.audit.read"))
+    trail = await auditor.execute(
+        "query($actor: String!) { auditEvents(filter: {actorId: $actor}) "
+        "{ nodes { action outcome targetType } } }",
+        {"actor": f"cli:{getpass.getuser()}"},
+    )
+    assert sorted(
+        (row["action"], row["outcome"], row["targetType"])
+        for row in trail.ok()["auditEvents"]["nodes"]
+    ) == [
+        ("rentArrearsImportReport", "ok", "ReportImport"),
+        ("rentArrearsImportReport", "rejected", None),
+    ]
 
     # and the import is what the API sees
     result = await graphql.as_actor(OFFICER).execute(
