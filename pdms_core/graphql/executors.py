@@ -13,8 +13,8 @@ security rules hold, because they are not part of the speed-up:
 - the audit's note of the mutation root fields the executor runs
   (``audit/recorder.py``).
 
-``stock`` is there to compare against (``tests/test_executor_oracle.py`` requires
-the two to answer every generated query alike) and to fall back on should a new
+``stock`` is there to compare against (``tests/problems/test_executor_oracle.py``
+requires the two to answer every generated query alike) and to fall back on should a new
 graphql-core or strawberry release break the fast executor's reliance on their
 internals (``compat.py``), which is checked when the schema is built.
 """

@@ -142,10 +142,11 @@ def graphql_under(
     pdms_db: Database, pdms_host: PluginHost, pdms_test_actors: TestActors
 ) -> Iterator[Any]:
     """``graphql_under("stock")``: a client of an app like ``pdms_app`` (same database,
-    plugins and actors) running the named executor, to compare the two."""
+    plugins and actors) running the named executor, to compare the two; keyword
+    arguments change other settings too."""
 
-    def client(executor: str) -> GraphQLClient:
-        settings = pdms_host.settings.with_changes(executor=executor)
+    def client(executor: str, **changes: Any) -> GraphQLClient:
+        settings = pdms_host.settings.with_changes(executor=executor, **changes)
         host = PluginHost(settings, pdms_host.plugins, pdms_host.installed, pdms_host.pm)
         return GraphQLClient(create_app(host=host, database=pdms_db), pdms_test_actors)
 

@@ -5,7 +5,7 @@ executor (``PDMS_EXECUTOR=fast``) and one running strawberry's own (``stock``: n
 no direct resolvers, no look-ahead). Data and errors must be identical, to the byte.
 For the documents that succeed, the fast app must also have used its plan (it logs
 when it hands a root field to graphql-core), or this test would compare graphql-core
-with itself. Generated documents: tests/test_executor_oracle.py.
+with itself. Generated documents: tests/problems/test_executor_oracle.py.
 """
 
 from __future__ import annotations
