@@ -15,7 +15,8 @@ A next action's ``data``: ``min_balance_pence``, ``min_weeks_in_arrears`` and
 
 from __future__ import annotations
 
-from pdms_core.plugin import LookupSeed, LookupSetSpec, problem_lookup_sets
+from pdms_core.plugin import LookupAttribute, LookupSeed, LookupSetSpec, problem_lookup_sets
+from pdms_rent_arrears.models import SEGMENTS
 
 MODULE = "rent_arrears"
 PATCH = "rent_arrears.patch"
@@ -23,6 +24,35 @@ PROFILE_RULE = "rent_arrears.profile_rule"
 NEXT_ACTION = "rent_arrears.next_action"
 TENANCY_REFERENCE_TYPE = "tenancy_reference"  # core's external_reference_type value
 ARREARS_DEMAND = "rent_arrears"
+
+
+WEEKS = "Weeks' rent owed, at least (unrounded: 3.99 is not 4)."
+RULE_ATTRIBUTES = (
+    LookupAttribute("min_weeks_in_arrears", WEEKS, kind="number", minimum=0),
+    LookupAttribute("min_trend_weeks", "Weeks the trend has held, at least.", "integer", minimum=0),
+    LookupAttribute(
+        "min_weeks_in_arrears_run", "Weeks in arrears in a row, at least.", "integer", minimum=0
+    ),
+    LookupAttribute(
+        "segment",
+        "Only accounts in this segment.",
+        choices=SEGMENTS,
+    ),
+    LookupAttribute("universal_credit", "Only Universal Credit claimants.", "boolean"),
+    LookupAttribute(
+        "min_months_rent", "Months' rent owed, at least (52/12 weeks).", "number", minimum=0
+    ),
+)
+ACTION_ATTRIBUTES = (
+    LookupAttribute("min_balance_pence", "Balance owed, at least, in pence.", "integer", minimum=0),
+    LookupAttribute("min_weeks_in_arrears", WEEKS, kind="number", minimum=0),
+    LookupAttribute(
+        "min_days_after_previous",
+        "Days since the previous step was taken, at least.",
+        "integer",
+        minimum=0,
+    ),
+)
 
 
 def lookup_sets() -> list[LookupSetSpec]:
@@ -58,6 +88,7 @@ def lookup_sets() -> list[LookupSetSpec]:
             code=PROFILE_RULE,
             label="Arrears profiling rules",
             description="Rules that flag accounts needing attention; thresholds in data.",
+            attributes=RULE_ATTRIBUTES,
             seeds=(
                 LookupSeed(
                     "persistent_increasing",
@@ -76,6 +107,7 @@ def lookup_sets() -> list[LookupSetSpec]:
             code=NEXT_ACTION,
             label="Arrears recovery actions",
             description="The recommended action cascade, in order; thresholds in data.",
+            attributes=ACTION_ATTRIBUTES,
             seeds=(
                 LookupSeed("first_contact", "First contact", data={"min_balance_pence": 500}),
                 LookupSeed("letter_1", "Letter 1", data={"min_weeks_in_arrears": 1}),

@@ -25,10 +25,26 @@ def owes_weeks(week: Any, weeks: float) -> bool:
     return week.balance_pence >= weeks * week.weekly_rent_pence
 
 
+#: The attributes of a profile rule that narrow it; a rule with none of them (a value
+#: a council added before setting its thresholds) flags nobody rather than everybody.
+RULE_THRESHOLDS = (
+    "min_weeks_in_arrears",
+    "min_trend_weeks",
+    "min_weeks_in_arrears_run",
+    "segment",
+    "universal_credit",
+    "min_months_rent",
+)
+
+
+def has_thresholds(data: Mapping[str, Any] | None) -> bool:
+    return any((data or {}).get(name) not in (None, False) for name in RULE_THRESHOLDS)
+
+
 def rule_matches(data: Mapping[str, Any] | None, week: Any) -> bool:
     """Whether one profile rule holds for a week row (an ``AccountWeek`` or a row)."""
     data = data or {}
-    if week.balance_pence <= 0:
+    if week.balance_pence <= 0 or not has_thresholds(data):
         return False
     if not owes_weeks(week, data.get("min_weeks_in_arrears", 0)):
         return False
@@ -50,6 +66,8 @@ def rule_matches(data: Mapping[str, Any] | None, week: Any) -> bool:
 def rule_condition(data: Mapping[str, Any] | None) -> Any:
     """The same rule as a SQL condition on ``rent_arrears_account_week``."""
     data = data or {}
+    if not has_thresholds(data):
+        return false()
     w = AccountWeek
     parts = [w.balance_pence > 0]
     if "min_weeks_in_arrears" in data:
