@@ -12,7 +12,9 @@ PostGraphile peer (bench/portal_peer.py), all in the same run.
 
     .venv/bin/python bench/portal.py [--size county] [--seconds 10] [--database-url URL]
 
-``--database-url`` reuses a database already built with ``pdms demo seed``.
+``--database-url`` reuses a database already built with ``pdms demo seed``;
+``--executor stock`` serves with strawberry's own executor (``PDMS_EXECUTOR``) to
+compare with the fast one.
 """
 
 from __future__ import annotations
@@ -164,7 +166,11 @@ async def in_process(
 
 async def measure(url: str, size: str | None, args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as data_dir:
-        env = {**server_env(url, data_dir), "BENCH_WORKERS": str(args.workers)}
+        env = {
+            **server_env(url, data_dir),
+            "BENCH_WORKERS": str(args.workers),
+            "PDMS_EXECUTOR": args.executor,
+        }
         settings = Settings.from_env(env)
         host = PluginHost.load(settings)
         database = Database.connect(settings.resolved_database_url, hide_parameters=True)
@@ -190,7 +196,8 @@ async def run_queries(database, host, env, password, variables, args) -> None:
     app = create_app(host=host, database=database)
     sdl = str(build_schema(host))
     print(
-        f"backend {database.backend}; server: pdms serve (uvicorn, {args.workers} process"
+        f"backend {database.backend}; executor {args.executor}; server: pdms serve (uvicorn, "
+        f"{args.workers} process"
         f"{'es' if args.workers > 1 else ''}, CPU summed over them, PDMS_DEBUG "
         f"off), bearer session of a staff user; rate limit raised to {COST_PER_MINUTE:,} "
         f"cost/minute for the load; wrk -t1, {args.seconds} s per concurrency"
@@ -279,6 +286,12 @@ async def main() -> None:
     )
     parser.add_argument("--database-url", help="a database already seeded with pdms demo seed")
     parser.add_argument("--no-peer", action="store_true", help="skip PostGraphile")
+    parser.add_argument(
+        "--executor",
+        default="fast",
+        choices=["fast", "stock"],
+        help="PDMS_EXECUTOR for the server and the in-process app",
+    )
     parser.add_argument(
         "--workers", type=int, default=1, help="server processes (pdms serve --workers)"
     )
