@@ -45,6 +45,7 @@ from pdms_core.graphql.node import ModelNode, decode_id, global_id, load_row
 from pdms_core.graphql.pagination import Connection, Edge, PageInfo, keyset_page
 from pdms_core.graphql.payloads import payload_type
 from pdms_core.graphql.permissions import Public, Requires, mutation_field, query_field
+from pdms_core.graphql.prefetch import prefetchable, settled
 from pdms_core.hookspecs import hookimpl, hookspec
 from pdms_core.lookups.reads import lookup_id, lookup_values
 from pdms_core.measures.filters import MeasureFilter
@@ -126,10 +127,12 @@ __all__ = [
     "mutation_field",
     "open_case",
     "payload_type",
+    "prefetchable",
     "problem_lookup_sets",
     "query_field",
     "run_command",
     "run_mutation",
+    "settled",
     "today",
     "unit_of_work",
     "upsert_rows",
