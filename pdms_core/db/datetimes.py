@@ -68,6 +68,13 @@ class UtcDateTime(TypeDecorator[datetime]):
         # is stored is unambiguous. PostgreSQL's timestamptz takes the aware value.
         return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
 
+    def result_processor(self, dialect: Dialect, coltype: Any) -> Any:
+        # asyncpg hands timestamptz back aware and in UTC already: no per-value work on
+        # PostgreSQL, where a portal page reads thousands of these.
+        if dialect.name == "postgresql":
+            return None
+        return super().result_processor(dialect, coltype)
+
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
