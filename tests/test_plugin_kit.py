@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from importlib.metadata import EntryPoint
 from pathlib import Path
 
@@ -17,7 +16,6 @@ from pdms_core.plugin import (
     insert_rows,
     lookup_id,
     lookup_values,
-    today,
     upsert_rows,
 )
 from pdms_core.settings import Settings
@@ -51,10 +49,6 @@ def test_models_and_migrations_default_to_the_package_conventions():
     assert arrears.manifest.models_module == "pdms_rent_arrears.models"
     assert arrears.manifest.migrations_dir == package / "migrations" / "versions"
     assert arrears.manifest.requires_core is not None
-
-
-def test_today_is_the_council_date():
-    assert isinstance(today(), date)
 
 
 async def test_insert_rows_writes_every_row_in_the_callers_transaction(pdms_db):
