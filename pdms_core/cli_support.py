@@ -12,6 +12,7 @@ from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdms_core.audit.models import AuditEvent
+from pdms_core.audit.recorder import audit_target
 from pdms_core.auth.actor import SYSTEM
 from pdms_core.auth.tokens import now
 from pdms_core.db.unit_of_work import unit_of_work
@@ -58,16 +59,15 @@ def run_command(work: Callable[[AsyncSession], Awaitable[T]], *, audit: str | No
 
 
 def _row(action: str, outcome: str, value: Any) -> dict[str, Any]:
-    target = getattr(value, "audit_target", value)
-    has_id = target is not None and getattr(target, "id", None) is not None
+    target_type, target_id = audit_target(value)
     return {
         "at": now(),
         "actor_kind": SYSTEM.kind.value,
         "actor_id": f"cli:{_user()}",
         "action": action,
         "outcome": outcome,
-        "target_type": type(target).__name__ if has_id else None,
-        "target_id": str(target.id) if has_id else None,
+        "target_type": target_type,
+        "target_id": target_id,
         "ip": None,
     }
 

@@ -72,15 +72,21 @@ class AuditCollector:
     def note_mutation(
         self, response_key: str, outcome: str, target: Any = None, *, written: bool = False
     ) -> MutationNote:
-        target = getattr(target, "audit_target", target)
-        target_type = target_id = None
-        if target is not None and getattr(target, "id", None) is not None:
-            target_type, target_id = type(target).__name__, str(target.id)
+        target_type, target_id = audit_target(target)
         note = self.mutations[response_key] = MutationNote(outcome, target_type, target_id, written)
         return note
 
     def forget_mutation(self, response_key: str) -> None:
         self.mutations.pop(response_key, None)
+
+
+def audit_target(value: Any) -> tuple[str | None, str | None]:
+    """(record type, id) an audit row names for what a change returned: its
+    ``audit_target`` when it has one (an import's report), else the value itself."""
+    target = getattr(value, "audit_target", value)
+    if target is None or getattr(target, "id", None) is None:
+        return None, None
+    return type(target).__name__, str(target.id)
 
 
 async def record_change(
