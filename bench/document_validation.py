@@ -31,35 +31,17 @@ from pdms_core.graphql.document_rules import MAX_SELECTIONS
 from pdms_core.host import PluginHost
 from pdms_core.settings import Settings
 from pdms_core.testing.database import throwaway_database
+from pdms_core.testing.documents import fan_out
 
 FLOOR_MS = 50.0
 PORTAL_LIST = (Path(__file__).parent / "queries" / "portal_list.graphql").read_text()
 
 
-def fan_out(fragments: int, aliases: bool) -> str:
-    """The documents of tests/security/test_document_budget.py."""
-    if aliases:
-        head, on, leaf = 'query { person(id: "UGVyc29uOjE=") { ...F0 } }', "Person", "id"
-
-        def twice(name: str) -> str:
-            return " ".join(f"{key}: relationships {{ related {{ ...{name} }} }}" for key in "ab")
-    else:
-        head, on, leaf = "query { ...F0 }", "Query", "__typename"
-
-        def twice(name: str) -> str:
-            return f"...{name} ...{name}"
-
-    parts = [head]
-    parts += [f"fragment F{i} on {on} {{ {twice(f'F{i + 1}')} }}" for i in range(fragments - 1)]
-    parts.append(f"fragment F{fragments - 1} on {on} {{ {leaf} }}")
-    return "\n".join(parts)
-
-
 DOCUMENTS = {
-    "20 fragments, aliased fields": (fan_out(20, True), "QUERY_TOO_COMPLEX"),
-    "20 fragments, spreads side by side": (fan_out(20, False), "QUERY_TOO_COMPLEX"),
-    "200 fragments, aliased fields": (fan_out(200, True), "DOCUMENT_TOO_LARGE"),
-    "200 fragments, spreads side by side": (fan_out(200, False), "DOCUMENT_TOO_LARGE"),
+    "20 fragments, aliased fields": (fan_out(20, "aliases"), "QUERY_TOO_COMPLEX"),
+    "20 fragments, spreads side by side": (fan_out(20, "spreads"), "QUERY_TOO_COMPLEX"),
+    "200 fragments, aliased fields": (fan_out(200, "aliases"), "DOCUMENT_TOO_LARGE"),
+    "200 fragments, spreads side by side": (fan_out(200, "spreads"), "DOCUMENT_TOO_LARGE"),
     f"{MAX_SELECTIONS // 2} x `modules {{ name }}` (budget's worst)": (
         "{ " + "modules { name } " * (MAX_SELECTIONS // 2) + "}",
         None,

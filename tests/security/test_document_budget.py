@@ -20,29 +20,9 @@ from pdms_core.graphql.document_rules import (
     DocumentShape,
 )
 from pdms_core.graphql.schema import MAX_TOKENS
+from pdms_core.testing.documents import fan_out
 
 SDL = Path(__file__).parents[2] / "schema.graphql"
-
-
-def fan_out(fragments: int, form: str) -> str:
-    """F0 spreads F1 twice, F1 spreads F2 twice ... down to a leaf fragment."""
-    if form == "aliases":  # under two aliased fields, one level deeper each time
-        head, on, leaf = 'query { person(id: "UGVyc29uOjE=") { ...F0 } }', "Person", "id"
-
-        def twice(name: str) -> str:
-            return f"a: relationships {{ related {{ ...{name} }} }} " + (
-                f"b: relationships {{ related {{ ...{name} }} }}"
-            )
-    else:  # side by side: graphql-core merges them, but a walk that follows spreads does not
-        head, on, leaf = "query { ...F0 }", "Query", "__typename"
-
-        def twice(name: str) -> str:
-            return f"...{name} ...{name}"
-
-    parts = [head]
-    parts += [f"fragment F{i} on {on} {{ {twice(f'F{i + 1}')} }}" for i in range(fragments - 1)]
-    parts.append(f"fragment F{fragments - 1} on {on} {{ {leaf} }}")
-    return "\n".join(parts)
 
 
 def chain(fragments: int) -> str:
