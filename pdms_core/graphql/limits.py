@@ -37,6 +37,7 @@ from pdms_core.errors import ErrorCode
 from pdms_core.graphql.compat import graphql_schema
 from pdms_core.graphql.cost import query_cost
 from pdms_core.graphql.document_rules import TOO_LARGE
+from pdms_core.graphql.text_limits import strings_in
 from pdms_core.ratelimit import Limiter
 
 #: Mutations that guess or spend secrets: each must be the only field of its document.
@@ -161,7 +162,7 @@ def _carries_nul(query: str | None, document: Any, variables: Any) -> bool:
     the document can only hold it through an escape, so the document is searched only
     when its text has one.
     """
-    if _nul_in_value(variables):
+    if any("\x00" in text for text in strings_in(variables)):
         return True
     if not query or "\\u" not in query:
         return False
@@ -174,16 +175,6 @@ def _carries_nul(query: str | None, document: Any, variables: Any) -> bool:
 
     visit(document, NulFinder())
     return found
-
-
-def _nul_in_value(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_nul_in_value(item) for item in value.values())
-    if isinstance(value, list | tuple):
-        return any(_nul_in_value(item) for item in value)
-    return False
 
 
 def _error(message: str, code: str, **extra: Any) -> GraphQLError:

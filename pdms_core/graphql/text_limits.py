@@ -91,14 +91,21 @@ def too_long_text(query: str | None, document: Any, variables: Any) -> GraphQLEr
     return None
 
 
+def strings_in(value: Any) -> Iterator[str]:
+    """Every string inside a JSON value (the request's variables), without recursion."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict):
+            pending.extend(item.values())
+        elif isinstance(item, list | tuple):
+            pending.extend(item)
+
+
 def _longest(value: Any) -> int:
-    if isinstance(value, str):
-        return len(value)
-    if isinstance(value, dict):
-        return max((_longest(item) for item in value.values()), default=0)
-    if isinstance(value, list | tuple):
-        return max((_longest(item) for item in value), default=0)
-    return 0
+    return max(map(len, strings_in(value)), default=0)
 
 
 def _defaults(definition: Any) -> dict[str, Any]:
