@@ -37,8 +37,9 @@ class Settings:
     dev_superuser: bool = False
     host: str = "127.0.0.1"
     port: int = 8000
-    #: Processes ``pdms serve`` runs; each holds the whole app (about one per core).
-    workers: int = 1
+    #: Processes ``pdms serve`` runs; each holds the whole app. None: one per core in
+    #: production, one in debug mode (see :attr:`served_workers`).
+    workers: int | None = None
     #: Sign-in sessions: idle timeout, absolute lifetime, and "keep me signed in".
     session_idle_minutes: int = 30
     session_hours: int = 12
@@ -75,6 +76,19 @@ class Settings:
     secure_cookies: bool = True
     #: ``pdms serve`` refuses to start while migrations are pending, unless this is on.
     allow_pending_migrations: bool = False
+    #: Seconds a server process reuses a resolved session or API key without reading
+    #: the database; sign-out, revocation and grant changes end it at once on every
+    #: process (docs/scaling.md). 0 turns the cache off.
+    session_cache_seconds: int = 30
+    #: Which callers may send only registered documents (trusted documents,
+    #: ``pdms documents register``): ``off``, ``api_keys`` or ``all``.
+    trusted_documents: str = "off"
+    #: Read-only PostgreSQL replicas, comma-separated; read-only requests go to one.
+    database_replica_urls: tuple[str, ...] = ()
+    #: A replica further behind the primary than this is skipped.
+    replica_max_lag_seconds: int = 10
+    #: After a caller's own write, its reads go to the primary for this long.
+    read_your_writes_seconds: int = 5
     #: Per-plugin raw sections; validated by each plugin's settings model.
     plugin_sections: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
@@ -83,6 +97,21 @@ class Settings:
             raise ConfigurationError(
                 f"PDMS_EXECUTOR must be one of {', '.join(EXECUTORS)}, not {self.executor!r}"
             )
+        if self.trusted_documents not in TRUSTED_DOCUMENT_MODES:
+            raise ConfigurationError(
+                "PDMS_TRUSTED_DOCUMENTS must be one of "
+                f"{', '.join(TRUSTED_DOCUMENT_MODES)}, not {self.trusted_documents!r}"
+            )
+        if self.workers is not None and self.workers < 1:
+            raise ConfigurationError(f"PDMS_WORKERS must be at least 1, not {self.workers}")
+
+    @property
+    def served_workers(self) -> int:
+        """Processes ``pdms serve`` starts: as set, else one per core (one in debug,
+        where a single process keeps the debugger and reload simple)."""
+        if self.workers is not None:
+            return self.workers
+        return 1 if self.debug else max(1, os.cpu_count() or 1)
 
     @property
     def resolved_database_url(self) -> str:
@@ -116,6 +145,8 @@ class Settings:
             "dev_superuser",
             "host",
             "port",
+            "workers",
+            "database_replica_urls",
             "planned_completion",  # deprecated: read as PDMS_EXECUTOR
             *_SECURITY_FIELDS,
         ):
@@ -136,7 +167,10 @@ class Settings:
             dev_superuser=_as_bool(core.get("dev_superuser", False), "PDMS_DEV_SUPERUSER"),
             host=str(core.get("host", "127.0.0.1")),
             port=_as_int(core.get("port", 8000), "PDMS_PORT"),
-            workers=_as_int(core.get("workers", 1), "PDMS_WORKERS"),
+            workers=_as_int(core["workers"], "PDMS_WORKERS")
+            if core.get("workers") not in (None, "")
+            else None,
+            database_replica_urls=_as_urls(core.get("database_replica_urls", "")),
             plugin_sections=sections,
             **_security_settings(_executor_alias(core)),
         )
@@ -163,11 +197,23 @@ _SECURITY_FIELDS = {
     "allow_pending_migrations": bool,
     "executor": str,
     "read_pool_size": int,
+    "session_cache_seconds": int,
+    "trusted_documents": str,
+    "replica_max_lag_seconds": int,
+    "read_your_writes_seconds": int,
 }
 #: ``PDMS_EXECUTOR``'s values (graphql/executors.py, which imports too much to import here).
 EXECUTORS = ("fast", "stock")
+#: ``PDMS_TRUSTED_DOCUMENTS``'s values: who must send registered documents only.
+TRUSTED_DOCUMENT_MODES = ("off", "api_keys", "all")
 #: Whole-number settings that have a least sensible value.
-_MINIMUMS = {"read_pool_size": 1, "max_password_hashes": 1}
+_MINIMUMS = {
+    "read_pool_size": 1,
+    "max_password_hashes": 1,
+    "session_cache_seconds": 0,
+    "replica_max_lag_seconds": 0,
+    "read_your_writes_seconds": 0,
+}
 
 
 def _security_settings(core: Mapping[str, Any]) -> dict[str, Any]:
@@ -227,6 +273,12 @@ def _as_int(value: Any, name: str, *, minimum: int | None = None) -> int:
     if minimum is not None and number < minimum:
         raise ConfigurationError(f"{name} must be at least {minimum}, not {number}")
     return number
+
+
+def _as_urls(value: Any) -> tuple[str, ...]:
+    """Comma-separated URLs (or a TOML list), in the order given."""
+    items = value if isinstance(value, list | tuple) else str(value).split(",")
+    return tuple(str(item).strip() for item in items if str(item).strip())
 
 
 def _as_names(value: Any) -> tuple[str, ...]:

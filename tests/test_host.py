@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from importlib.metadata import EntryPoint
@@ -159,6 +160,26 @@ def test_settings_come_from_the_environment_and_a_toml_file(tmp_path):
     assert settings.plugin_sections["dummy"] == {"greeting": "from file", "max_widgets": "7"}
     with pytest.raises(ConfigurationError, match="PDMS_DEBUG must be true or false"):
         Settings.from_env({"PDMS_DEBUG": "perhaps"})
+
+
+def test_scaling_settings_are_read_and_checked():
+    settings = Settings.from_env(
+        {
+            "PDMS_DATABASE_REPLICA_URLS": "postgresql://r1/pdms, postgresql://r2/pdms",
+            "PDMS_SESSION_CACHE_SECONDS": "0",
+            "PDMS_TRUSTED_DOCUMENTS": "api_keys",
+            "PDMS_WORKERS": "3",
+        }
+    )
+    assert settings.database_replica_urls == ("postgresql://r1/pdms", "postgresql://r2/pdms")
+    assert (settings.session_cache_seconds, settings.trusted_documents) == (0, "api_keys")
+    assert settings.served_workers == 3
+    assert Settings(debug=True).served_workers == 1
+    assert Settings().served_workers == max(1, os.cpu_count() or 1)
+    with pytest.raises(ConfigurationError, match="PDMS_TRUSTED_DOCUMENTS must be one of"):
+        Settings.from_env({"PDMS_TRUSTED_DOCUMENTS": "sometimes"})
+    with pytest.raises(ConfigurationError, match="PDMS_SESSION_CACHE_SECONDS must be at least 0"):
+        Settings.from_env({"PDMS_SESSION_CACHE_SECONDS": "-1"})
 
 
 def test_published_hookspecs_are_callable_by_other_plugins():

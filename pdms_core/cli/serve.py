@@ -16,7 +16,7 @@ from pdms_core.host import PluginHost
     "--workers",
     type=click.IntRange(1, 64),
     default=None,
-    help="Processes to serve with (default PDMS_WORKERS or 1); about one per core.",
+    help="Processes to serve with (default PDMS_WORKERS, else one per core; one in debug).",
 )
 @click.option(
     "--allow-pending-migrations",
@@ -40,7 +40,7 @@ def serve(
     settings = state.settings
     if not (allow_pending_migrations or settings.allow_pending_migrations):
         _refuse_pending_migrations(state.host)
-    workers = workers or settings.workers
+    workers = workers or settings.served_workers
     where = f"http://{host or settings.host}:{port or settings.port}/graphql"
     click.echo(
         f"PDMS API on {where}"
