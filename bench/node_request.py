@@ -1,11 +1,13 @@
-"""Fixed per-request cost: ``node(id:)`` for a Place, beside its database floor.
+"""Fixed per-request cost: ``node(id:)`` for a Place (or a Person), beside its floor.
 
 Runs the real ASGI app in process (no socket, so the figure is server work only) on a
 fresh SQLite file, or on PostgreSQL when PDMS_BENCH_POSTGRES_URL names a server where a
-throwaway database may be created. Prints microseconds per request and the ratio to
-the floor: the same primary-key SELECT issued directly through the same engine.
+throwaway database may be created. Prints microseconds per request (wall median, and
+the process's CPU per request) and the ratio to the floor: the same primary-key SELECT
+issued directly through the same engine. ``--person`` reads a Person instead, which
+is personal data: every request also writes an audit row (pdms_core/audit/writer.py).
 
-    .venv/bin/python bench/node_request.py [--requests 2000]
+    .venv/bin/python bench/node_request.py [--requests 2000] [--person]
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ import argparse
 import asyncio
 import statistics
 import time
+from dataclasses import dataclass
+from typing import Any
 
 import httpx
 from scratch_db import bench_database
@@ -24,85 +28,119 @@ from pdms_core.db import migrations
 from pdms_core.db.engine import Database
 from pdms_core.graphql.node import global_id
 from pdms_core.host import PluginHost
+from pdms_core.people.models import Person
 from pdms_core.places.models import Place
 from pdms_core.settings import Settings
 from pdms_core.testing.actors import HEADER, TestActors, staff
 
-QUERY = "query($id: ID!) { node(id: $id) { ... on Place { id uprn singleLineAddress } } }"
-PLACES = 1000
+PLACE_QUERY = "query($id: ID!) { node(id: $id) { ... on Place { id uprn singleLineAddress } } }"
+PERSON_QUERY = "query($id: ID!) { node(id: $id) { ... on Person { id forenames surname } } }"
+RECORDS = 1000
 
 
-async def seed(database: Database) -> list[int]:
+@dataclass(frozen=True)
+class Subject:
+    """What the benchmark reads: a type, its query, its floor's columns."""
+
+    model: type
+    query: str
+    columns: tuple[Any, ...]
+    permission: str
+
+    def make(self, n: int) -> Any:
+        if self.model is Person:
+            return Person(forenames=f"Bench{n}", surname="Fictional", notes="")
+        return Place(uprn=10_000_000 + n, single_line_address=f"{n} Benchmark Row, Testtown")
+
+
+PLACE = Subject(
+    Place, PLACE_QUERY, (Place.id, Place.uprn, Place.single_line_address), "core.places.read"
+)
+PERSON = Subject(
+    Person, PERSON_QUERY, (Person.id, Person.forenames, Person.surname), "core.people.read"
+)
+
+
+async def seed(database: Database, subject: Subject) -> list[int]:
     async with database.sessionmaker() as session, session.begin():
-        places = [
-            Place(uprn=10_000_000 + n, single_line_address=f"{n} Benchmark Row, Testtown")
-            for n in range(PLACES)
-        ]
-        session.add_all(places)
+        records = [subject.make(n) for n in range(RECORDS)]
+        session.add_all(records)
         await session.flush()
-        return [place.id for place in places]
+        return [record.id for record in records]
 
 
-async def time_requests(http: httpx.AsyncClient, ids: list[int], count: int) -> list[float]:
+async def time_requests(
+    http: httpx.AsyncClient, subject: Subject, ids: list[int], count: int
+) -> tuple[list[float], float]:
+    """Wall time of each request, and the process's CPU seconds for all of them."""
     timings = []
+    type_name = subject.model.__name__
+    cpu = time.process_time()
     for n in range(count):
-        body = {"query": QUERY, "variables": {"id": global_id("Place", ids[n % len(ids)])}}
+        body = {
+            "query": subject.query,
+            "variables": {"id": global_id(type_name, ids[n % len(ids)])},
+        }
         started = time.perf_counter()
         response = await http.post("/graphql", json=body)
         timings.append(time.perf_counter() - started)
         assert response.json()["data"]["node"], response.text
-    return timings
+    return timings, time.process_time() - cpu
 
 
-async def time_floor(database: Database, ids: list[int], count: int) -> list[float]:
+async def time_floor(
+    database: Database, subject: Subject, ids: list[int], count: int
+) -> tuple[list[float], float]:
     timings = []
+    key = subject.columns[0]
+    cpu = time.process_time()
     for n in range(count):
         started = time.perf_counter()
         async with database.sessionmaker() as session:
             row = (
-                await session.execute(
-                    select(Place.id, Place.uprn, Place.single_line_address).where(
-                        Place.id == ids[n % len(ids)]
-                    )
-                )
+                await session.execute(select(*subject.columns).where(key == ids[n % len(ids)]))
             ).one()
         timings.append(time.perf_counter() - started)
         assert row
-    return timings
+    return timings, time.process_time() - cpu
 
 
-async def run(url: str, requests: int) -> None:
+async def run(url: str, requests: int, subject: Subject) -> None:
     actors = TestActors()
     host = PluginHost.load(Settings(database_url=url), extra_hooks=[actors])
     await asyncio.to_thread(migrations.upgrade, host)
     database = Database.connect(url)
     try:
-        ids = await seed(database)
+        ids = await seed(database, subject)
         transport = httpx.ASGITransport(app=create_app(host=host, database=database))
-        headers = {HEADER: actors.token_for(staff("core.places.read"))}
+        headers = {HEADER: actors.token_for(staff(subject.permission))}
         async with httpx.AsyncClient(
             transport=transport, base_url="http://bench", headers=headers
         ) as http:
-            await time_requests(http, ids, 100)  # warm up caches and the pool
-            await time_floor(database, ids, 100)
-            served = await time_requests(http, ids, requests)
-            floor = await time_floor(database, ids, requests)
+            await time_requests(http, subject, ids, 100)  # warm up caches and the pool
+            await time_floor(database, subject, ids, 100)
+            served, served_cpu = await time_requests(http, subject, ids, requests)
+            floor, floor_cpu = await time_floor(database, subject, ids, requests)
     finally:
         await database.dispose()
     median_served = statistics.median(served) * 1e6
     median_floor = statistics.median(floor) * 1e6
-    print(f"backend {database.backend}, {requests} requests, {PLACES} places")
-    print(f"node(id) request, in-process ASGI: {median_served:8.0f} us median")
-    print(f"floor, the same SELECT direct:     {median_floor:8.0f} us median")
-    print(f"ratio to floor:                    {median_served / median_floor:8.1f} x")
+    name = subject.model.__name__
+    print(f"backend {database.backend}, {requests} requests, {RECORDS} {name} records")
+    print(f"node(id) request, in-process ASGI: {median_served:8.0f} us median wall")
+    print(f"  CPU per request:                 {served_cpu / requests * 1e6:8.0f} us")
+    print(f"floor, the same SELECT direct:     {median_floor:8.0f} us median wall")
+    print(f"  CPU per SELECT:                  {floor_cpu / requests * 1e6:8.0f} us")
+    print(f"ratio to floor (wall):             {median_served / median_floor:8.1f} x")
 
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--person", action="store_true", help="read a Person (audited)")
     args = parser.parse_args()
     async with bench_database() as url:
-        await run(url, args.requests)
+        await run(url, args.requests, PERSON if args.person else PLACE)
 
 
 if __name__ == "__main__":
