@@ -143,6 +143,7 @@ async def variables_for(database: Database) -> dict[str, dict]:
         "portal_list": {"first": 50},
         "person_page": {"id": global_id("Person", subject)},
         "node_by_id": {"id": global_id("Place", place)},
+        "node_person": {"id": global_id("Person", subject)},
         "search": {"name": name},
     }
 
@@ -282,7 +283,7 @@ async def main() -> None:
     parser.add_argument(
         "--queries",
         nargs="+",
-        default=["portal_list", "person_page", "node_by_id", "search"],
+        default=["portal_list", "person_page", "node_by_id", "node_person", "search"],
     )
     parser.add_argument("--database-url", help="a database already seeded with pdms demo seed")
     parser.add_argument("--no-peer", action="store_true", help="skip PostGraphile")

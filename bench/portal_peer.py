@@ -46,7 +46,7 @@ def install() -> str | None:
 
 
 def variables_for(name: str, ours: dict) -> dict:
-    if name == "node_by_id":
+    if name in ("node_by_id", "node_person"):
         return {"id": relay.GlobalID.from_id(ours["id"]).node_id}
     return ours
 
