@@ -5,18 +5,15 @@ from __future__ import annotations
 
 import getpass
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-from sqlalchemy import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from pdms_core.audit.models import AuditEvent
-from pdms_core.audit.recorder import audit_target
 from pdms_core.auth.actor import SYSTEM
-from pdms_core.auth.tokens import now
-from pdms_core.db.unit_of_work import unit_of_work
 from pdms_core.errors import UserError, UserErrors
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 T = TypeVar("T")
 
@@ -38,6 +35,13 @@ def run_command(work: Callable[[AsyncSession], Awaitable[T]], *, audit: str | No
         def count() -> None:
             click.echo(run_command(services.count_records))
     """
+    # Imported here: modules' CLI files import run_command at the top, and their
+    # ``--help`` must not load SQLAlchemy and the audit models.
+    from sqlalchemy import insert
+
+    from pdms_core.audit.models import AuditEvent
+    from pdms_core.db.unit_of_work import unit_of_work
+
     state = click.get_current_context().find_root().obj
 
     async def runner(database: Any) -> T:
@@ -59,6 +63,9 @@ def run_command(work: Callable[[AsyncSession], Awaitable[T]], *, audit: str | No
 
 
 def _row(action: str, outcome: str, value: Any) -> dict[str, Any]:
+    from pdms_core.audit.recorder import audit_target
+    from pdms_core.auth.tokens import now
+
     target_type, target_id = audit_target(value)
     return {
         "at": now(),

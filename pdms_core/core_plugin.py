@@ -5,28 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import strawberry
-
-from pdms_core.activities.graphql import ActivityMutation
-from pdms_core.audit.graphql import AuditQuery
 from pdms_core.auth.actor import ANONYMOUS, DEVELOPER, Actor
-from pdms_core.auth.admin_graphql import AdminMutation, AdminQuery
-from pdms_core.auth.graphql import AuthMutation, AuthQuery
 from pdms_core.auth.lookups import AUTH_LOOKUP_SETS
 from pdms_core.auth.permission_codes import AUTH_PERMISSIONS
-from pdms_core.cases.graphql import CaseMutation, CaseQuery
 from pdms_core.cases.lookups import PROBLEM_LOOKUP_SETS
-from pdms_core.conditions.graphql import SystemConditionMutation, SystemConditionQuery
-from pdms_core.demands.graphql import DemandMutation
-from pdms_core.graphql.core_schema import NodeQuery
 from pdms_core.hookspecs import hookimpl
-from pdms_core.intentions.graphql import IntentionMutation, IntentionQuery
-from pdms_core.lookups.graphql import LookupMutation, LookupQuery
 from pdms_core.measures.catalogue import CORE_MEASURES
-from pdms_core.measures.graphql.query import MeasureMutation, MeasureQuery
-from pdms_core.people.graphql import PeopleMutation, PeopleQuery
 from pdms_core.people.lookups import PEOPLE_LOOKUP_SETS
-from pdms_core.places.graphql import PlaceQuery
 from pdms_core.records import (
     CORE,
     GraphQLContribution,
@@ -36,7 +21,6 @@ from pdms_core.records import (
     PluginManifest,
 )
 from pdms_core.settings import Settings
-from pdms_core.standards.graphql import ServiceStandardMutation, ServiceStandardQuery
 
 MIGRATIONS = Path(__file__).parent / "migrations" / "versions"
 
@@ -52,43 +36,12 @@ def pdms_plugin_manifest() -> PluginManifest:
     )
 
 
-@strawberry.type
-class CoreQuery(
-    NodeQuery,
-    LookupQuery,
-    PeopleQuery,
-    PlaceQuery,
-    CaseQuery,
-    IntentionQuery,
-    SystemConditionQuery,
-    ServiceStandardQuery,
-    MeasureQuery,
-    AuthQuery,
-    AdminQuery,
-    AuditQuery,
-):
-    """Core's root query fields (merged with the modules' by the host)."""
-
-
-@strawberry.type
-class CoreMutation(
-    LookupMutation,
-    PeopleMutation,
-    CaseMutation,
-    DemandMutation,
-    ActivityMutation,
-    IntentionMutation,
-    SystemConditionMutation,
-    ServiceStandardMutation,
-    MeasureMutation,
-    AuthMutation,
-    AdminMutation,
-):
-    """Core's root mutation fields."""
-
-
 @hookimpl
 def pdms_graphql() -> GraphQLContribution:
+    # Imported here, not at the top: the host loads this module for every CLI command,
+    # and only serving and schema export need strawberry and core's GraphQL types.
+    from pdms_core.core_graphql import CoreMutation, CoreQuery
+
     return GraphQLContribution(query=CoreQuery, mutation=CoreMutation)
 
 

@@ -7,6 +7,7 @@ same hooks as any plugin and always comes first; plugins follow in name order.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import inspect
 import re
@@ -106,7 +107,16 @@ class PluginHost:
         self.lookup_sets: tuple[tuple[str, LookupSetSpec], ...] = self._collect_lookup_sets()
         #: (module, spec) for every measure, core's first; looked up by name.
         self.measures: tuple[tuple[str, MeasureSpec], ...] = self._collect_measures()
-        self.graphql: tuple[tuple[LoadedPlugin, GraphQLContribution], ...] = tuple(
+
+    @functools.cached_property
+    def graphql(self) -> tuple[tuple[LoadedPlugin, GraphQLContribution], ...]:
+        """(plugin, contribution) for every plugin with GraphQL, core's first.
+
+        Collected on first use, not at load: the contributions import strawberry and
+        every GraphQL module, which CLI commands other than serving and schema export
+        never need.
+        """
+        return tuple(
             (plugin, contribution)
             for plugin in self.plugins
             if (contribution := self._call_one("pdms_graphql", plugin)) is not None
@@ -210,28 +220,11 @@ class PluginHost:
                 )
 
     def register_commands(self, cli: Any) -> None:
-        """Add each plugin's command group; a plugin may add one group, named after it.
-
-        Plugins register into a scratch group first, so a plugin that breaks the rule
-        (or tries to replace a core command) changes nothing in the real CLI.
-        """
-        import click
+        """Add each plugin's command group; a plugin may add one group, named after it."""
+        from pdms_core.host_commands import add_plugin_group
 
         for plugin in self.plugins:
-            scratch = click.Group(plugin.name)
-            self._call_one("pdms_register_commands", plugin, cli=scratch)
-            stray = sorted(set(scratch.commands) - {plugin.name})
-            if stray:
-                raise PluginError(
-                    f"plugin {plugin.name!r} added CLI command(s) {stray}; a plugin may add "
-                    f"only a group named {plugin.name!r}"
-                )
-            for name, command in scratch.commands.items():
-                if name in cli.commands:
-                    raise PluginError(
-                        f"plugin {plugin.name!r} adds CLI group {name!r}, which core already has"
-                    )
-                cli.add_command(command, name)
+            add_plugin_group(cli, plugin.name, self._call_one, plugin)
 
     def actor_from_request(self, request: Any) -> Actor:
         """Who is calling: the first plugin that answers wins, core answers last."""

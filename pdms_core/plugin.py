@@ -13,21 +13,18 @@ implements hooks (see ``docs/plugin_hooks.md``)::
     @hookimpl
     def pdms_plugin_manifest():
         return PluginManifest(name="rent_arrears", label="Rent arrears", ...)
+
+Names are imported on first use (PEP 562), so a plugin module that imports
+``hookimpl`` and its records from here stays cheap: ``pdms --help`` imports every
+enabled plugin's entry-point module, and that must not pull in GraphQL and the ORM.
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from pdms_core.auth.actor import ANONYMOUS, SYSTEM, Actor, ActorKind
-from pdms_core.cases.lookups import problem_lookup_sets
-from pdms_core.cases.services import NewParty, open_case
-from pdms_core.cases.types import CaseNode
-from pdms_core.cli_support import run_command
-from pdms_core.core_tables import CoreTables, core_tables
-from pdms_core.csv_export import csv_cell, csv_text, write_csv
-from pdms_core.db.base import Base, IdType, Versioned
-from pdms_core.db.bulk import chunks, insert_rows, upsert_rows
-from pdms_core.db.datetimes import UtcDateTime
-from pdms_core.db.loaders import SessionLoader, group_by
-from pdms_core.db.unit_of_work import expect_version, unit_of_work
-from pdms_core.demands.services import DemandFields, add_demand
 from pdms_core.errors import (
     Conflict,
     Duplicate,
@@ -38,18 +35,7 @@ from pdms_core.errors import (
     UserErrors,
     ValidationFailed,
 )
-from pdms_core.graphql.arguments import After, First, described
-from pdms_core.graphql.errors import UserErrorType, run_mutation
-from pdms_core.graphql.module_records import ModuleRecord
-from pdms_core.graphql.node import ModelNode, decode_id, global_id, load_row
-from pdms_core.graphql.pagination import Connection, Edge, PageInfo, keyset_page
-from pdms_core.graphql.payloads import payload_type
-from pdms_core.graphql.permissions import Public, Requires, mutation_field, query_field
-from pdms_core.graphql.prefetch import prefetchable, settled
 from pdms_core.hookspecs import hookimpl, hookspec
-from pdms_core.lookups.reads import lookup_id, lookup_values
-from pdms_core.measures.filters import MeasureFilter
-from pdms_core.measures.table import MeasureColumn, MeasureTable
 from pdms_core.records import (
     GraphQLContribution,
     LookupAttribute,
@@ -62,6 +48,84 @@ from pdms_core.records import (
 )
 from pdms_core.settings import Settings
 from pdms_core.today import today
+
+if TYPE_CHECKING:
+    from pdms_core.cases.lookups import problem_lookup_sets
+    from pdms_core.cases.services import NewParty, open_case
+    from pdms_core.cases.types import CaseNode
+    from pdms_core.cli_support import run_command
+    from pdms_core.core_tables import CoreTables, core_tables
+    from pdms_core.csv_export import csv_cell, csv_text, write_csv
+    from pdms_core.db.base import Base, IdType, Versioned
+    from pdms_core.db.bulk import chunks, insert_rows, upsert_rows
+    from pdms_core.db.datetimes import UtcDateTime
+    from pdms_core.db.loaders import SessionLoader, group_by
+    from pdms_core.db.unit_of_work import expect_version, unit_of_work
+    from pdms_core.demands.services import DemandFields, add_demand
+    from pdms_core.graphql.arguments import After, First, described
+    from pdms_core.graphql.errors import UserErrorType, run_mutation
+    from pdms_core.graphql.module_records import ModuleRecord
+    from pdms_core.graphql.node import ModelNode, decode_id, global_id, load_row
+    from pdms_core.graphql.pagination import Connection, Edge, PageInfo, keyset_page
+    from pdms_core.graphql.payloads import payload_type
+    from pdms_core.graphql.permissions import Public, Requires, mutation_field, query_field
+    from pdms_core.graphql.prefetch import prefetchable, settled
+    from pdms_core.lookups.reads import lookup_id, lookup_values
+    from pdms_core.measures.filters import MeasureFilter
+    from pdms_core.measures.table import MeasureColumn, MeasureTable
+
+#: Where each lazily imported name lives.
+_HOMES: dict[str, str] = {
+    "After": "pdms_core.graphql.arguments",
+    "Base": "pdms_core.db.base",
+    "CaseNode": "pdms_core.cases.types",
+    "Connection": "pdms_core.graphql.pagination",
+    "CoreTables": "pdms_core.core_tables",
+    "DemandFields": "pdms_core.demands.services",
+    "Edge": "pdms_core.graphql.pagination",
+    "First": "pdms_core.graphql.arguments",
+    "IdType": "pdms_core.db.base",
+    "MeasureColumn": "pdms_core.measures.table",
+    "MeasureFilter": "pdms_core.measures.filters",
+    "MeasureTable": "pdms_core.measures.table",
+    "ModelNode": "pdms_core.graphql.node",
+    "ModuleRecord": "pdms_core.graphql.module_records",
+    "NewParty": "pdms_core.cases.services",
+    "PageInfo": "pdms_core.graphql.pagination",
+    "Public": "pdms_core.graphql.permissions",
+    "Requires": "pdms_core.graphql.permissions",
+    "SessionLoader": "pdms_core.db.loaders",
+    "UserErrorType": "pdms_core.graphql.errors",
+    "UtcDateTime": "pdms_core.db.datetimes",
+    "Versioned": "pdms_core.db.base",
+    "add_demand": "pdms_core.demands.services",
+    "chunks": "pdms_core.db.bulk",
+    "core_tables": "pdms_core.core_tables",
+    "csv_cell": "pdms_core.csv_export",
+    "csv_text": "pdms_core.csv_export",
+    "decode_id": "pdms_core.graphql.node",
+    "described": "pdms_core.graphql.arguments",
+    "expect_version": "pdms_core.db.unit_of_work",
+    "global_id": "pdms_core.graphql.node",
+    "group_by": "pdms_core.db.loaders",
+    "insert_rows": "pdms_core.db.bulk",
+    "keyset_page": "pdms_core.graphql.pagination",
+    "load_row": "pdms_core.graphql.node",
+    "lookup_id": "pdms_core.lookups.reads",
+    "lookup_values": "pdms_core.lookups.reads",
+    "mutation_field": "pdms_core.graphql.permissions",
+    "open_case": "pdms_core.cases.services",
+    "payload_type": "pdms_core.graphql.payloads",
+    "prefetchable": "pdms_core.graphql.prefetch",
+    "problem_lookup_sets": "pdms_core.cases.lookups",
+    "query_field": "pdms_core.graphql.permissions",
+    "run_command": "pdms_core.cli_support",
+    "run_mutation": "pdms_core.graphql.errors",
+    "settled": "pdms_core.graphql.prefetch",
+    "unit_of_work": "pdms_core.db.unit_of_work",
+    "upsert_rows": "pdms_core.db.bulk",
+    "write_csv": "pdms_core.csv_export",
+}
 
 __all__ = [
     "ANONYMOUS",
@@ -138,3 +202,18 @@ __all__ = [
     "upsert_rows",
     "write_csv",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name on first use and keep it, so later lookups are plain."""
+    try:
+        module = _HOMES[name]
+    except KeyError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from pdms_core.db.engine import READ_POOL_SIZE
+from pdms_core.db.defaults import READ_POOL_SIZE
 from pdms_core.errors import ConfigurationError
 
 ALL_PLUGINS = "*"

@@ -5,16 +5,24 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from pdms_core.cli.context import CliState, pass_state
-from pdms_core.db.engine import Database
-from pdms_core.gazetteer import FORMATS, ImportReport, import_gazetteer
-from pdms_core.gazetteer.generate import generate as generate_file
+from pdms_core.cli.context import CliState, LazyChoice, pass_state
+
+if TYPE_CHECKING:
+    from pdms_core.db.engine import Database
+    from pdms_core.gazetteer import ImportReport
 
 #: Bad rows printed by the CLI; the rest are counted.
 SHOWN_ERRORS = 50
+
+
+def _format_names() -> list[str]:
+    from pdms_core.gazetteer import FORMATS
+
+    return list(FORMATS)
 
 
 @click.group()
@@ -27,7 +35,7 @@ def gazetteer() -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(list(FORMATS)),
+    type=LazyChoice(_format_names),
     required=True,
     help="The file's format (see docs/gazetteer.md).",
 )
@@ -41,6 +49,8 @@ def gazetteer() -> None:
 @pass_state
 def import_(state: CliState, file: Path, fmt: str, keep_indexes: bool) -> None:
     """Import FILE in one transaction: every row, or none when any row is bad."""
+    from pdms_core.gazetteer import import_gazetteer
+
     size = file.stat().st_size
 
     async def work(database: Database) -> ImportReport:
@@ -93,6 +103,8 @@ def import_(state: CliState, file: Path, fmt: str, keep_indexes: bool) -> None:
 @click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same file.")
 def generate(out: Path, rows: int, fmt: str, seed: int) -> None:
     """Write a synthetic gazetteer file of fictional addresses to OUT."""
+    from pdms_core.gazetteer.generate import generate as generate_file
+
     started = time.perf_counter()
     size = generate_file(out, rows, seed)
     click.echo(

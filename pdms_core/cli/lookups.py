@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
-from sqlalchemy import select
 
 from pdms_core.cli.context import CliState, pass_state
-from pdms_core.db.engine import Database
-from pdms_core.db.unit_of_work import unit_of_work
-from pdms_core.lookups.models import LookupSet, LookupValue
-from pdms_core.lookups.sync import SyncReport, sync_lookups
+
+if TYPE_CHECKING:
+    from pdms_core.db.engine import Database
+    from pdms_core.lookups.sync import SyncReport
 
 
 @click.group()
@@ -22,6 +23,9 @@ def lookups() -> None:
 @pass_state
 def sync(state: CliState, verbose: bool) -> None:
     """Create and update declared lists; idempotent, deactivates values in use."""
+    from pdms_core.db.unit_of_work import unit_of_work
+    from pdms_core.lookups.sync import sync_lookups
+
     host = state.host
 
     async def work(database: Database) -> SyncReport:
@@ -49,6 +53,9 @@ def sync(state: CliState, verbose: bool) -> None:
 @pass_state
 def show(state: CliState, code: str | None, include_inactive: bool) -> None:
     """Show every list, or the values of the list CODE."""
+    from sqlalchemy import select
+
+    from pdms_core.lookups.models import LookupSet, LookupValue
 
     async def work(database: Database) -> list[str]:
         async with database.sessionmaker() as session:

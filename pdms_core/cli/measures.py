@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from pdms_core.cli.context import CliState, pass_state
-from pdms_core.db.engine import Database
-from pdms_core.measures import services
-from pdms_core.measures.filters import BUCKETS, MONTH, MeasureFilter
+from pdms_core.cli.context import CliState, LazyChoice, pass_state
+
+if TYPE_CHECKING:
+    from pdms_core.db.engine import Database
+
+
+def _buckets() -> tuple[str, ...]:
+    from pdms_core.measures.filters import BUCKETS
+
+    return BUCKETS
 
 
 @click.group()
@@ -47,8 +54,8 @@ def _day(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dat
 )
 @click.option(
     "--bucket",
-    type=click.Choice(BUCKETS),
-    default=MONTH,
+    type=LazyChoice(_buckets),
+    default="month",
     show_default=True,
     help="Period of measures over time.",
 )
@@ -73,6 +80,9 @@ def export(
     output: Path,
 ) -> None:
     """Compute the measure NAME and write it as CSV (to standard output by default)."""
+    from pdms_core.measures import services
+    from pdms_core.measures.filters import MeasureFilter
+
     host = state.host
     services.find_measure(host, name)
 

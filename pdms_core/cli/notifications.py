@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from pdms_core.cli.context import CliState, pass_state
-from pdms_core.db.engine import Database
+
+if TYPE_CHECKING:
+    from pdms_core.db.engine import Database
 
 
 @click.group()

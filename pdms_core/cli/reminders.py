@@ -7,14 +7,16 @@ run``); queued messages are delivered by the outbox sender.
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 import click
 
 from pdms_core.cli.context import CliState, pass_state
-from pdms_core.db.engine import Database
-from pdms_core.db.unit_of_work import unit_of_work
-from pdms_core.intentions.reminders import ReminderRun, queue_reminders
 from pdms_core.today import today
+
+if TYPE_CHECKING:
+    from pdms_core.db.engine import Database
+    from pdms_core.intentions.reminders import ReminderRun
 
 
 @click.group()
@@ -38,6 +40,9 @@ def reminders() -> None:
 @pass_state
 def run(state: CliState, as_of: object, due_soon_days: int) -> None:
     """Queue one reminder per open intention that is overdue or due soon."""
+    from pdms_core.db.unit_of_work import unit_of_work
+    from pdms_core.intentions.reminders import queue_reminders
+
     day: date = as_of.date() if as_of else today()
 
     async def work(database: Database) -> ReminderRun:

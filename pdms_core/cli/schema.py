@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 
 from pdms_core.cli.context import CliState, pass_state
-from pdms_core.graphql.schema import build_schema, export_sdl
 
 
 @click.group()
@@ -26,6 +25,8 @@ def schema() -> None:
 @pass_state
 def export(state: CliState, output: str) -> None:
     """Write the schema as SDL."""
+    from pdms_core.graphql.schema import build_schema, export_sdl
+
     sdl = export_sdl(build_schema(state.host))
     if output == "-":
         click.echo(sdl, nl=False)
@@ -39,6 +40,8 @@ def export(state: CliState, output: str) -> None:
 @pass_state
 def check(state: CliState, path: str) -> None:
     """Fail when PATH differs from the schema of the enabled plugins."""
+    from pdms_core.graphql.schema import build_schema, export_sdl
+
     try:
         stored = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from pdms_core.cli.context import CliState, pass_state
 from pdms_core.errors import ConfigurationError
-from pdms_core.host import PluginHost
+
+if TYPE_CHECKING:
+    from pdms_core.host import PluginHost
 
 
 @click.command()

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 import secrets
+from typing import TYPE_CHECKING
 
 import click
 
 from pdms_core.cli.context import CliState, pass_state
-from pdms_core.db.engine import Database
+
+if TYPE_CHECKING:
+    from pdms_core.db.engine import Database
 
 
 @click.group()

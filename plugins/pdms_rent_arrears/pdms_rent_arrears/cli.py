@@ -2,6 +2,8 @@
 
 Commands run on the CLI's configured database (``run_command``) and call
 the same services as the API, so an import from a file behaves exactly like an upload.
+The services, importer and checks are imported inside the commands: ``pdms --help``
+and ``pdms rent_arrears --help`` load this module and should not pay for them.
 """
 
 from __future__ import annotations
@@ -13,9 +15,6 @@ from typing import Any
 import click
 
 from pdms_core.plugin import SYSTEM, ValidationFailed, run_command
-from pdms_rent_arrears import services
-from pdms_rent_arrears.checks import check_report
-from pdms_rent_arrears.importer import import_report
 
 
 def _settings() -> Any:
@@ -54,6 +53,8 @@ def group() -> None:
 @click.option("--replace", is_flag=True, help="Replace that week's earlier import.")
 def import_command(file: Path, report_date: Any, replace: bool) -> None:
     """Import FILE (.xlsx or .csv) as the report of --report-date: all rows or none."""
+    from pdms_rent_arrears.importer import import_report
+
     content = file.read_bytes()
 
     async def work(session: Any) -> Any:
@@ -85,6 +86,8 @@ def import_command(file: Path, report_date: Any, replace: bool) -> None:
 @click.option("--report-date", type=click.DateTime(["%Y-%m-%d"]), required=True)
 def preview_command(file: Path, report_date: Any) -> None:
     """Show how FILE's columns match and what an import would refuse; imports nothing."""
+    from pdms_rent_arrears.checks import check_report
+
     content = file.read_bytes()
 
     async def work(session: Any) -> Any:
@@ -111,6 +114,8 @@ def preview_command(file: Path, report_date: Any) -> None:
 @click.option("--report-date", type=click.DateTime(["%Y-%m-%d"]), default=None)
 def overview_command(report_date: Any) -> None:
     """Print one report week's figures by segment, band, officer and patch."""
+    from pdms_rent_arrears import services
+
     day: date | None = report_date.date() if report_date else None
 
     async def work(session: Any) -> Any:

@@ -1,4 +1,9 @@
-"""The rent arrears module's hook implementations: thin wiring only."""
+"""The rent arrears module's hook implementations: thin wiring only.
+
+The host imports this module for every ``pdms`` command (``--help`` included), so it
+imports only records here; the GraphQL types, services and models load in the hooks
+that return them.
+"""
 
 from __future__ import annotations
 
@@ -15,12 +20,6 @@ from pdms_core.plugin import (
     PluginManifest,
     hookimpl,
 )
-from pdms_rent_arrears import services
-from pdms_rent_arrears.cli import group as commands
-from pdms_rent_arrears.graphql.mutations import RentArrearsMutation
-from pdms_rent_arrears.graphql.queries import RentArrearsQuery
-from pdms_rent_arrears.graphql.types import RentArrearsAccount
-from pdms_rent_arrears.lists import lookup_sets
 from pdms_rent_arrears.permissions import PERMISSIONS, READ
 
 
@@ -45,6 +44,11 @@ def pdms_plugin_manifest() -> PluginManifest:
 
 @hookimpl
 def pdms_graphql() -> GraphQLContribution:
+    from pdms_rent_arrears import services
+    from pdms_rent_arrears.graphql.mutations import RentArrearsMutation
+    from pdms_rent_arrears.graphql.queries import RentArrearsQuery
+    from pdms_rent_arrears.graphql.types import RentArrearsAccount
+
     return GraphQLContribution(
         query=RentArrearsQuery,
         mutation=RentArrearsMutation,
@@ -72,9 +76,13 @@ def pdms_permissions() -> list[Permission]:
 
 @hookimpl
 def pdms_lookup_sets() -> list[LookupSetSpec]:
+    from pdms_rent_arrears.lists import lookup_sets
+
     return lookup_sets()
 
 
 @hookimpl
 def pdms_register_commands(cli: click.Group) -> None:
-    cli.add_command(commands)
+    from pdms_rent_arrears.cli import group
+
+    cli.add_command(group)

@@ -1,0 +1,59 @@
+"""Core's root query and mutation types, merged with the modules' by the host.
+
+Kept apart from ``core_plugin`` so loading the host (every CLI command) does not
+import strawberry; ``core_plugin.pdms_graphql`` imports this module when asked.
+"""
+
+from __future__ import annotations
+
+import strawberry
+
+from pdms_core.activities.graphql import ActivityMutation
+from pdms_core.audit.graphql import AuditQuery
+from pdms_core.auth.admin_graphql import AdminMutation, AdminQuery
+from pdms_core.auth.graphql import AuthMutation, AuthQuery
+from pdms_core.cases.graphql import CaseMutation, CaseQuery
+from pdms_core.conditions.graphql import SystemConditionMutation, SystemConditionQuery
+from pdms_core.demands.graphql import DemandMutation
+from pdms_core.graphql.core_schema import NodeQuery
+from pdms_core.intentions.graphql import IntentionMutation, IntentionQuery
+from pdms_core.lookups.graphql import LookupMutation, LookupQuery
+from pdms_core.measures.graphql.query import MeasureMutation, MeasureQuery
+from pdms_core.people.graphql import PeopleMutation, PeopleQuery
+from pdms_core.places.graphql import PlaceQuery
+from pdms_core.standards.graphql import ServiceStandardMutation, ServiceStandardQuery
+
+
+@strawberry.type
+class CoreQuery(
+    NodeQuery,
+    LookupQuery,
+    PeopleQuery,
+    PlaceQuery,
+    CaseQuery,
+    IntentionQuery,
+    SystemConditionQuery,
+    ServiceStandardQuery,
+    MeasureQuery,
+    AuthQuery,
+    AdminQuery,
+    AuditQuery,
+):
+    """Core's root query fields (merged with the modules' by the host)."""
+
+
+@strawberry.type
+class CoreMutation(
+    LookupMutation,
+    PeopleMutation,
+    CaseMutation,
+    DemandMutation,
+    ActivityMutation,
+    IntentionMutation,
+    SystemConditionMutation,
+    ServiceStandardMutation,
+    MeasureMutation,
+    AuthMutation,
+    AdminMutation,
+):
+    """Core's root mutation fields."""
