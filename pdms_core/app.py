@@ -16,6 +16,7 @@ from starlette.routing import Route
 from strawberry.asgi import GraphQL
 
 from pdms_core import graphiql
+from pdms_core.audit.writer import stop_audit_writer
 from pdms_core.auth.resolve import client_ip, resolve_credentials
 from pdms_core.db.engine import Database
 from pdms_core.graphql.context import RequestContext
@@ -134,6 +135,8 @@ def create_app(
         try:
             yield
         finally:
+            # Rows of requests whose clients went away may still be pending.
+            await stop_audit_writer(database)
             if owns_database:
                 await database.dispose()
 

@@ -1,0 +1,155 @@
+"""Group commit of the audit trail: concurrent requests share one INSERT, every answer
+waits for its rows' commit, and a refused audit write fails the request."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy import select, text
+
+from pdms_core.audit.models import AuditEvent
+from pdms_core.graphql.node import global_id
+from pdms_core.people.models import Person
+from pdms_core.testing.actors import staff
+
+NODE = "query($p: ID!) { node(id: $p) { ... on Person { forenames surname } } }"
+NODES = "query($a: ID!, $b: ID!) { nodes(ids: [$a, $b]) { ... on Person { forenames } } }"
+BURST = 40
+MASKED = {
+    "data": None,
+    "errors": [{"message": "Unexpected error.", "extensions": {"code": "INTERNAL"}}],
+}
+LEAKS = ("refused", "audit_event", "INSERT", "SQL", "trigger", "Fictional", "Quinn")
+
+
+async def _people(database, count: int) -> list[int]:
+    async with database.sessionmaker() as session, session.begin():
+        people = [
+            Person(forenames=f"Quinn{n}", surname="Fictional", notes="") for n in range(count)
+        ]
+        session.add_all(people)
+        await session.flush()
+        return [person.id for person in people]
+
+
+async def _read_rows(database) -> list[str]:
+    async with database.sessionmaker() as session:
+        rows = await session.scalars(
+            select(AuditEvent.target_id).where(AuditEvent.action == "read")
+        )
+        return sorted(rows)
+
+
+def _audit_inserts(counter) -> int:
+    return sum("INSERT INTO audit_event" in s for s in counter.statements)
+
+
+@asynccontextmanager
+async def refused_audit(database, target_id: str | None = None) -> AsyncIterator[None]:
+    """A database that refuses audit rows (those naming ``target_id``, else all): a
+    real trigger, dropped afterwards."""
+    when = f"NEW.target_id = '{target_id}'" if target_id else None
+    if database.backend == "postgresql":
+        create = [
+            "CREATE FUNCTION refuse_audit() RETURNS trigger LANGUAGE plpgsql AS "
+            "$$ BEGIN RAISE EXCEPTION 'refused'; END $$",
+            "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_event FOR EACH ROW "
+            + (f"WHEN ({when}) " if when else "")
+            + "EXECUTE FUNCTION refuse_audit()",
+        ]
+        drop = ["DROP TRIGGER refuse_audit ON audit_event", "DROP FUNCTION refuse_audit()"]
+    else:
+        create = [
+            "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_event "
+            + (f"WHEN {when} " if when else "")
+            + "BEGIN SELECT RAISE(ABORT, 'refused'); END"
+        ]
+        drop = ["DROP TRIGGER refuse_audit"]
+    await _run(database, create)
+    try:
+        yield
+    finally:
+        await _run(database, drop)
+
+
+async def _run(database, statements: list[str]) -> None:
+    async with database.engine.begin() as connection:
+        if database.backend == "sqlite":
+            # A pooled SQLite connection checks DDL names against its cached schema,
+            # which may predate another connection's DROP; a read reloads it.
+            await connection.execute(text("SELECT count(*) FROM sqlite_master"))
+        for statement in statements:
+            await connection.execute(text(statement))
+
+
+async def test_a_burst_of_person_reads_shares_inserts_and_leaves_every_row(
+    pdms_db, graphql, sql_statements
+):
+    # given forty people, read at once by forty requests
+    ids = await _people(pdms_db, BURST)
+    reader = graphql.as_actor(staff("core.people.read"))
+    sql_statements.reset()
+    # when
+    results = await asyncio.gather(
+        *(reader.execute(NODE, {"p": global_id("Person", pid)}) for pid in ids)
+    )
+    # then every answer came, and by then its read row was stored: one per request
+    assert [r.ok()["node"]["forenames"] for r in results] == [f"Quinn{n}" for n in range(BURST)]
+    assert await _read_rows(pdms_db) == sorted(str(pid) for pid in ids)
+    # in fewer INSERTs than requests: rows arriving while a batch is written share the
+    # next one. SQLite batches too: aiosqlite runs each connection's work on its own
+    # thread, so requests go on reading while a batch is being committed.
+    inserts = _audit_inserts(sql_statements)
+    assert 1 <= inserts < BURST, inserts
+
+
+async def test_a_refused_audit_write_fails_the_read_without_a_word_of_why(pdms_db, graphql):
+    (quinn,) = await _people(pdms_db, 1)
+    reader = graphql.as_actor(staff("core.people.read"))
+    variables = {"p": global_id("Person", quinn)}
+    async with refused_audit(pdms_db):
+        response = await reader.post(json={"query": NODE, "variables": variables})
+    # no person data, no SQL, no trigger message: only the masked error
+    assert response.json() == MASKED
+    for leak in LEAKS:
+        assert leak not in response.text, leak
+    assert await _read_rows(pdms_db) == []
+    # and once the database takes rows again, the writer carries on
+    after = await reader.execute(NODE, variables)
+    assert after.ok()["node"]["forenames"] == "Quinn0"
+    assert await _read_rows(pdms_db) == [str(quinn)]
+
+
+async def test_a_refused_batch_fails_every_request_in_it(pdms_db, graphql, sql_statements):
+    ids = await _people(pdms_db, BURST // 2)
+    reader = graphql.as_actor(staff("core.people.read"))
+    sql_statements.reset()
+    async with refused_audit(pdms_db):
+        refused = await asyncio.gather(
+            *(reader.execute(NODE, {"p": global_id("Person", pid)}) for pid in ids)
+        )
+    assert [r.body for r in refused] == [MASKED] * len(ids)
+    assert await _read_rows(pdms_db) == []
+    # batches of several requests were refused, and each of their requests failed
+    assert _audit_inserts(sql_statements) < len(ids)
+    served = await asyncio.gather(
+        *(reader.execute(NODE, {"p": global_id("Person", pid)}) for pid in ids)
+    )
+    assert all(r.ok()["node"] for r in served)
+    assert await _read_rows(pdms_db) == sorted(str(pid) for pid in ids)
+
+
+async def test_a_batch_is_stored_whole_or_not_at_all(pdms_db, graphql):
+    # One refused row of two: on PostgreSQL the batch is one autocommit executemany,
+    # which asyncpg runs as one implicit transaction; this pins that it stays atomic.
+    first, second = await _people(pdms_db, 2)
+    reader = graphql.as_actor(staff("core.people.read"))
+    both = {"a": global_id("Person", first), "b": global_id("Person", second)}
+    async with refused_audit(pdms_db, target_id=str(second)):
+        refused = await reader.execute(NODES, both)
+        alone = await reader.execute(NODE, {"p": both["a"]})
+    assert refused.body == MASKED
+    assert alone.ok()["node"]["forenames"] == "Quinn0"
+    assert await _read_rows(pdms_db) == [str(first)]  # the lone read's, none of the pair's
