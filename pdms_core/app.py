@@ -20,6 +20,7 @@ from pdms_core.audit.writer import stop_audit_writer
 from pdms_core.auth.resolve import client_ip, resolve_credentials
 from pdms_core.db.engine import Database
 from pdms_core.graphql.context import RequestContext
+from pdms_core.graphql.read_routing import install_read_routing
 from pdms_core.graphql.schema import PdmsSchema, build_schema
 from pdms_core.host import PluginHost
 from pdms_core.http import SecurityMiddleware
@@ -90,8 +91,11 @@ def create_app(
             settings.resolved_database_url,
             hide_parameters=not settings.debug,
             read_pool_size=settings.read_pool_size,
+            replica_urls=settings.database_replica_urls,
+            replica_max_lag_seconds=settings.replica_max_lag_seconds,
         )
     schema = build_schema(host)
+    writers = install_read_routing(schema, database, settings)  # replicas only
     graphql = PdmsGraphQL(schema, database)
 
     async def health(_request: Request) -> JSONResponse:
@@ -132,11 +136,15 @@ def create_app(
             await readiness.load_heads()
         if settings.debug and settings.dev_superuser:
             log.warning("DEBUG: every request acts as an all-permissions developer")
+        if database.replicas is not None:
+            await database.replicas.check()  # first requests may use them already
         try:
             yield
         finally:
             # Rows of requests whose clients went away may still be pending.
             await stop_audit_writer(database)
+            if writers is not None:
+                await writers.close()
             if owns_database:
                 await database.dispose()
 

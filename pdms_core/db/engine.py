@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
@@ -16,6 +17,9 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from pdms_core.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from pdms_core.db.replicas import ReplicaSet
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 #: Connections the readers' pool (``Database.readers``) keeps open once it has opened
@@ -92,16 +96,32 @@ class Database:
     #: the pool's liveness check wrapped in BEGIN and ROLLBACK) and about a tenth of a
     #: portal page's CPU. Without a second pool (SQLite), the same as ``sessionmaker``.
     readers: async_sessionmaker[AsyncSession] = None  # type: ignore[assignment]
+    #: PostgreSQL read replicas (``db/replicas.py``), None without any. Only read-only
+    #: requests use them (``graphql/read_routing.py``); signing in, writes and the
+    #: audit always use the primary.
+    replicas: ReplicaSet | None = None
 
     def __post_init__(self) -> None:
         if self.readers is None:
             self.readers = self.sessionmaker
 
     @classmethod
-    def connect(cls, url: str, *, read_pool_size: int = READ_POOL_SIZE, **kwargs: Any) -> Database:
-        """Open (lazily) the database at ``url``; on PostgreSQL the readers' pool keeps
-        up to ``read_pool_size`` connections."""
+    def connect(
+        cls,
+        url: str,
+        *,
+        read_pool_size: int = READ_POOL_SIZE,
+        replica_urls: Sequence[str] = (),
+        replica_max_lag_seconds: float = 10,
+        **kwargs: Any,
+    ) -> Database:
+        """Open (lazily) the database at ``url``; on PostgreSQL the readers' pool (and
+        each replica's, from ``replica_urls``) keeps up to ``read_pool_size``
+        connections. Replicas on SQLite raise :class:`ConfigurationError`."""
+        from pdms_core.db.replicas import ReplicaSet, refuse_unsupported
+
         engine = create_engine(url, **kwargs)
+        refuse_unsupported(engine.dialect.name, replica_urls)
         # expire_on_commit=False: payloads read attributes after the unit of work has
         # committed, and async code must never lazy-load.
         sessionmaker = async_sessionmaker(engine, expire_on_commit=False)
@@ -110,7 +130,17 @@ class Database:
         reading = create_engine(
             url, isolation_level="AUTOCOMMIT", pool_size=read_pool_size, **kwargs
         )
-        return cls(engine, sessionmaker, async_sessionmaker(reading, expire_on_commit=False))
+        replicas = None
+        if replica_urls:
+            replicas = ReplicaSet.connect(
+                url,
+                replica_urls,
+                max_lag_seconds=replica_max_lag_seconds,
+                pool_size=read_pool_size,
+                **kwargs,
+            )
+        readers = async_sessionmaker(reading, expire_on_commit=False)
+        return cls(engine, sessionmaker, readers, replicas)
 
     @property
     def backend(self) -> str:
@@ -124,11 +154,15 @@ class Database:
 
     @property
     def engines(self) -> tuple[AsyncEngine, ...]:
-        """Every engine statements go through: the main one, and the readers' if apart."""
+        """Every engine statements go through: the main one, the readers' if apart,
+        and the replicas'."""
         reading = self.reading_engine
-        return (self.engine,) if reading is self.engine else (self.engine, reading)
+        engines = (self.engine,) if reading is self.engine else (self.engine, reading)
+        return engines + (self.replicas.engines if self.replicas else ())
 
     async def dispose(self) -> None:
-        """Close every pooled connection."""
+        """Close every pooled connection (and stop the replicas' checks)."""
+        if self.replicas is not None:
+            await self.replicas.dispose()
         for engine in self.engines:
             await engine.dispose()

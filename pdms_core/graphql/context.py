@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from pdms_core.audit.recorder import AuditCollector
 from pdms_core.auth.actor import Actor
@@ -34,6 +34,9 @@ class RequestContext:
     session_id: int | None = None
     loaders: LoaderRegistry = field(init=False)
     audit: AuditCollector = field(init=False)
+    #: Where root fields read (:meth:`session`): None is the primary; a replica's
+    #: sessions when read routing (``graphql/read_routing.py``) chose one.
+    reads: async_sessionmaker[AsyncSession] | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         self.loaders = LoaderRegistry(self.database.readers, self.actor)
@@ -43,10 +46,16 @@ class RequestContext:
     def settings(self) -> Any:
         return self.host.settings
 
+    def read_from(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+        """Send this request's reads (loaders and root fields) to ``sessionmaker``'s
+        database, a replica; before execution starts, so no loader exists yet."""
+        self.reads = sessionmaker
+        self.loaders = LoaderRegistry(sessionmaker, self.actor)
+
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
         """A short-lived read session for one root field; closed when the block ends."""
-        async with self.database.sessionmaker() as session:
+        async with (self.reads or self.database.sessionmaker)() as session:
             yield session
 
     def unit_of_work(self) -> Any:

@@ -1,0 +1,129 @@
+"""Who wrote a moment ago: read-your-writes across PostgreSQL replicas.
+
+After a caller's own write, its reads go to the primary for
+``PDMS_READ_YOUR_WRITES_SECONDS``, so an officer who saves a record and reloads the
+page sees the change although a replica may not have replayed it yet. Callers are
+staff users and API keys (by actor id); anonymous callers change nothing they read
+back.
+
+With ``PDMS_REDIS_URL`` the note is a key in Redis that expires with the window, so a
+write on one server process sends the caller's next reads to the primary on every
+process (one ``EXISTS`` per read-only request of a signed-in caller). Without Redis
+each process remembers only its own callers' writes: behind a load balancer that
+spreads one caller's requests over processes, a read right after a write may then be
+answered by a replica that has not caught up (for at most the replica's lag, which
+``PDMS_REPLICA_MAX_LAG_SECONDS`` bounds). While a configured Redis cannot be reached,
+signed-in callers read from the primary: slower, never stale.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import Any, Protocol
+
+log = logging.getLogger("pdms.db.recent_writes")
+
+#: After Redis fails, it is tried again after this long (meanwhile: the primary).
+RETRY_AFTER_SECONDS = 5.0
+REDIS_TIMEOUT_SECONDS = 0.5
+#: A process forgets expired notes once it holds this many.
+_PRUNE_AT = 10_000
+
+
+class RecentWriters(Protocol):
+    """Notes callers' writes; says whether one wrote within the window."""
+
+    async def note(self, caller: str) -> None: ...
+
+    async def wrote_recently(self, caller: str) -> bool: ...
+
+    async def close(self) -> None: ...
+
+
+class LocalWriters:
+    """Per-process notes (without Redis)."""
+
+    def __init__(self, window_seconds: float):
+        self.window = window_seconds
+        self._until: dict[str, float] = {}
+
+    async def note(self, caller: str) -> None:
+        now = time.monotonic()
+        if len(self._until) >= _PRUNE_AT:
+            self._until = {who: until for who, until in self._until.items() if until > now}
+        self._until[caller] = now + self.window
+
+    async def wrote_recently(self, caller: str) -> bool:
+        until = self._until.get(caller)
+        return until is not None and until > time.monotonic()
+
+    async def close(self) -> None:
+        return None
+
+
+class RedisWriters:
+    """Notes shared by every process through Redis keys that expire."""
+
+    def __init__(self, url: str, window_seconds: float, prefix: str = "pdms:ryw:"):
+        from redis import asyncio as redis
+        from redis.backoff import NoBackoff
+        from redis.exceptions import RedisError
+        from redis.retry import Retry
+
+        self._client: Any = redis.from_url(
+            url,
+            socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
+            socket_timeout=REDIS_TIMEOUT_SECONDS,
+            retry=Retry(NoBackoff(), 0),
+        )
+        self._errors = (RedisError, OSError, asyncio.TimeoutError)
+        self.window_ms = max(1, int(window_seconds * 1000))
+        self.prefix = prefix
+        self._local = LocalWriters(window_seconds)
+        self._retry_at = 0.0
+
+    async def note(self, caller: str) -> None:
+        await self._local.note(caller)
+        if self._down():
+            return
+        try:
+            await self._client.set(self.prefix + caller, b"1", px=self.window_ms)
+        except self._errors as error:
+            self._failed(error)
+
+    async def wrote_recently(self, caller: str) -> bool:
+        if await self._local.wrote_recently(caller):
+            return True
+        if self._down():
+            return True  # unknown: the primary is never stale
+        try:
+            return bool(await self._client.exists(self.prefix + caller))
+        except self._errors as error:
+            self._failed(error)
+            return True
+
+    def _down(self) -> bool:
+        return time.monotonic() < self._retry_at
+
+    def _failed(self, error: BaseException) -> None:
+        if not self._down():
+            # The type only: redis's messages name the host and port.
+            log.warning(
+                "read-your-writes store (Redis) unavailable (%s): signed-in callers "
+                "read from the primary; retrying in %.0f s",
+                type(error).__name__,
+                RETRY_AFTER_SECONDS,
+            )
+        self._retry_at = time.monotonic() + RETRY_AFTER_SECONDS
+
+    async def close(self) -> None:
+        await self._client.aclose()
+
+
+def make_recent_writers(redis_url: str | None, window_seconds: float) -> RecentWriters:
+    """Shared notes with Redis, per-process ones without."""
+    if redis_url:
+        return RedisWriters(redis_url, window_seconds)
+    return LocalWriters(window_seconds)
