@@ -17,6 +17,7 @@ from strawberry.asgi import GraphQL
 
 from pdms_core import graphiql
 from pdms_core.audit.writer import stop_audit_writer
+from pdms_core.auth.cache import SignInCache
 from pdms_core.auth.resolve import client_ip, resolve_credentials
 from pdms_core.db.engine import Database
 from pdms_core.graphql.context import RequestContext
@@ -46,6 +47,8 @@ class PdmsGraphQL(GraphQL):
         )
         self.host = schema.host
         self.database = database
+        #: Resolved sign-ins kept in memory (auth/cache.py); None when off.
+        self.signins = SignInCache.open(database, schema.host.settings)
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
         # Our own page, loading the GraphiQL the package ships (pdms_core/graphiql):
@@ -59,7 +62,9 @@ class PdmsGraphQL(GraphQL):
     async def get_context(self, request: Any, response: Any) -> RequestContext:
         # Real credentials first (sessions, API keys); without any, the hook decides
         # (test actors, plugins, core's anonymous or debug-developer answer).
-        resolved = await resolve_credentials(request, self.database, self.host.settings)
+        resolved = await resolve_credentials(
+            request, self.database, self.host.settings, self.signins
+        )
         if resolved is None:
             actor, session_id = self.host.actor_from_request(request), None
         else:

@@ -25,6 +25,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdms_core.auth.actor import ANONYMOUS, DEVELOPER, SYSTEM, Actor, ActorKind
+from pdms_core.auth.changes import AUTH_SCOPES
 from pdms_core.auth.models import ApiKey, ApiKeyTeam, StaffUser
 from pdms_core.auth.permissions import actor_for_user, user_grants
 from pdms_core.auth.tokens import API_KEY_PREFIX, aware, digest, now
@@ -147,29 +148,26 @@ async def resolve_api_key(session: AsyncSession, token: str) -> ApiKey | None:
     return key
 
 
-def key_needs_touch(key: ApiKey) -> bool:
-    """Whether the key's last use is due a refresh (at most once a minute)."""
-    last = aware(key.last_used_at)
-    return last is None or last < now() - TOUCH_EVERY
-
-
-async def touch_api_key(session: AsyncSession, key_id: int) -> None:
-    """Note a key's use, in a transaction of its own that starts with this write.
+async def touch_api_key(session: AsyncSession, key_id: int) -> bool:
+    """Note a key's use, in a transaction of its own that starts with this write;
+    False when it was noted less than a minute ago (by another process, say).
 
     Not after the read that found the key: on SQLite a read-then-write transaction
     cannot wait for a concurrent writer and fails with "database is locked" (see
     ``sessions.touch_session``).
     """
     current = now()
-    await session.execute(
+    result = await session.execute(
         update(ApiKey)
         .where(
             ApiKey.id == key_id,
             (ApiKey.last_used_at.is_(None)) | (ApiKey.last_used_at < current - TOUCH_EVERY),
         )
         .values(last_used_at=current)
-        .execution_options(synchronize_session=False)
+        # a note of use changes no cached sign-in (auth/changes.py)
+        .execution_options(synchronize_session=False, **{AUTH_SCOPES: ()})
     )
+    return result.rowcount == 1
 
 
 async def key_actor(session: AsyncSession, key: ApiKey) -> Actor:
@@ -183,17 +181,24 @@ async def key_actor(session: AsyncSession, key: ApiKey) -> Actor:
         limits[code].add(team_id)
     scope.update({code: frozenset(teams) for code, teams in limits.items() if code in scope})
     if key.created_by not in UNLIMITED_CREATORS:
-        scope = narrow(scope, await _creator(session, key.created_by))
+        scope = narrow(scope, await _creator(session, key))
     return actor_for_key(key, scope)
 
 
-async def _creator(session: AsyncSession, created_by: str) -> Actor:
+def key_creator_id(key: ApiKey) -> int | None:
+    """The staff user whose grants narrow the key; None for the system's keys."""
+    kind, _, number = key.created_by.partition(":")
+    if key.created_by in UNLIMITED_CREATORS or kind != "user" or not number.isdigit():
+        return None
+    return int(number)
+
+
+async def _creator(session: AsyncSession, key: ApiKey) -> Actor:
     """The key's creator as signing in would make them now; nobody (holding nothing)
     when the creator is not an active staff user."""
-    kind, _, number = created_by.partition(":")
-    if kind != "user" or not number.isdigit():
+    user_id = key_creator_id(key)
+    if user_id is None:
         return ANONYMOUS
-    user_id = int(number)
     grants = user_grants()
     rows = await session.execute(
         select(grants.c.permission, grants.c.team_id)

@@ -23,6 +23,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from pdms_core.auth import throttle
+from pdms_core.auth.changes import AUTH_SCOPES, user_scope
 from pdms_core.auth.models import PasswordResetToken, StaffSession, StaffUser
 from pdms_core.auth.passwords import HashingBusy, check_policy, hash_in_pool, verify_in_pool
 from pdms_core.auth.sessions import (
@@ -219,7 +220,7 @@ async def change_password(
             StaffSession.id != (keep_session_id or -1),
         )
         .values(revoked_at=now())
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False, **{AUTH_SCOPES: (user_scope(user.id),)})
     )
     return user
 

@@ -11,13 +11,17 @@ from __future__ import annotations
 
 import hmac
 from dataclasses import dataclass
+from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from pdms_core.auth.actor import ANONYMOUS, Actor
-from pdms_core.auth.apikeys import key_actor, key_needs_touch, resolve_api_key, touch_api_key
+from pdms_core.auth.apikeys import key_actor, key_creator_id, resolve_api_key, touch_api_key
+from pdms_core.auth.cache import Found, SignInCache
+from pdms_core.auth.changes import ALL, key_scope, user_scope
 from pdms_core.auth.permissions import actor_for_user
-from pdms_core.auth.sessions import needs_touch, resolve_session, touch_session
-from pdms_core.auth.tokens import API_KEY_PREFIX, SESSION_PREFIX
+from pdms_core.auth.sessions import TOUCH_EVERY, resolve_session, touch_session
+from pdms_core.auth.tokens import API_KEY_PREFIX, SESSION_PREFIX, aware, digest, now
 from pdms_core.db.engine import Database
 from pdms_core.settings import Settings
 
@@ -29,8 +33,11 @@ MAX_TOKEN_LENGTH = 200
 
 @dataclass(frozen=True)
 class Resolved:
+    """Who signed in: a staff session's user, or an API key's holder."""
+
     actor: Actor
     session_id: int | None = None
+    key_id: int | None = None
 
 
 def presented_token(request: Any) -> str | None:
@@ -50,50 +57,79 @@ def presented_token(request: Any) -> str | None:
 
 
 async def resolve_credentials(
-    request: Any, database: Database, settings: Settings
+    request: Any, database: Database, settings: Settings, cache: SignInCache | None = None
 ) -> Resolved | None:
-    """The caller behind the request's credentials; None when it presents none."""
+    """The caller behind the request's credentials; None when it presents none.
+
+    With a ``cache`` (auth/cache.py) a token seen lately is answered from memory."""
     token = presented_token(request)
     if token is None:
         return None
     if not token or len(token) > MAX_TOKEN_LENGTH:
         return Resolved(ANONYMOUS)
     if token.startswith(SESSION_PREFIX):
-        return await _signed_in_caller(database, settings, token)
-    if token.startswith(API_KEY_PREFIX):
-        return await _key_holder(database, token)
-    return Resolved(ANONYMOUS)
+        load = partial(_signed_in_caller, database, settings, token)
+        touch = _touch_session
+    elif token.startswith(API_KEY_PREFIX):
+        load, touch = partial(_key_holder, database, token), _touch_key
+    else:
+        return Resolved(ANONYMOUS)
+    token_hash = digest(token)
+    found = await (load() if cache is None else cache.resolve(token_hash, load))
+    if found is None:
+        return Resolved(ANONYMOUS)
+    current = now()
+    if found.last_seen is None or found.last_seen < current - TOUCH_EVERY:
+        # at most once a minute, in a write transaction of its own
+        async with database.sessionmaker() as session, session.begin():
+            written = await touch(session, found.value)
+        if cache is not None:
+            cache.touched(token_hash, found, written, current)
+    return found.value
 
 
-async def _key_holder(database: Database, token: str) -> Resolved:
+async def _key_holder(database: Database, token: str) -> Found | None:
     # reads only: the readers' pool, without a transaction round trip on PostgreSQL
     async with database.readers() as session, session.begin():
         key = await resolve_api_key(session, token)
         if key is None:
-            return Resolved(ANONYMOUS)
-        resolved = Resolved(await key_actor(session, key))
-        stale = key_needs_touch(key)
-    if stale:  # at most once a minute, in a write transaction of its own
-        async with database.sessionmaker() as session, session.begin():
-            await touch_api_key(session, key.id)
-    return resolved
+            return None
+        actor = await key_actor(session, key)
+    scopes = (ALL, key_scope(key.id))
+    creator = key_creator_id(key)
+    if creator is not None:  # the key is narrowed to its creator's grants
+        scopes += (user_scope(creator),)
+    return Found(
+        Resolved(actor, key_id=key.id), scopes, aware(key.expires_at), aware(key.last_used_at)
+    )
 
 
-async def _signed_in_caller(database: Database, settings: Settings, token: str) -> Resolved:
+async def _touch_key(session: Any, resolved: Resolved) -> bool:
+    return await touch_api_key(session, resolved.key_id)
+
+
+async def _signed_in_caller(database: Database, settings: Settings, token: str) -> Found | None:
     # reads only, on a plain connection of the readers' pool: without a transaction
     # round trip on PostgreSQL, and without a session's bookkeeping for the read that
     # every request makes
     async with database.reading_engine.connect() as connection:
         rows = await resolve_session(connection, settings, token)
     if not rows:
-        return Resolved(ANONYMOUS)
+        return None
     found = rows[0]
     grants = [(row.permission, row.team_id) for row in rows]
     actor = actor_for_user(found.user_id, found.display_name, grants)
-    if needs_touch(found):  # at most once a minute, in a write transaction of its own
-        async with database.sessionmaker() as session, session.begin():
-            await touch_session(session, found.session_id)
-    return Resolved(actor, found.session_id)
+    return Found(
+        Resolved(actor, found.session_id),
+        (ALL, user_scope(found.user_id)),
+        aware(found.expires_at),
+        aware(found.last_seen_at),
+        timedelta(minutes=settings.session_idle_minutes),
+    )
+
+
+async def _touch_session(session: Any, resolved: Resolved) -> bool:
+    return await touch_session(session, resolved.session_id)
 
 
 def client_ip(request: Any) -> str:

@@ -20,6 +20,7 @@ from sqlalchemy import Row, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from pdms_core.auth import throttle
+from pdms_core.auth.changes import AUTH_SCOPES, user_scope
 from pdms_core.auth.models import StaffSession, StaffUser
 from pdms_core.auth.passwords import HashingBusy, verify_in_pool
 from pdms_core.auth.permissions import user_grants
@@ -169,7 +170,8 @@ async def open_session(
 
 async def resolve_session(connection: Any, settings: Settings, token: str) -> list[Row[Any]]:
     """The active session behind a token, with its user's grants: rows of ``user_id``,
-    ``display_name``, ``session_id``, ``last_seen_at``, ``permission`` and ``team_id``,
+    ``display_name``, ``session_id``, ``last_seen_at``, ``expires_at``, ``permission``
+    and ``team_id``,
     one per grant (one with a null permission for a user with none); empty without
     such a session. A read; see :func:`touch_session`.
 
@@ -199,6 +201,7 @@ def _session_by_token() -> Any:
             StaffUser.display_name,
             StaffSession.id.label("session_id"),
             StaffSession.last_seen_at,
+            StaffSession.expires_at,
             grants.c.permission,
             grants.c.team_id,
         )
@@ -215,13 +218,9 @@ def _session_by_token() -> Any:
     )
 
 
-def needs_touch(staff_session: Any) -> bool:
-    """Whether the session's idle timer is due a refresh (at most once a minute)."""
-    return aware(staff_session.last_seen_at) < now() - TOUCH_EVERY
-
-
-async def touch_session(session: AsyncSession, session_id: int) -> None:
-    """Refresh a session's idle timer.
+async def touch_session(session: AsyncSession, session_id: int) -> bool:
+    """Refresh a session's idle timer; False when it was refreshed less than a minute
+    ago (by another process, say).
 
     Run it in a transaction of its own that starts with this write, not after the
     read that found the session: on SQLite a read-then-write transaction cannot wait
@@ -229,12 +228,14 @@ async def touch_session(session: AsyncSession, session_id: int) -> None:
     starts by writing waits its turn.
     """
     current = now()
-    await session.execute(
+    result = await session.execute(
         update(StaffSession)
         .where(StaffSession.id == session_id, StaffSession.last_seen_at < current - TOUCH_EVERY)
         .values(last_seen_at=current)
-        .execution_options(synchronize_session=False)
+        # the idle timer changes no cached sign-in (auth/changes.py)
+        .execution_options(synchronize_session=False, **{AUTH_SCOPES: ()})
     )
+    return result.rowcount == 1
 
 
 async def revoke_session(session: AsyncSession, user_id: int, session_id: int) -> StaffSession:
@@ -253,7 +254,7 @@ async def revoke_all_sessions(session: AsyncSession, user_id: int) -> None:
         update(StaffSession)
         .where(StaffSession.user_id == user_id, StaffSession.revoked_at.is_(None))
         .values(revoked_at=now())
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False, **{AUTH_SCOPES: (user_scope(user_id),)})
     )
 
 

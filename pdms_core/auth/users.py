@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import flag_modified
 
 from pdms_core.auth.actor import SYSTEM, Actor
+from pdms_core.auth.changes import AUTH_SCOPES, user_scope
 from pdms_core.auth.models import Role, RolePermission, StaffUser, Team, TeamMembership, UserRole
 from pdms_core.auth.passwords import check_policy, hash_for_admin
 from pdms_core.auth.sessions import email_key, revoke_all_sessions
@@ -205,11 +206,13 @@ async def revoke_role(
     user = await get_user(session, user_id)
     role = await role_by_code(session, role_code)
     await session.execute(
-        delete(UserRole).where(
+        delete(UserRole)
+        .where(
             UserRole.user_id == user.id,
             UserRole.role_id == role.id,
             UserRole.team_id.is_(None) if team_id is None else UserRole.team_id == team_id,
         )
+        .execution_options(**{AUTH_SCOPES: (user_scope(user.id),)})
     )
     return user
 

@@ -1,0 +1,196 @@
+"""Signing in without a database round trip: resolved sessions and API keys, kept
+in the process for ``PDMS_SESSION_CACHE_SECONDS``.
+
+Entries are keyed by the token's SHA-256 (never the token) and guarded by
+generation counters in Redis (auth/changes.py bumps them when a commit changes
+sign-in facts). A cached answer is used only if
+
+- the counters it was read under are unchanged (one MGET per request: sign-out,
+  revocation, password and grant changes end it at once on every process),
+- it is younger than the cache time, and
+- the session's idle timeout and absolute expiry (a key's expiry) have not passed,
+  computed from the cached times exactly as the database query computes them.
+
+The counters are read *before* the database, and an answer is stored under the
+values read then: a change committed between the two reads has bumped a counter
+past them, so the stored answer is never used. The first request with a token
+only learns which counters guard it (its user or key); the second stores it.
+
+Redis is required: without it other processes (workers, the CLI) could not end a
+cached answer, so there is no cache (every request reads the database, as before).
+When Redis fails, nothing is served from memory: the database is read, and Redis
+is tried again after a short back-off.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from pdms_core.auth.changes import PREFIX, Publisher, publish_changes
+from pdms_core.auth.tokens import now
+
+log = logging.getLogger("pdms.auth.cache")
+#: An answer is kept at most this long, whatever the setting (see changes.COUNTER_SECONDS).
+MAX_SECONDS = 3600
+#: Tokens remembered per process; the oldest quarter goes when full.
+MAX_ENTRIES = 20_000
+REDIS_TIMEOUT_SECONDS = 0.5
+RETRY_AFTER_SECONDS = 5.0
+
+
+@dataclass
+class Found:
+    """What the database said about a token, with what a cached copy needs."""
+
+    #: What the caller gets (resolve.Resolved).
+    value: Any
+    #: The generation counters that guard it (changes.user_scope, key_scope, ALL).
+    scopes: tuple[str, ...]
+    #: Absolute end; None: none (an API key without expiry).
+    expires_at: datetime | None
+    #: Last use noted in the database: a session's last_seen_at, a key's last_used_at.
+    last_seen: datetime | None
+    #: A session's idle timeout; None for API keys.
+    idle: timedelta | None = None
+
+    def live(self, current: datetime) -> bool:
+        """Whether the database query would still find it at ``current``."""
+        if self.expires_at is not None and self.expires_at <= current:
+            return False
+        return self.idle is None or (
+            self.last_seen is not None and self.last_seen > current - self.idle
+        )
+
+
+class _Entry:
+    __slots__ = ("counters", "found", "fresh_until", "scopes")
+
+    def __init__(self, scopes: tuple[str, ...]):
+        self.scopes = scopes
+        self.found: Found | None = None
+        self.counters: tuple[Any, ...] | None = None
+        self.fresh_until = 0.0
+
+    def serves(self, counters: tuple[Any, ...], current: datetime) -> Found | None:
+        found = self.found
+        if found is None or counters != self.counters or time.monotonic() >= self.fresh_until:
+            return None
+        return found if found.live(current) else None
+
+
+class SignInCache:
+    """Per-process cache of resolved sign-ins, checked against Redis per request."""
+
+    def __init__(self, redis_url: str, seconds: int, *, prefix: str = PREFIX):
+        from redis import asyncio as redis
+        from redis.backoff import NoBackoff
+        from redis.exceptions import RedisError
+        from redis.retry import Retry
+
+        self._client: Any = redis.from_url(
+            redis_url,
+            socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
+            socket_timeout=REDIS_TIMEOUT_SECONDS,
+            retry=Retry(NoBackoff(), 0),
+        )
+        self._errors = (RedisError, OSError, asyncio.TimeoutError)
+        self.prefix = prefix
+        self.seconds = min(seconds, MAX_SECONDS)
+        self._entries: dict[str, _Entry] = {}
+        self._down = False
+        self._retry_at = 0.0
+        self.publisher: Publisher | None = None
+
+    @classmethod
+    def open(cls, database: Any, settings: Any) -> SignInCache | None:
+        """Publish the sign-in changes committed through ``database`` (with Redis), and
+        the cache for a server process: None when off (no Redis, or 0 seconds)."""
+        publisher = publish_changes(database, settings.redis_url)
+        if publisher is None or settings.session_cache_seconds <= 0:
+            return None
+        cache = cls(settings.redis_url, settings.session_cache_seconds)
+        cache.publisher = publisher
+        publisher.on_failure.append(cache.clear)
+        return cache
+
+    async def resolve(
+        self, token_hash: str, load: Callable[[], Awaitable[Found | None]]
+    ) -> Found | None:
+        """The answer for a token: cached while its counters hold, else ``load()``ed."""
+        entry = self._entries.get(token_hash)
+        if entry is None:
+            found = await load()
+            if found is not None:
+                self._remember(token_hash, _Entry(found.scopes))
+            return found
+        counters = await self._counters(entry.scopes)
+        if counters is not None:
+            cached = entry.serves(counters, now())
+            if cached is not None:
+                return cached
+        found = await load()
+        if found is None:
+            self._entries.pop(token_hash, None)
+        elif counters is not None and found.scopes == entry.scopes:
+            entry.found, entry.counters = found, counters
+            entry.fresh_until = time.monotonic() + self.seconds
+        return found
+
+    def touched(self, token_hash: str, found: Found, written: bool, when: datetime) -> None:
+        """Note a last-use write: ``written`` False means another process wrote a later
+        time we do not know, so the cached answer goes (the next request reads it)."""
+        if written:
+            found.last_seen = when
+            return
+        entry = self._entries.get(token_hash)
+        if entry is not None:
+            entry.found = None
+
+    def clear(self) -> None:
+        """Drop every cached answer (Redis failed: changes may have gone unheard)."""
+        for entry in self._entries.values():
+            entry.found = None
+
+    def _remember(self, token_hash: str, entry: _Entry) -> None:
+        if len(self._entries) >= MAX_ENTRIES:
+            for old in list(itertools.islice(self._entries, MAX_ENTRIES // 4)):
+                del self._entries[old]
+        self._entries[token_hash] = entry
+
+    async def _counters(self, scopes: tuple[str, ...]) -> tuple[Any, ...] | None:
+        if self._down and time.monotonic() < self._retry_at:
+            return None
+        try:
+            values = await self._client.mget([self.prefix + scope for scope in scopes])
+        except self._errors as exc:
+            self._failed(exc)
+            return None
+        if self._down:
+            self._down = False
+            log.info("sign-in cache: Redis is back")
+        return tuple(values)
+
+    def _failed(self, exc: BaseException) -> None:
+        self._retry_at = time.monotonic() + RETRY_AFTER_SECONDS
+        self.clear()
+        if not self._down:
+            self._down = True
+            # The type only: redis's messages name the host and port.
+            log.warning(
+                "sign-in cache: Redis unavailable (%s); signing in reads the database "
+                "until it is back",
+                type(exc).__name__,
+            )
+
+    async def close(self) -> None:
+        """Close the Redis connections (the publisher's too)."""
+        await self._client.aclose()
+        if self.publisher is not None:
+            self.publisher.close()
