@@ -39,9 +39,14 @@ class ReadRouting(SchemaExtension):
             replica = self.replicas.choose()
             if replica is not None and not await self._wrote_recently(caller):
                 context.read_from(replica.sessionmaker)
-        yield
-        if kind is OperationType.MUTATION and caller and self.writers is not None:
-            await self.writers.note(caller)
+        try:
+            yield
+        finally:
+            # Noted for the whole mutation, whatever it wrote through (a unit of work,
+            # the sign-in and password tables' own transactions, a module's bulk path)
+            # and even when it failed: a needless note only costs a primary read.
+            if kind is OperationType.MUTATION and caller and self.writers is not None:
+                await self.writers.note(caller)
 
     async def _wrote_recently(self, caller: str | None) -> bool:
         if caller is None or self.writers is None:
