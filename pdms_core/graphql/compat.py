@@ -98,6 +98,8 @@ EXECUTOR_METHODS: dict[str, tuple[str, ...]] = {
 }
 #: Attributes of an ``Executor`` instance PDMS reads (or, ``async_helpers``, clears).
 EXECUTOR_ATTRIBUTES = (
+    "schema",
+    "fragment_definitions",
     "operation",
     "variable_values",
     "hide_suggestions",

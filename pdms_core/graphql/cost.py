@@ -4,8 +4,8 @@ Every field costs one per time it can be resolved. A field with a ``first`` argu
 (a connection) multiplies what is below it by ``first`` (20 when omitted), ``ids``
 by the number of IDs, and any other list field by ``LIST_FACTOR``; the lists inside
 a connection (``edges``, ``nodes``) are already counted by its ``first``. The cost is
-computed before execution, with the request's variables, so an expensive document is
-refused without touching the database.
+computed before execution, with the request's variables (and the operation's defaults
+for those not sent), so an expensive document is refused without touching the database.
 
 Each fragment is costed once, at multiplier 1, and scaled wherever it is spread (the
 cost is linear in the multiplier): following every spread instead doubles the work
@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from graphql import (
+    ArgumentNode,
     DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
@@ -27,7 +28,10 @@ from graphql import (
     InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
+    VariableNode,
+    Visitor,
     get_named_type,
+    visit,
 )
 from graphql.utilities import value_from_ast_untyped
 
@@ -40,17 +44,70 @@ LIST_FACTOR = 3
 
 def query_cost(
     schema: GraphQLSchema,
-    document: DocumentNode,
+    document: DocumentNode | dict[str, FragmentDefinitionNode],
     operation: OperationDefinitionNode,
     variables: dict[str, Any] | None,
 ) -> int:
-    """The cost of ``operation`` (see the module docstring)."""
-    fragments = {
-        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
-    }
+    """The cost of ``operation`` (see the module docstring); ``document`` may be given
+    as its fragments by name."""
+    fragments = document if isinstance(document, dict) else fragments_of(document)
     root = schema.get_root_type(operation.operation)
     walker = _Walker(schema, fragments, variables or {})
     return walker.cost(operation.selection_set, root, 1)
+
+
+def fragments_of(document: DocumentNode) -> dict[str, FragmentDefinitionNode]:
+    """The document's fragment definitions by name."""
+    return {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+
+
+class CostInputs:
+    """What an operation's cost depends on besides the document: the values of the
+    variables given to a ``first`` or ``ids`` argument anywhere in it (with the
+    operation's defaults for those not sent), each reduced to what the cost reads of
+    it (an integer, a list's length, or nothing). Equal keys, equal costs: the cost
+    is worked out once per key (``limits.py``)."""
+
+    def __init__(self, document: DocumentNode, operation: OperationDefinitionNode):
+        self.fragments = fragments_of(document)
+        self.operation = operation
+        self.defaults = {
+            item.variable.name.value: value_from_ast_untyped(item.default_value)
+            for item in operation.variable_definitions or ()
+            if item.default_value is not None
+        }
+        names: set[str] = set()
+
+        class Deciding(Visitor):
+            def enter_argument(self, node: ArgumentNode, *_: Any) -> Any:
+                if node.name.value in _DECIDING:
+                    visit(node.value, Used())
+                return None
+
+        class Used(Visitor):
+            def enter_variable(self, node: VariableNode, *_: Any) -> None:
+                names.add(node.name.value)
+
+        visit(document, Deciding())
+        self.names = tuple(sorted(names))
+
+    def key(self, variables: Any) -> tuple[tuple[Any, ...], dict[str, Any]]:
+        """(the cost's key, the variables to cost with: sent over defaults)."""
+        given = {**self.defaults, **variables} if isinstance(variables, dict) else self.defaults
+        return tuple(_reduced(given.get(name)) for name in self.names), given
+
+
+#: The arguments whose values the cost reads.
+_DECIDING = frozenset({"first", "ids"})
+
+
+def _reduced(value: Any) -> Any:
+    # bool is an int here as in the walker: True costs as 1, False as 0 (then 1)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, list):
+        return ("list", len(value))
+    return None
 
 
 class _Walker:

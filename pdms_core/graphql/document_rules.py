@@ -40,6 +40,9 @@ from graphql import (
 from graphql.validation import ValidationContext, ValidationRule
 from strawberry.extensions import ValidationCache
 
+from pdms_core.graphql.compat import graphql_schema
+from pdms_core.graphql.document_cache import document_facts
+
 #: Fragment definitions in one document (the portal's documents use none or one).
 MAX_FRAGMENTS = 30
 #: Fields, inline fragments and spreads as written. The largest documents here have
@@ -91,7 +94,12 @@ def budget_refusal(
 
 
 class BudgetedValidationCache(ValidationCache):
-    """strawberry's ValidationCache, refusing a document over the budget unvalidated."""
+    """strawberry's ValidationCache, refusing a document over the budget unvalidated.
+
+    The budget and the validation result are kept with the document
+    (``document_cache.py``, by identity): strawberry's own cache hashes the whole
+    document on every request, which cost more than the check.
+    """
 
     def __init__(
         self,
@@ -106,17 +114,29 @@ class BudgetedValidationCache(ValidationCache):
 
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
-        refusal = budget_refusal(
-            context.graphql_document,
-            max_fragments=self.max_fragments,
-            max_selections=self.max_selections,
-        )
-        if refusal is None:
-            yield from super().on_validate()
+        facts = document_facts(graphql_schema(context.schema), context.graphql_document)
+        budget_key = ("budget", self.max_fragments, self.max_selections)
+        if budget_key not in facts:
+            facts[budget_key] = budget_refusal(
+                context.graphql_document,
+                max_fragments=self.max_fragments,
+                max_selections=self.max_selections,
+            )
+        refusal = facts[budget_key]
+        if refusal is not None:
+            # strawberry validates only while no errors are set: none of its rules run.
+            context.pre_execution_errors = [refusal]
+            yield
             return
-        # strawberry validates only while no errors are set: none of its rules run.
-        context.pre_execution_errors = [refusal]
-        yield
+        validated_key = ("validated", tuple(context.validation_rules))
+        errors = facts.get(validated_key)
+        if errors is not None:
+            context.pre_execution_errors = errors
+            yield
+            return
+        yield from super().on_validate()
+        if context.pre_execution_errors is not None:
+            facts[validated_key] = context.pre_execution_errors
 
 
 class DocumentShape:

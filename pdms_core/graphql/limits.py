@@ -35,7 +35,8 @@ from strawberry.extensions import SchemaExtension
 from pdms_core.auth.actor import ActorKind
 from pdms_core.errors import ErrorCode
 from pdms_core.graphql.compat import graphql_schema
-from pdms_core.graphql.cost import query_cost
+from pdms_core.graphql.cost import CostInputs, query_cost
+from pdms_core.graphql.document_cache import BoundedDict, document_facts
 from pdms_core.graphql.document_rules import TOO_LARGE
 from pdms_core.graphql.text_limits import strings_in
 from pdms_core.ratelimit import Limiter
@@ -95,8 +96,11 @@ class RequestLimits(SchemaExtension):
     async def _refusal(self) -> GraphQLError | None:
         context = self.execution_context
         document = context.graphql_document
-        operation = _operation(document, context.operation_name)
-        if document is None or operation is None:
+        if document is None:
+            return None
+        schema = graphql_schema(context.schema)
+        facts = operation_facts(schema, document, context.operation_name)
+        if facts is None:
             return None
         if isinstance(context.variables, dict) and _nested_deeper_than(
             context.variables.values(), MAX_VARIABLE_DEPTH
@@ -105,19 +109,19 @@ class RequestLimits(SchemaExtension):
                 f"Variables may be nested at most {MAX_VARIABLE_DEPTH} levels deep.",
                 ErrorCode.VALIDATION.value,
             )
-        if _has_batched_auth_field(document, operation):
+        if facts.batched_auth:
             return _error(
                 "Sign-in and password mutations must be the only field in their document.",
                 "BAD_REQUEST",
             )
-        if _carries_nul(context.query, document, context.variables):
+        if facts.nul_in_literals or any("\x00" in text for text in strings_in(context.variables)):
             return _error(
                 "Text may not contain the NUL character (U+0000).", ErrorCode.VALIDATION.value
             )
         actor = context.context.actor
-        if operation.operation is OperationType.MUTATION and actor.read_only:
+        if facts.operation.operation is OperationType.MUTATION and actor.read_only:
             return _error("This API key is read-only.", "PERMISSION_DENIED")
-        cost = query_cost(graphql_schema(context.schema), document, operation, context.variables)
+        cost = facts.cost(schema, context.variables)
         if cost > self.max_cost:
             return _error(
                 f"This query costs {cost}; the limit is {self.max_cost}. Ask for fewer "
@@ -133,6 +137,45 @@ class RequestLimits(SchemaExtension):
         if not await self.limiter.hit(f"cost:{who}", max(cost, 1), self.cost_per_minute):
             return _error("Too much work requested this minute; wait and retry.", "THROTTLED")
         return None
+
+
+class OperationFacts:
+    """What the checks above need of one operation of one document, worked out once
+    (``document_cache.py``): only the variables are looked at per request. (Nothing
+    here refers to the document node or the schema, which key the cache.)"""
+
+    __slots__ = ("_costs", "batched_auth", "cost_inputs", "nul_in_literals", "operation")
+
+    def __init__(self, document: Any, operation: OperationDefinitionNode):
+        self.operation = operation
+        self.batched_auth = _has_batched_auth_field(document, operation)
+        self.nul_in_literals = _literal_has_nul(document)
+        self.cost_inputs = CostInputs(document, operation)
+        self._costs = BoundedDict(64)
+
+    def cost(self, schema: Any, variables: Any) -> int:
+        """The query cost with these (raw, uncoerced) variables."""
+        key, given = self.cost_inputs.key(variables)
+        cost = self._costs.get(key)
+        if cost is None:
+            inputs = self.cost_inputs
+            cost = query_cost(schema, inputs.fragments, self.operation, given)
+            self._costs.remember(key, cost)
+        return cost
+
+
+def operation_facts(schema: Any, document: Any, name: str | None) -> OperationFacts | None:
+    """The :class:`OperationFacts` of the operation ``name`` picks, or None when it
+    picks none (graphql-core then refuses the request)."""
+    facts = document_facts(schema, document)
+    key = ("operation", name)
+    found = facts.get(key)
+    if found is None:
+        operation = _operation(document, name)
+        if operation is None:
+            return None  # not kept: a caller could send any number of names
+        found = facts[key] = OperationFacts(document, operation)
+    return found
 
 
 def _nested_deeper_than(values: Any, limit: int) -> bool:
@@ -153,19 +196,14 @@ def _nested_deeper_than(values: Any, limit: int) -> bool:
     return False
 
 
-def _carries_nul(query: str | None, document: Any, variables: Any) -> bool:
-    """Whether any text the request passes in holds U+0000.
+def _literal_has_nul(document: Any) -> bool:
+    """Whether a string literal of the document holds U+0000 (through an escape).
 
     PostgreSQL cannot store it in a text column and fails the whole statement, and no
     name, note or reference of a council's needs it; refused here, once, it is a clear
-    VALIDATION error on every backend instead of a server error on one. A literal in
-    the document can only hold it through an escape, so the document is searched only
-    when its text has one.
+    VALIDATION error on every backend instead of a server error on one. The variables'
+    strings are searched per request.
     """
-    if any("\x00" in text for text in strings_in(variables)):
-        return True
-    if not query or "\\u" not in query:
-        return False
     found = False
 
     class NulFinder(Visitor):

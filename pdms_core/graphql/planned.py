@@ -68,6 +68,7 @@ from pdms_core.graphql.direct_resolvers import (
     LeafFirstExecutionContext,
     without_middleware,
 )
+from pdms_core.graphql.plan_cache import reusable, shared_plans
 from pdms_core.graphql.prefetch import concrete_type, prefetch, prefetchable_mark
 from pdms_core.graphql.type_guards import read_guard
 
@@ -139,6 +140,10 @@ class PlannedExecutionContext(LeafFirstExecutionContext):
             self
         )
         self._plans: dict[tuple[str, int], _ObjectPlan] = {}
+        # What planning found for this operation and these @skip/@include values in
+        # earlier requests (plan_cache.py): the collected subfields, and root fields
+        # that cannot be planned.
+        self._shared = shared_plans(self) if self._plannable else None
         # Root fields handed to graphql-core: its complete_value calls ours again for a
         # non-null root type's inner type, at the same root path.
         self._handed_over: set[str] = set()
@@ -181,8 +186,16 @@ class PlannedExecutionContext(LeafFirstExecutionContext):
         """``complete_value``'s ``arguments``, for a root field: from the plan, or by
         graphql-core after the look-ahead."""
         return_type, field_details_list, info, path, result, _ = arguments
+        shared = self._shared
         try:
-            place = self._placer(return_type, field_details_list, path, info)
+            if shared is not None and path.key in shared.unplannable:
+                raise _Unplanned("not plannable (found before)")
+            try:
+                place = self._placer(return_type, field_details_list, path, info)
+            except _Unplanned:
+                if shared is not None:  # the document's shape: the same next time
+                    shared.unplannable.add(path.key)
+                raise
             return await _Run().complete(result, place)
         except _Unplanned as unplanned:
             log.debug("%s: completed by graphql-core (%s)", info.field_name, unplanned)
@@ -203,7 +216,7 @@ class PlannedExecutionContext(LeafFirstExecutionContext):
         plan = self._plans.get(key)
         if plan is not None:
             return plan
-        grouped, defer_usages, forbidden = self.collect_subfields(object_type, field_details_list)
+        grouped, defer_usages, forbidden = self._subfields(object_type, field_details_list)
         if defer_usages or forbidden:
             raise _Unplanned("@defer")
         plan = _ObjectPlan(tuple(grouped))
@@ -211,6 +224,19 @@ class PlannedExecutionContext(LeafFirstExecutionContext):
             plan.fillers.append(self._filler(object_type, response_key, field_group, path))
         self._plans[key] = plan  # only once whole: a plan that raised _Unplanned is not kept
         return plan
+
+    def _subfields(self, object_type: GraphQLObjectType, field_details_list: Any) -> Any:
+        """graphql-core's collected subfields, kept across requests when they can be."""
+        shared = self._shared
+        if shared is None:
+            return self.collect_subfields(object_type, field_details_list)
+        key = (object_type.name, *(id(details.node) for details in field_details_list))
+        collected = shared.subfields.get(key)
+        if collected is None:
+            collected = self.collect_subfields(object_type, field_details_list)
+            if reusable(collected):
+                shared.subfields[key] = collected
+        return collected
 
     def _filler(
         self, object_type: GraphQLObjectType, key: str, field_details_list: Any, parent: Path

@@ -31,11 +31,15 @@ from graphql import (
     StringValueNode,
     ValueNode,
     VariableNode,
+    Visitor,
     value_from_ast_untyped,
+    visit,
 )
 from strawberry.extensions import SchemaExtension
 
 from pdms_core.errors import ErrorCode
+from pdms_core.graphql.compat import graphql_schema
+from pdms_core.graphql.document_cache import document_facts
 
 #: Any name, code, label, title, reference or search text: generous for a single line
 #: (an address is at most 500 characters, an email 254), small enough that a request
@@ -69,26 +73,53 @@ class TextLimits(SchemaExtension):
 
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context
-        if context.result is None and context.graphql_document is not None:
-            refusal = too_long_text(context.query, context.graphql_document, context.variables)
+        document = context.graphql_document
+        if context.result is None and document is not None:
+            facts = document_facts(graphql_schema(context.schema), document)
+            texts = facts.get(DocumentTexts)
+            if texts is None:
+                texts = facts[DocumentTexts] = DocumentTexts(document)
+            refusal = texts.too_long(context.variables)
             if refusal is not None:
                 context.result = ExecutionResult(data=None, errors=[refusal])
         yield
 
 
-def too_long_text(query: str | None, document: Any, variables: Any) -> GraphQLError | None:
-    """The error for the first string over its field's limit, or None."""
-    variables = variables if isinstance(variables, dict) else {}
-    if len(query or "") <= _FLOOR and _longest(variables) <= _FLOOR:
-        return None
-    for definition in document.definitions:
-        if isinstance(definition, OperationDefinitionNode | FragmentDefinitionNode):
-            given = {**_defaults(definition), **variables}
-            for name, value in _arguments(definition.selection_set, given):
-                refusal = _check(name, value)
+class DocumentTexts:
+    """A document's arguments in the order they are checked, and its longest string
+    literal, worked out once per document (``document_cache.py``)."""
+
+    __slots__ = ("arguments", "longest_literal")
+
+    def __init__(self, document: Any):
+        #: per operation or fragment: (its variables' defaults, [(argument, value node)])
+        self.arguments = [
+            (_defaults(definition), list(_argument_nodes(definition.selection_set)))
+            for definition in document.definitions
+            if isinstance(definition, OperationDefinitionNode | FragmentDefinitionNode)
+        ]
+        longest = 0
+
+        class Longest(Visitor):
+            def enter_string_value(self, node: StringValueNode, *_: Any) -> None:
+                nonlocal longest
+                longest = max(longest, len(node.value))
+
+        visit(document, Longest())
+        self.longest_literal = longest
+
+    def too_long(self, variables: Any) -> GraphQLError | None:
+        """The error for the first string over its field's limit, or None."""
+        variables = variables if isinstance(variables, dict) else {}
+        if self.longest_literal <= _FLOOR and _longest(variables) <= _FLOOR:
+            return None
+        for defaults, arguments in self.arguments:
+            given = {**defaults, **variables}
+            for name, node in arguments:
+                refusal = _check(name, _value(node, given))
                 if refusal is not None:
                     return refusal
-    return None
+        return None
 
 
 def strings_in(value: Any) -> Iterator[str]:
@@ -117,16 +148,16 @@ def _defaults(definition: Any) -> dict[str, Any]:
     }
 
 
-def _arguments(selection_set: Any, given: dict[str, Any]) -> Iterator[tuple[str, Any]]:
-    """(argument name, value) for every field argument in the selection set, at any
-    depth, with variables replaced by what was sent. (Directive arguments are left out:
-    the executable directives, @include and @skip, take only a Boolean.)"""
+def _argument_nodes(selection_set: Any) -> Iterator[tuple[str, ValueNode]]:
+    """(argument name, value node) for every field argument in the selection set, at
+    any depth. (Directive arguments are left out: the executable directives, @include
+    and @skip, take only a Boolean.)"""
     for selection in (selection_set.selections or ()) if selection_set else ():
         if isinstance(selection, FieldNode):
             for argument in selection.arguments or ():
-                yield argument.name.value, _value(argument.value, given)
+                yield argument.name.value, argument.value
         if isinstance(selection, FieldNode | InlineFragmentNode):
-            yield from _arguments(selection.selection_set, given)
+            yield from _argument_nodes(selection.selection_set)
 
 
 def _value(node: ValueNode, given: dict[str, Any]) -> Any:
