@@ -12,7 +12,10 @@ fails every request in it; the next batch is written afresh.
 On PostgreSQL the batch runs on an autocommit connection as one asyncpg
 ``executemany``, which asyncpg documents as atomic (one implicit transaction, since
 0.22): one round trip instead of BEGIN, INSERT and COMMIT. A test refuses one row of
-a batch and checks that none of them was stored. Elsewhere (SQLite) it runs inside
+a batch and checks that none of them was stored. The connection comes from the
+primary's autocommit pool (``Database.readers``, when it is the primary's), whose
+liveness check on checkout is one round trip rather than three (BEGIN, the check,
+ROLLBACK on the main pool). Elsewhere (SQLite) the batch runs inside
 ``BEGIN``/``COMMIT``; SQLite serialises writers anyway, and batching still saves a
 transaction (an fsync) per request.
 """
@@ -52,17 +55,12 @@ class AuditWriteFailed(Exception):
 class AuditWriter:
     """Writes the audit rows of concurrent requests in shared batches (group commit)."""
 
-    def __init__(self, engine: AsyncEngine, *, max_batch_rows: int = MAX_BATCH_ROWS):
-        self.engine = engine
+    def __init__(self, database: Database, *, max_batch_rows: int = MAX_BATCH_ROWS):
         self.max_batch_rows = max_batch_rows
         self.loop = asyncio.get_running_loop()
         self._pending: list[tuple[Sequence[dict[str, Any]], asyncio.Future[None]]] = []
         self._task: asyncio.Task[None] | None = None
-        if engine.dialect.name == "postgresql":
-            # execution_options makes a copy sharing the pool: same connections.
-            self._batch_engine = engine.execution_options(isolation_level="AUTOCOMMIT")
-        else:
-            self._batch_engine = engine
+        self._engine = _batch_engine(database)
 
     async def write(self, rows: Sequence[dict[str, Any]]) -> None:
         """Store ``rows`` (each naming every column); return once they have committed.
@@ -106,7 +104,7 @@ class AuditWriter:
     ) -> None:
         values = [row for rows, _ in batch for row in rows]
         try:
-            async with self._batch_engine.begin() as connection:
+            async with self._engine.begin() as connection:
                 await connection.execute(insert(_TABLE), values)
         except BaseException as exc:
             # Type only in the log: the driver's message may hold the rows' values.
@@ -129,6 +127,18 @@ class AuditWriter:
                 done.set_result(None)
 
 
+def _batch_engine(database: Database) -> AsyncEngine:
+    """Where batches go: always the primary; on PostgreSQL in autocommit (see above)."""
+    primary = database.engine
+    if primary.dialect.name != "postgresql":
+        return primary
+    reading = database.reading_engine
+    # Only while the readers' pool is the primary's: never a replica's.
+    engine = reading if reading.url == primary.url else primary
+    # A copy sharing the pool; a no-op on the readers' pool, already in autocommit.
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
+
+
 #: The writer of each database's engine, per process; weak, so a disposed database's
 #: writer goes with it.
 _writers: weakref.WeakKeyDictionary[Any, AuditWriter] = weakref.WeakKeyDictionary()
@@ -139,7 +149,7 @@ def audit_writer(database: Database) -> AuditWriter:
     key = database.engine.sync_engine
     writer = _writers.get(key)
     if writer is None or writer.loop is not asyncio.get_running_loop():
-        writer = _writers[key] = AuditWriter(database.engine)
+        writer = _writers[key] = AuditWriter(database)
     return writer
 
 
