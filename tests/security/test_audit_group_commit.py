@@ -7,6 +7,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import pytest
 from sqlalchemy import select, text
 
 from pdms_core.audit.models import AuditEvent
@@ -153,3 +154,48 @@ async def test_a_batch_is_stored_whole_or_not_at_all(pdms_db, graphql):
     assert refused.body == MASKED
     assert alone.ok()["node"]["forenames"] == "Quinn0"
     assert await _read_rows(pdms_db) == [str(first)]  # the lone read's, none of the pair's
+
+
+async def _until_an_insert_waits_on_the_lock(database) -> None:
+    """Return once some session waits for a lock on audit_event (the writer's batch)."""
+    waiting = text(
+        "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'audit_event'::regclass"
+    )
+    for _ in range(1000):  # a bound, not a timing: the wait normally starts at once
+        async with database.engine.connect() as connection:
+            if await connection.scalar(waiting):
+                return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the audit batch never reached the database")
+
+
+async def test_shutdown_writes_the_rows_of_requests_whose_clients_left(
+    pdms_backend, pdms_app, pdms_db, graphql
+):
+    if pdms_backend != "postgresql":
+        # SQLite shows no waiting lock to another connection (no pg_locks), so the
+        # test could not know the batch had started.
+        pytest.skip("needs PostgreSQL's pg_locks to see the batch waiting")
+    (quinn,) = await _people(pdms_db, 1)
+    reader = graphql.as_actor(staff("core.people.read"))
+    lifespan = pdms_app.router.lifespan_context(pdms_app)
+    await lifespan.__aenter__()
+    async with pdms_db.engine.connect() as holder:
+        # given a batch held up by a lock, whose request's client has gone away
+        await holder.execute(text("LOCK TABLE audit_event IN EXCLUSIVE MODE"))
+        request = asyncio.create_task(reader.execute(NODE, {"p": global_id("Person", quinn)}))
+        await _until_an_insert_waits_on_the_lock(pdms_db)
+        request.cancel()
+        # when the server shuts down, it waits for the batch
+        stopping = asyncio.create_task(lifespan.__aexit__(None, None, None))
+        await asyncio.sleep(0.05)
+        assert not stopping.done()
+        await holder.commit()
+    await stopping
+    # then the row is stored by the time shutdown is over
+    assert await _read_rows(pdms_db) == [str(quinn)]
+    assert request.cancelled()
+    # and a later app on the same database gets a writer of its own
+    after = await reader.execute(NODE, {"p": global_id("Person", quinn)})
+    assert after.ok()["node"]["forenames"] == "Quinn0"
+    assert await _read_rows(pdms_db) == [str(quinn), str(quinn)]
