@@ -71,7 +71,7 @@ class AuditWriter:
             return
         done = self.loop.create_future()
         self._pending.append((rows, done))
-        if self._task is None:
+        if self._task is None or self._task.done():  # done: cancelled before it ran
             self._task = self.loop.create_task(self._drain())
         # A request cancelled while it waits (its client went away) leaves its rows in
         # the batch: they are still written.
@@ -89,6 +89,11 @@ class AuditWriter:
                 await self._write_batch(batch)
         finally:
             self._task = None
+            # Rows still here only if this task was cancelled (the loop going down):
+            # no one will write them, so their requests must not wait for ever.
+            for _, done in self._pending:
+                done.cancel()
+            self._pending = []
 
     def _take_batch(self) -> list[tuple[Sequence[dict[str, Any]], asyncio.Future[None]]]:
         taken, rows = 0, 0
@@ -139,16 +144,18 @@ def _batch_engine(database: Database) -> AsyncEngine:
     return engine.execution_options(isolation_level="AUTOCOMMIT")
 
 
-#: The writer of each database's engine, per process; weak, so a disposed database's
-#: writer goes with it.
-_writers: weakref.WeakKeyDictionary[Any, AuditWriter] = weakref.WeakKeyDictionary()
+#: The writer of each database (by ``id``), per process. A writer holds no reference to
+#: its database, and the entry goes when the database is collected (``finalize``).
+_writers: dict[int, AuditWriter] = {}
 
 
 def audit_writer(database: Database) -> AuditWriter:
     """The audit writer of ``database`` on the running event loop, made when first used."""
-    key = database.engine.sync_engine
+    key = id(database)
     writer = _writers.get(key)
     if writer is None or writer.loop is not asyncio.get_running_loop():
+        if key not in _writers:
+            weakref.finalize(database, _writers.pop, key, None)
         writer = _writers[key] = AuditWriter(database)
     return writer
 
@@ -156,7 +163,6 @@ def audit_writer(database: Database) -> AuditWriter:
 async def stop_audit_writer(database: Database) -> None:
     """Write what is pending and forget the writer (the app's shutdown); a later
     request on the same database gets a new one."""
-    key = database.engine.sync_engine
-    writer = _writers.pop(key, None)
+    writer = _writers.pop(id(database), None)
     if writer is not None and writer.loop is asyncio.get_running_loop():
         await writer.flush()
