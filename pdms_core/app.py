@@ -118,6 +118,8 @@ def create_app(
         store = await schema.limiter.store_state()
         if store is not None:
             checks["redis"] = store
+        if database.replicas is not None:  # skipped replicas: the primary reads for them
+            checks["replicas"] = database.replicas.health()
         if checks["database"] != "ok":
             return JSONResponse({"status": "unavailable", "checks": checks}, status_code=503)
         if "unavailable" in checks.values():

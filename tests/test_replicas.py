@@ -12,6 +12,7 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
+import httpx
 import pytest
 from pg_replica import Server, replicated_servers, unavailable_reason
 from sqlalchemy import text
@@ -19,6 +20,7 @@ from sqlalchemy import text
 from pdms_core.app import create_app
 from pdms_core.db import migrations
 from pdms_core.db.engine import Database, create_engine
+from pdms_core.db.replicas import check_replica_settings
 from pdms_core.db.unit_of_work import unit_of_work
 from pdms_core.errors import ConfigurationError
 from pdms_core.host import PluginHost, installed_entry_points
@@ -243,6 +245,10 @@ async def test_a_replica_stopped_mid_test_hands_its_reads_to_the_primary(cluster
             assert response.data["person"]["forenames"] == "Bea"
         await cluster.check_replicas()
         assert await forenames(reader, person["id"]) == "Bea"
+        assert await health(reader) == {
+            "status": "degraded",
+            "checks": {"database": "ok", "replicas": "unavailable"},
+        }
     finally:
         cluster.replica.start()
     # and once it is back and checked, it answers again (paused, so stale)
@@ -258,6 +264,13 @@ async def test_a_replica_stopped_mid_test_hands_its_reads_to_the_primary(cluster
     assert renamed.ok()["updatePerson"]["errors"] == []
     await cluster.check_replicas()
     assert await forenames(reader, person["id"]) == "Bea"
+    assert await health(reader) == {"status": "ok"}
+
+
+async def health(client: GraphQLClient) -> dict[str, Any]:
+    transport = httpx.ASGITransport(app=client.app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://pdms.test") as http:
+        return (await http.get("/health")).json()
 
 
 def test_replicas_with_sqlite_stop_startup(tmp_path):
@@ -268,3 +281,7 @@ def test_replicas_with_sqlite_stop_startup(tmp_path):
     )
     with pytest.raises(ConfigurationError, match="PDMS_DATABASE_REPLICA_URLS needs PostgreSQL"):
         create_app(settings)
+    # the same answer before any database is opened (pdms serve, before its workers)
+    with pytest.raises(ConfigurationError, match="PDMS_DATABASE_REPLICA_URLS needs PostgreSQL"):
+        check_replica_settings(settings)
+    check_replica_settings(settings.with_changes(database_replica_urls=()))

@@ -70,6 +70,13 @@ def refuse_unsupported(backend: str, replica_urls: Sequence[str]) -> None:
         )
 
 
+def check_replica_settings(settings: Any) -> None:
+    """:func:`refuse_unsupported` for ``settings`` alone, before any database is
+    opened (``pdms serve`` checks once, before starting its worker processes)."""
+    url = make_url(normalise_url(settings.resolved_database_url))
+    refuse_unsupported(url.get_backend_name(), settings.database_replica_urls)
+
+
 class Replica:
     """One replica: its readers' pool, its monitor connection and its last state."""
 
@@ -177,6 +184,10 @@ class ReplicaSet:
         if not usable:
             return None
         return usable[next(self._turn) % len(usable)]
+
+    def health(self) -> str:
+        """``ok`` when every replica passed its last check, else ``unavailable``."""
+        return "ok" if all(replica.state == OK for replica in self.replicas) else "unavailable"
 
     async def check(self) -> None:
         """Check every replica now (the background task calls this every second)."""
