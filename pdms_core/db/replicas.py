@@ -100,7 +100,7 @@ class Replica:
     def _set(self, state: str, why: str = "") -> None:
         if state == self.state:
             return
-        if state == OK:
+        if state == OK and self.state != UNKNOWN:
             log.info("database %s is back: it answers reads again", self.label)
         elif state in (DOWN, LAGGING):
             log.warning("database %s is %s (%s): its reads go elsewhere", self.label, state, why)
