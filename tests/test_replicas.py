@@ -39,6 +39,9 @@ ADD_CONTACT = """mutation($i: AddContactDetailInput!) { addContactDetail(input: 
   person { forenames contactDetails { value } } errors { code } } }"""
 PERSON = "query($id: ID!) { person(id: $id) { forenames contactDetails { value } } }"
 REDIS_URL = "redis://127.0.0.1:6379/0"
+#: Read-your-writes seconds: the writer's reads right after its write fit in it, even on
+#: a busy machine; the test waits it out.
+WINDOW = 2
 #: Long enough that a paused replica stays usable while a test runs.
 TOLERANT_LAG = 3600
 
@@ -166,20 +169,20 @@ async def forenames(client: GraphQLClient, person_id: str) -> str:
 
 
 async def test_reads_go_to_the_replica_except_a_writers_own(cluster):
-    # given two server processes sharing Redis, a one-second read-your-writes window
-    changes = {"redis_url": REDIS_URL, "read_your_writes_seconds": 1}
+    # given two server processes sharing Redis, and a short read-your-writes window
+    changes = {"redis_url": REDIS_URL, "read_your_writes_seconds": WINDOW}
     worker_a = await cluster.app(replica_max_lag_seconds=TOLERANT_LAG, **changes)
     worker_b = await cluster.app(replica_max_lag_seconds=TOLERANT_LAG, **changes)
     writer = officer(worker_a, "Writer")
     person = await stale_person(cluster, writer)
-    # when someone who wrote nothing reads: the replica answers, still "Ada"
-    assert await forenames(officer(worker_a, "Reader"), person["id"]) == "Ada"
-    assert await forenames(officer(worker_b, "Reader"), person["id"]) == "Ada"
     # the writer reads its own write, on either process (noted in Redis) ...
     assert await forenames(writer, person["id"]) == "Bea"
     assert await forenames(worker_b.as_actor(writer.actor), person["id"]) == "Bea"
-    # ... until the window has passed: then the replica answers it too
-    await asyncio.sleep(1.2)
+    # ... while someone who wrote nothing is answered by the replica: still "Ada"
+    assert await forenames(officer(worker_a, "Reader"), person["id"]) == "Ada"
+    assert await forenames(officer(worker_b, "Reader"), person["id"]) == "Ada"
+    # once the window has passed, the replica answers the writer too
+    await asyncio.sleep(WINDOW + 0.2)
     assert await forenames(writer, person["id"]) == "Ada"
 
 
@@ -252,18 +255,9 @@ async def test_a_replica_stopped_mid_test_hands_its_reads_to_the_primary(cluster
     finally:
         cluster.replica.start()
     # and once it is back and checked, it answers again (paused, so stale)
-    await caught_up((cluster.primary, cluster.replica))
-    await cluster.replay(on=False)
-    renamed = await officer(worker, "Editor").execute(
-        RENAME,
-        {
-            "p": {"id": person["id"], "expectedVersion": person["version"]},
-            "i": {"forenames": "Cy", "surname": "Fictional"},
-        },
-    )
-    assert renamed.ok()["updatePerson"]["errors"] == []
+    again = await stale_person(cluster, officer(worker, "Writer"))
     await cluster.check_replicas()
-    assert await forenames(reader, person["id"]) == "Bea"
+    assert await forenames(reader, again["id"]) == "Ada"
     assert await health(reader) == {"status": "ok"}
 
 
