@@ -59,7 +59,12 @@ async def insert_rows(
         f"INSERT INTO {table.name} ({', '.join(columns)}) "
         f"VALUES ({', '.join('?' for _ in columns)})"
     )
-    await driver.executemany(sql, [tuple(_sqlite(v) for v in row) for row in rows])
+    # Only date and time columns need converting; a row-by-value pass over every cell
+    # was a third of a 50,000-row arrears import's database time.
+    dated = [i for i, name in enumerate(columns) if _may_hold_dates(table.c[name])]
+    if dated:
+        rows = [_sqlite_row(row, dated) for row in rows]
+    await driver.executemany(sql, rows)
 
 
 async def upsert_rows(
@@ -102,6 +107,24 @@ def _check_columns(table: Table, columns: Sequence[str]) -> None:
     unknown = [name for name in columns if name not in table.c]
     if unknown:
         raise ValueError(f"{table.name} has no column(s) {', '.join(unknown)}")
+
+
+#: Column types whose values the sqlite3 module binds as they are (bool as 0 or 1).
+_PLAIN = (int, str, float, bool, bytes)
+
+
+def _may_hold_dates(column: Any) -> bool:
+    try:
+        return column.type.python_type not in _PLAIN
+    except NotImplementedError:  # a custom type that does not say: convert to be safe
+        return True
+
+
+def _sqlite_row(row: Sequence[Any], indexes: list[int]) -> list[Any]:
+    converted = list(row)
+    for i in indexes:
+        converted[i] = _sqlite(converted[i])
+    return converted
 
 
 def _sqlite(value: Any) -> Any:

@@ -165,6 +165,11 @@ def patch_key(name: str) -> str:
     return "_".join("".join(c if c.isalnum() else " " for c in name.lower()).split())
 
 
+def _filled(cell: Any) -> bool:
+    # Numbers and dates are never blank; only text needs stripping.
+    return cell.strip() != "" if type(cell) is str else cell is not None
+
+
 def check_rows(
     rows: list[list[Any]],
     columns: list[ColumnMatch],
@@ -186,10 +191,12 @@ def check_rows(
     label = {name: column_label for name, (_, column_label) in at.items()}
     # (field, column index, column label, converter) for the columns present, built once.
     plan = [(name, *at[name], convert) for name, convert in CONVERTERS.items() if name in at]
+    # A report names a handful of patches on every row: each spelling is keyed once.
+    keys: dict[str, str] = {}
 
     for offset, cells in enumerate(rows):
         number = offset + first_row
-        if not any(cell is not None and str(cell).strip() for cell in cells):
+        if not any(_filled(cell) for cell in cells):
             continue  # blank lines between blocks are common in exported reports
         values: dict[str, Any] = {}
         row_errors: list[RowError] = []
@@ -224,7 +231,9 @@ def check_rows(
             row_errors.append(RowError(number, label["last_payment_date"], "after the report date"))
         patch_id = new_patch = None
         if values.get("patch"):
-            key = patch_key(values["patch"])
+            key = keys.get(values["patch"]) or keys.setdefault(
+                values["patch"], patch_key(values["patch"])
+            )
             patch_id = patches.get(key)
             if patch_id is None and key:
                 # Unknown patches are the caller's to create or refuse, once per patch.
