@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 from collections.abc import AsyncIterator
 from typing import Any
@@ -14,15 +15,18 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse
 from starlette.routing import Route
 from strawberry.asgi import GraphQL
+from strawberry.types import ExecutionResult
 
 from pdms_core import graphiql
 from pdms_core.audit.writer import stop_audit_writer
 from pdms_core.auth.cache import SignInCache
 from pdms_core.auth.resolve import client_ip, resolve_credentials
 from pdms_core.db.engine import Database
+from pdms_core.graphql import compat
 from pdms_core.graphql.context import RequestContext
 from pdms_core.graphql.read_routing import install_read_routing
 from pdms_core.graphql.schema import PdmsSchema, build_schema
+from pdms_core.graphql.trusted_documents import TrustedDocuments
 from pdms_core.host import PluginHost
 from pdms_core.http import SecurityMiddleware
 from pdms_core.readiness import Readiness
@@ -47,6 +51,8 @@ class PdmsGraphQL(GraphQL):
         )
         self.host = schema.host
         self.database = database
+        compat.check_view()
+        self.trusted_documents = TrustedDocuments(schema.host.settings.trusted_documents, database)
         #: Resolved sign-ins kept in memory (auth/cache.py); None when off.
         self.signins = SignInCache.open(database, schema.host.settings)
 
@@ -58,6 +64,35 @@ class PdmsGraphQL(GraphQL):
     def encode_json(self, data: object) -> bytes:
         # orjson is several times faster than json.dumps on large portal responses.
         return orjson.dumps(data)
+
+    async def execute_single(  # the signature is checked: compat.check_view
+        self,
+        request: Any,
+        request_adapter: Any,
+        sub_response: Any,
+        context: Any,
+        root_value: Any,
+        request_data: Any,
+    ) -> Any:
+        # Trusted documents (graphql/trusted_documents.py): a document sent by hash is
+        # filled in here, after get_context (the mode depends on the caller) and before
+        # strawberry refuses a request without `query`.
+        document_id = None
+        extensions = request_data.extensions
+        if request_data.query is None and not (
+            isinstance(extensions, dict) and "persistedQuery" in extensions
+        ):
+            document_id = await _document_id(request_adapter)
+        outcome = await self.trusted_documents.resolve(
+            request_data.query, extensions, document_id, context.actor
+        )
+        if outcome.error is not None:
+            return ExecutionResult(data=None, errors=[outcome.error])
+        if outcome.query is not request_data.query:
+            request_data = dataclasses.replace(request_data, query=outcome.query)
+        return await super().execute_single(
+            request, request_adapter, sub_response, context, root_value, request_data
+        )
 
     async def get_context(self, request: Any, response: Any) -> RequestContext:
         # Real credentials first (sessions, API keys); without any, the hook decides
@@ -78,6 +113,18 @@ class PdmsGraphQL(GraphQL):
             client_ip=client_ip(request),
             session_id=session_id,
         )
+
+
+async def _document_id(request_adapter: Any) -> Any:
+    """The ``documentId`` of a JSON request body (GraphQL over HTTP's trusted
+    documents), which strawberry does not read; starlette keeps the body it read."""
+    if "application/json" not in (request_adapter.content_type or ""):
+        return None
+    try:
+        body = orjson.loads(await request_adapter.get_body())
+    except orjson.JSONDecodeError:
+        return None
+    return body.get("documentId") if isinstance(body, dict) else None
 
 
 def create_app(
@@ -173,4 +220,5 @@ def create_app(
     app.state.host = host
     app.state.limiter = schema.limiter
     app.state.database = database
+    app.state.trusted_documents = graphql.trusted_documents
     return app

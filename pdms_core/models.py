@@ -24,6 +24,7 @@ from pdms_core.cases.models import (
 )
 from pdms_core.conditions.models import SystemCondition, SystemConditionEffect
 from pdms_core.demands.models import Demand, DemandCause
+from pdms_core.documents.models import TrustedDocument
 from pdms_core.intentions.models import Intention
 from pdms_core.lookups.models import LookupSet, LookupValue
 from pdms_core.measures.models import MeasureSnapshot
@@ -74,5 +75,6 @@ __all__ = [
     "Task",
     "Team",
     "TeamMembership",
+    "TrustedDocument",
     "UserRole",
 ]

@@ -32,6 +32,7 @@ CORE_COMMANDS: dict[str, dict[str, str]] = {
     "": {
         "db": "Create and migrate the database.",
         "demo": "Fictional demo data",
+        "documents": "Trusted documents (persisted queries)",
         "gazetteer": "Import the address gazetteer",
         "lookups": "Configurable lists",
         "measures": "Strategic measures",
@@ -49,6 +50,11 @@ CORE_COMMANDS: dict[str, dict[str, str]] = {
         "upgrade": "Migrate core and every enabled plugin",
     },
     "demo": {"seed": "Create a fictional council"},
+    "documents": {
+        "list": "Every registered document",
+        "register": "Register the documents in FILES",
+        "remove": "Remove the document registered",
+    },
     "gazetteer": {"generate": "Write a synthetic gazetteer file", "import": "Import FILE in one"},
     "lookups": {"show": "Show every list", "sync": "Create and update declared lists"},
     "measures": {"export": "Compute the measure NAME", "list": "List the measures"},

@@ -221,3 +221,34 @@ def check_strawberry(*, fast: bool) -> None:
         raise CompatError("strawberry's schema converter has no _get_field_exception_handlers")
     if getattr(relay.Node, RELAY_ID_RESOLVER, None) is None:
         raise CompatError(f"strawberry's relay.Node has no {RELAY_ID_RESOLVER} resolver")
+
+
+# -- strawberry's HTTP view ---------------------------------------------------------------
+
+#: ``AsyncBaseHTTPView.execute_single``'s parameters: ``app.PdmsGraphQL`` overrides it
+#: to fill in a document sent by hash (trusted documents) once the context (the actor)
+#: is known and before strawberry refuses a request without ``query``.
+VIEW_EXECUTE_SINGLE = (
+    "self",
+    "request",
+    "request_adapter",
+    "sub_response",
+    "context",
+    "root_value",
+    "request_data",
+)
+
+
+def check_view() -> None:
+    """Raise :class:`CompatError` unless strawberry's HTTP view still executes one
+    request through ``execute_single`` with the parameters PDMS passes on."""
+    from strawberry.http.async_base_view import AsyncBaseHTTPView
+
+    method = getattr(AsyncBaseHTTPView, "execute_single", None)
+    if method is None:
+        raise CompatError("strawberry's AsyncBaseHTTPView has no execute_single")
+    parameters = tuple(inspect.signature(method).parameters)
+    if parameters != VIEW_EXECUTE_SINGLE:
+        raise CompatError(
+            f"AsyncBaseHTTPView.execute_single{parameters} is not {VIEW_EXECUTE_SINGLE}"
+        )

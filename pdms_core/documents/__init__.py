@@ -1,0 +1,1 @@
+"""Trusted documents: GraphQL documents registered by hash (persisted queries)."""
