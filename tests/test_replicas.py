@@ -15,9 +15,12 @@ from typing import Any
 import httpx
 import pytest
 from pg_replica import Server, replicated_servers, unavailable_reason
+from security.conftest import LOGIN, PASSWORD, bearer
 from sqlalchemy import text
 
 from pdms_core.app import create_app
+from pdms_core.auth.actor import SYSTEM
+from pdms_core.auth.users import create_user
 from pdms_core.db import migrations
 from pdms_core.db.engine import Database, create_engine
 from pdms_core.db.replicas import check_replica_settings
@@ -259,6 +262,21 @@ async def test_a_replica_stopped_mid_test_hands_its_reads_to_the_primary(cluster
     await cluster.check_replicas()
     assert await forenames(reader, again["id"]) == "Ada"
     assert await health(reader) == {"status": "ok"}
+
+
+async def test_a_new_session_signs_in_while_the_replica_lags_behind(cluster):
+    worker = await cluster.app(replica_max_lag_seconds=TOLERANT_LAG)
+    email = f"replica.{uuid.uuid4().hex[:8]}@council.invalid"
+    async with cluster.databases[-1].sessionmaker() as session, session.begin():
+        await create_user(session, SYSTEM, email=email, display_name="Ada", password=PASSWORD)
+    await caught_up((cluster.primary, cluster.replica))
+    await cluster.replay(on=False)
+    # when the user signs in, their new session exists on the primary only
+    login = await worker.execute(LOGIN, {"input": {"email": email, "password": PASSWORD}})
+    token = login.ok()["login"]["token"]
+    # then their next request (a query, which reads a replica) still signs in
+    viewer = await worker.execute("{ viewer { email } }", headers=bearer(token))
+    assert viewer.ok()["viewer"] == {"email": email}
 
 
 async def health(client: GraphQLClient) -> dict[str, Any]:
