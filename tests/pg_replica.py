@@ -7,6 +7,7 @@ temporary directory, on free ports; :func:`replicated_servers` tears both down.
 from __future__ import annotations
 
 import os
+import pwd
 import shutil
 import socket
 import subprocess
@@ -40,8 +41,13 @@ def unavailable_reason() -> str | None:
     for tool in ("initdb", "pg_ctl", "pg_basebackup"):
         if not (Path(bindir) / tool).exists():
             return f"PostgreSQL's {tool} is not installed"
-    if os.geteuid() == 0 and shutil.which("runuser") is None:
-        return "runuser is needed to run PostgreSQL as its own user"
+    if os.geteuid() == 0:  # PostgreSQL refuses to run as root
+        if shutil.which("runuser") is None:
+            return "runuser is needed to run PostgreSQL as its own user"
+        try:
+            pwd.getpwnam(OS_USER)
+        except KeyError:
+            return f"there is no {OS_USER!r} OS user to run PostgreSQL as"
     return None
 
 
