@@ -352,3 +352,14 @@ async def test_with_redis_unreachable_every_request_reads_the_database(staff_use
     # and signing out still works, and holds on the other worker
     assert (await one.run(LOGOUT, token)).ok()["logout"]["ok"]
     assert _refused(await two.run(PROBE, token))
+
+
+async def test_without_redis_there_is_no_cache(staff_users, workers):
+    # given a worker with the cache time set but no Redis to end cached answers
+    (one, _) = await workers(redis_url=None, session_cache_seconds=30)
+    await staff_users.user("nia.noredis@council.invalid", ROLES)
+    token = await _sign_in(one, "nia.noredis@council.invalid")
+    # then every request reads the sign-in: another process's change could not reach it
+    for _ in range(3):
+        assert (await one.run(PROBE, token)).ok()
+        assert one.statements.count == 1
