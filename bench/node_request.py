@@ -6,8 +6,10 @@ throwaway database may be created. Prints microseconds per request (wall median,
 the process's CPU per request) and the ratio to the floor: the same primary-key SELECT
 issued directly through the same engine. ``--person`` reads a Person instead, which
 is personal data: every request also writes an audit row (pdms_core/audit/writer.py).
+``--concurrency N`` keeps N requests in flight (throughput, and the audit INSERTs per
+request, which group commit shares between concurrent requests).
 
-    .venv/bin/python bench/node_request.py [--requests 2000] [--person]
+    .venv/bin/python bench/node_request.py [--requests 2000] [--person] [--concurrency 1]
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import Any
 
 import httpx
 from scratch_db import bench_database
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from pdms_core.app import create_app
 from pdms_core.db import migrations
@@ -70,22 +72,40 @@ async def seed(database: Database, subject: Subject) -> list[int]:
 
 
 async def time_requests(
-    http: httpx.AsyncClient, subject: Subject, ids: list[int], count: int
-) -> tuple[list[float], float]:
-    """Wall time of each request, and the process's CPU seconds for all of them."""
-    timings = []
+    http: httpx.AsyncClient, subject: Subject, ids: list[int], count: int, concurrency: int = 1
+) -> tuple[list[float], float, float]:
+    """Wall time of each request, and the CPU and wall seconds for all of them, with
+    ``concurrency`` requests in flight."""
+    timings: list[float] = []
     type_name = subject.model.__name__
-    cpu = time.process_time()
-    for n in range(count):
-        body = {
-            "query": subject.query,
-            "variables": {"id": global_id(type_name, ids[n % len(ids)])},
-        }
-        started = time.perf_counter()
-        response = await http.post("/graphql", json=body)
-        timings.append(time.perf_counter() - started)
-        assert response.json()["data"]["node"], response.text
-    return timings, time.process_time() - cpu
+
+    async def worker(first: int) -> None:
+        for n in range(first, count, concurrency):
+            body = {
+                "query": subject.query,
+                "variables": {"id": global_id(type_name, ids[n % len(ids)])},
+            }
+            started = time.perf_counter()
+            response = await http.post("/graphql", json=body)
+            timings.append(time.perf_counter() - started)
+            assert response.json()["data"]["node"], response.text
+
+    cpu, wall = time.process_time(), time.perf_counter()
+    await asyncio.gather(*(worker(first) for first in range(concurrency)))
+    return timings, time.process_time() - cpu, time.perf_counter() - wall
+
+
+class Statements:
+    """Counts the statements sent through the database's engines, and audit INSERTs."""
+
+    def __init__(self, database: Database) -> None:
+        self.all = self.audit = 0
+        for engine in database.engines:
+            event.listen(engine.sync_engine, "before_cursor_execute", self)
+
+    def __call__(self, _conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        self.all += 1
+        self.audit += statement.startswith("INSERT INTO audit_event")
 
 
 async def time_floor(
@@ -105,7 +125,7 @@ async def time_floor(
     return timings, time.process_time() - cpu
 
 
-async def run(url: str, requests: int, subject: Subject) -> None:
+async def run(url: str, requests: int, subject: Subject, concurrency: int) -> None:
     actors = TestActors()
     host = PluginHost.load(Settings(database_url=url), extra_hooks=[actors])
     await asyncio.to_thread(migrations.upgrade, host)
@@ -119,7 +139,11 @@ async def run(url: str, requests: int, subject: Subject) -> None:
         ) as http:
             await time_requests(http, subject, ids, 100)  # warm up caches and the pool
             await time_floor(database, subject, ids, 100)
-            served, served_cpu = await time_requests(http, subject, ids, requests)
+            statements = Statements(database)
+            served, served_cpu, served_wall = await time_requests(
+                http, subject, ids, requests, concurrency
+            )
+            counted = statements.all, statements.audit
             floor, floor_cpu = await time_floor(database, subject, ids, requests)
     finally:
         await database.dispose()
@@ -127,8 +151,11 @@ async def run(url: str, requests: int, subject: Subject) -> None:
     median_floor = statistics.median(floor) * 1e6
     name = subject.model.__name__
     print(f"backend {database.backend}, {requests} requests, {RECORDS} {name} records")
-    print(f"node(id) request, in-process ASGI: {median_served:8.0f} us median wall")
+    print(f"node(id) request, concurrency {concurrency}:  {median_served:8.0f} us median wall")
     print(f"  CPU per request:                 {served_cpu / requests * 1e6:8.0f} us")
+    print(f"  throughput:                      {requests / served_wall:8.0f} requests/s")
+    print(f"  statements per request:          {counted[0] / requests:8.2f}")
+    print(f"  audit INSERTs per request:       {counted[1] / requests:8.2f}")
     print(f"floor, the same SELECT direct:     {median_floor:8.0f} us median wall")
     print(f"  CPU per SELECT:                  {floor_cpu / requests * 1e6:8.0f} us")
     print(f"ratio to floor (wall):             {median_served / median_floor:8.1f} x")
@@ -138,9 +165,10 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--person", action="store_true", help="read a Person (audited)")
+    parser.add_argument("--concurrency", type=int, default=1, help="requests in flight")
     args = parser.parse_args()
     async with bench_database() as url:
-        await run(url, args.requests, PERSON if args.person else PLACE)
+        await run(url, args.requests, PERSON if args.person else PLACE, args.concurrency)
 
 
 if __name__ == "__main__":
