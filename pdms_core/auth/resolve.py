@@ -5,6 +5,10 @@ keys), or, for browser portals, in the HttpOnly session cookie. A cookie counts 
 with a matching ``X-CSRF-Token`` header (double-submit), so another site cannot make
 a signed-in browser send a request that acts as its user. Credentials that are
 present but invalid make the caller anonymous; they never fall back to anything else.
+
+With Redis configured, a server process answers a token it has seen lately from
+memory (auth/cache.py); commits that change sign-in facts end such answers on every
+process at once (auth/changes.py).
 """
 
 from __future__ import annotations
@@ -68,8 +72,7 @@ async def resolve_credentials(
     if not token or len(token) > MAX_TOKEN_LENGTH:
         return Resolved(ANONYMOUS)
     if token.startswith(SESSION_PREFIX):
-        load = partial(_signed_in_caller, database, settings, token)
-        touch = _touch_session
+        load, touch = partial(_signed_in_caller, database, settings, token), _touch_session
     elif token.startswith(API_KEY_PREFIX):
         load, touch = partial(_key_holder, database, token), _touch_key
     else:
