@@ -296,14 +296,14 @@ async def test_a_cli_command_in_another_process_ends_cached_sign_ins(
 
 
 async def test_idle_and_absolute_expiry_hold_with_the_cache_warm(staff_users, workers):
-    # given sessions about to end: one idle for 57 of its 60 seconds, one 3 seconds
+    # given sessions about to end: one idle for 56 of its 60 seconds, one 4 seconds
     # from its absolute end (written behind the cache's back: nothing is published)
     (one, _) = await workers(session_idle_minutes=1)
     await staff_users.user("ida.idle@council.invalid", ROLES)
     await staff_users.user("abe.absolute@council.invalid", ROLES)
     idle = await _sign_in(one, "ida.idle@council.invalid")
     absolute = await _sign_in(one, "abe.absolute@council.invalid")
-    ends = now() + timedelta(seconds=3)
+    ends = now() + timedelta(seconds=4)
     table = StaffSession.__table__
     async with one.database.engine.begin() as connection:
         for token, values in (
