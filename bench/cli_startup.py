@@ -21,20 +21,10 @@ import time
 from importlib.metadata import entry_points
 from pathlib import Path
 
+from pdms_core.cli import CORE_COMMANDS
+
 TARGET_SECONDS = 0.5
 PDMS = str(Path(sys.executable).parent / "pdms")
-GROUPS = [
-    "db",
-    "demo",
-    "gazetteer",
-    "lookups",
-    "measures",
-    "notifications",
-    "plugins",
-    "reminders",
-    "schema",
-    "users",
-]
 
 
 def wall(command: list[str], repeat: int) -> list[float]:
@@ -53,8 +43,7 @@ def commands() -> list[list[str]]:
     return [
         ["--help"],
         ["--version"],
-        ["serve", "--help"],
-        *([group, "--help"] for group in [*GROUPS, *plugins]),
+        *([name, "--help"] for name in [*CORE_COMMANDS, *plugins]),
     ]
 
 
