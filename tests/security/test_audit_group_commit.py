@@ -14,6 +14,7 @@ from pdms_core.audit.models import AuditEvent
 from pdms_core.graphql.node import global_id
 from pdms_core.people.models import Person
 from pdms_core.testing.actors import staff
+from pdms_core.testing.pytest_plugin import test_executor
 
 NODE = "query($p: ID!) { node(id: $p) { ... on Person { forenames surname } } }"
 NODES = "query($a: ID!, $b: ID!) { nodes(ids: [$a, $b]) { ... on Person { forenames } } }"
@@ -199,3 +200,13 @@ async def test_shutdown_writes_the_rows_of_requests_whose_clients_left(
     after = await reader.execute(NODE, {"p": global_id("Person", quinn)})
     assert after.ok()["node"]["forenames"] == "Quinn0"
     assert await _read_rows(pdms_db) == [str(quinn), str(quinn)]
+
+
+async def test_debug_mode_names_the_refusal(pdms_db, graphql_under):
+    # A developer's server says why; production (above) says nothing.
+    (quinn,) = await _people(pdms_db, 1)
+    debug = graphql_under(test_executor(), debug=True).as_actor(staff("core.people.read"))
+    async with refused_audit(pdms_db):
+        result = await debug.execute(NODE, {"p": global_id("Person", quinn)})
+    assert result.data is None
+    assert "refused" in result.errors[0]["message"]
