@@ -27,17 +27,18 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+import secrets
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from pdms_core.auth.changes import PREFIX, Publisher, publish_changes
+from pdms_core.auth.changes import ALL, COUNTER_SECONDS, PREFIX, Publisher, publish_changes
 from pdms_core.auth.tokens import now
 
 log = logging.getLogger("pdms.auth.cache")
-#: An answer is kept at most this long, whatever the setting (see changes.COUNTER_SECONDS).
+#: An answer is kept at most this long, whatever the setting.
 MAX_SECONDS = 3600
 #: Tokens remembered per process; the oldest quarter goes when full.
 MAX_ENTRIES = 20_000
@@ -167,8 +168,11 @@ class SignInCache:
     async def _counters(self, scopes: tuple[str, ...]) -> tuple[Any, ...] | None:
         if self._down and time.monotonic() < self._retry_at:
             return None
+        names = [self.prefix + scope for scope in scopes]
         try:
-            values = await self._client.mget([self.prefix + scope for scope in scopes])
+            values = await self._client.mget(names)
+            if None in values:
+                values = await self._start_counters(names, values)
         except self._errors as exc:
             self._failed(exc)
             return None
@@ -176,6 +180,19 @@ class SignInCache:
             self._down = False
             log.info("sign-in cache: Redis is back")
         return tuple(values)
+
+    async def _start_counters(self, names: list[str], values: list[Any]) -> list[Any]:
+        # A missing counter (never bumped, expired, or Redis restarted empty) starts at
+        # a random value, not at nothing: a counter that vanished and came back could
+        # otherwise match what a stale answer was stored under.
+        async with self._client.pipeline(transaction=False) as pipe:
+            for name, value in zip(names, values, strict=True):
+                if value is None:
+                    lifetime = None if name == self.prefix + ALL else COUNTER_SECONDS
+                    pipe.set(name, secrets.randbits(62), nx=True, ex=lifetime)
+            pipe.mget(names)
+            *_, values = await pipe.execute()
+        return values
 
     def _failed(self, exc: BaseException) -> None:
         self._retry_at = time.monotonic() + RETRY_AFTER_SECONDS

@@ -48,8 +48,8 @@ AUTH_SCOPES = "pdms_auth_scopes"
 ALL = "all"
 #: Redis key prefix of the generation counters.
 PREFIX = "pdms:auth:"
-#: Per-user and per-key counters outlive any cached answer by far (see cache.py's
-#: MAX_SECONDS): a counter that vanished and came back could otherwise repeat a value.
+#: Per-user and per-key counters go a day after their last bump (cache.py starts a
+#: missing one again at a random value).
 COUNTER_SECONDS = 86_400
 REDIS_TIMEOUT_SECONDS = 0.5
 #: After a failed bump, how long to skip Redis before trying again.
