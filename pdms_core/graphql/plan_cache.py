@@ -1,12 +1,13 @@
 """The fast executor's planning, kept across requests for the same operation.
 
 Planning a root field (``planned.py``) collects each object type's subfields from the
-selection, following fragments and evaluating @skip/@include, and finds out whether the
-field can be planned at all. Both depend on the schema, the operation and the values
-of the variables its @skip/@include directives read, nothing else, so they are kept
-per operation node (``document_cache.py``: by identity, weakly, per schema) and per
-those values. What depends on the request (resolve infos, which carry the context,
-and arguments, which may carry variables) is still built per request.
+selection, following fragments and evaluating @skip/@include, finds out whether the
+field can be planned at all and builds its template. All of it depends on the schema,
+the operation and the values of the variables its @skip/@include directives read,
+nothing else, so it is kept per operation node (``document_cache.py``: by identity,
+weakly, per schema) and per those values. What depends on the request (resolve infos,
+which carry the context, and arguments that carry variables) is made per request
+(``plan_run.py``).
 """
 
 from __future__ import annotations
@@ -25,13 +26,14 @@ _CONDITIONS = frozenset({GraphQLSkipDirective.name, GraphQLIncludeDirective.name
 class SharedPlans:
     """Planning results for one operation and one set of @skip/@include values."""
 
-    __slots__ = ("subfields", "unplannable")
+    __slots__ = ("subfields", "templates")
 
     def __init__(self) -> None:
         #: (object type name, ids of the parent field nodes) -> collected subfields
         self.subfields: dict[tuple[Any, ...], Any] = {}
-        #: root response keys the plan cannot cover
-        self.unplannable: set[str] = set()
+        #: (root type, response key, return type) -> the root field's template, or the
+        #: Unplanned saying why there is none
+        self.templates: dict[tuple[Any, ...], Any] = {}
 
 
 class OperationPlans:

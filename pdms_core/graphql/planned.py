@@ -7,9 +7,11 @@ looks the field up, checks for awaitables and dispatches on the return type, and
 look-ahead had walked the same selection once already.
 
 So for a query's root field, :class:`PlannedExecutionContext` turns the selection into
-a plan once per request (per object type and selection: the field to call or the
-column to read, its arguments, its info, how to place its value), and completes the
-field's value from the plan in one breadth-first pass. Every object of a level has its
+a plan (per object type and selection: the field to call or the column to read, how to
+place its value), and completes the field's value from the plan in one breadth-first
+pass. The plan holds nothing of one request (``plan_run.py``: resolve infos and
+arguments are made per request, on first use), so it is made once per operation and
+@skip/@include values and kept (``plan_cache.py``). Every object of a level has its
 fields filled; loader futures met on the way are awaited together, level by level,
 as the look-ahead did (one statement per field, as before); the values they bring are
 the next level. The answer is the same dicts and lists graphql-core would build.
@@ -40,11 +42,7 @@ positions. PDMS resolvers use the path only for its field names
 
 from __future__ import annotations
 
-import asyncio
-import inspect
 import logging
-from collections.abc import Callable
-from types import CoroutineType
 from typing import Any
 
 from graphql import (
@@ -54,8 +52,10 @@ from graphql import (
     GraphQLObjectType,
     GraphQLUnionType,
     OperationType,
-    Undefined,
+    VariableNode,
+    Visitor,
     is_leaf_type,
+    visit,
 )
 from graphql.execution import get_argument_values
 from graphql.pyutils import Path
@@ -69,66 +69,28 @@ from pdms_core.graphql.direct_resolvers import (
     without_middleware,
 )
 from pdms_core.graphql.plan_cache import reusable, shared_plans
-from pdms_core.graphql.prefetch import concrete_type, prefetch, prefetchable_mark
-from pdms_core.graphql.type_guards import read_guard
+from pdms_core.graphql.plan_run import (
+    Filler,
+    ObjectPlan,
+    Placer,
+    Run,
+    Slot,
+    Template,
+    Unplanned,
+    abstract_of,
+    call_filler,
+    column_filler,
+    leaf,
+    list_of,
+    non_null,
+    object_of,
+    type_name_filler,
+)
+from pdms_core.graphql.prefetch import prefetch, prefetchable_mark
 
 log = logging.getLogger(__name__)
-
-#: What a resolver returns while its value loads: a loader future, or the coroutine
-#: of an async resolver. (graphql-core asks every value whether it is awaitable at all;
-#: a more exotic awaitable fails the plan's type checks and graphql-core completes it.)
-_LOADING = (asyncio.Future, CoroutineType)
-
-#: Places one value into its container: (value, container, key, run).
-Placer = Callable[[Any, Any, Any, "_Run"], None]
-#: Fills one field of an object into its answer: (source, answer, run).
-Filler = Callable[[Any, dict, "_Run"], None]
-
-
-class _Unplanned(Exception):
-    """Something the plan does not cover: graphql-core completes the field instead."""
-
-
-class _ObjectPlan:
-    """The fields to fill for every object of one type under one selection."""
-
-    __slots__ = ("fillers", "keys")
-
-    def __init__(self, keys: tuple[str, ...]):
-        self.keys = keys
-        self.fillers: list[Filler] = []
-
-
-class _Run:
-    """One completion: the objects waiting for their fields, and the values loading."""
-
-    __slots__ = ("objects", "waiting")
-
-    def __init__(self) -> None:
-        self.objects: list[tuple[Any, _ObjectPlan, dict]] = []
-        # (what is loading, its placer, whether null is allowed, container, key)
-        self.waiting: list[tuple[Any, Placer, bool, Any, Any]] = []
-
-    async def complete(self, value: Any, place: Placer) -> Any:
-        box = [None]
-        place(value, box, 0, self)
-        while True:
-            while self.waiting:
-                waiting, self.waiting = self.waiting, []
-                loads = (item[0] for item in waiting)
-                loaded = await asyncio.gather(*loads, return_exceptions=True)
-                for value, (_, place, nullable, container, key) in zip(
-                    loaded, waiting, strict=True
-                ):
-                    if isinstance(value, BaseException):
-                        raise _Unplanned(f"a load failed: {type(value).__name__}") from value
-                    _place_settled(value, place, nullable, container, key, self)
-            if not self.objects:
-                return box[0]
-            level, self.objects = self.objects, []
-            for source, plan, answer in level:
-                for fill in plan.fillers:
-                    fill(source, answer, self)
+#: Argument values a plan may keep for every request: immutable ones.
+_IMMUTABLE = (str, int, float, bool, type(None), tuple, frozenset)
 
 
 class PlannedExecutionContext(LeafFirstExecutionContext):
@@ -139,23 +101,18 @@ class PlannedExecutionContext(LeafFirstExecutionContext):
         self._plannable = self.operation.operation == OperationType.QUERY and without_middleware(
             self
         )
-        self._plans: dict[tuple[str, int], _ObjectPlan] = {}
         # What planning found for this operation and these @skip/@include values in
-        # earlier requests (plan_cache.py): the collected subfields, and root fields
-        # that cannot be planned.
+        # earlier requests (plan_cache.py): templates and collected subfields.
+        # None: plans are made for this request only.
         self._shared = shared_plans(self) if self._plannable else None
         # Root fields handed to graphql-core: its complete_value calls ours again for a
         # non-null root type's inner type, at the same root path.
         self._handed_over: set[str] = set()
 
     def build_response(self, data: dict[str, Any] | None) -> Any:
-        # The plans hold placers that hold this context (an abstract type's placer
-        # plans its concrete types as they appear): drop them so that the request's
-        # objects are freed by reference counting, not left to the cyclic collector.
-        self._plans.clear()
         response = super().build_response(data)
         # graphql-core's helpers for resolvers are bound methods of this context, held
-        # by it: another cycle, through which the context kept the request's loaders,
+        # by it: a cycle, through which the context kept the request's loaders,
         # futures and rows. Resolve infos hold the helpers themselves, so a resolver's
         # late work still finds them; nothing builds an info once the response is built.
         self.async_helpers = None
@@ -186,18 +143,11 @@ class PlannedExecutionContext(LeafFirstExecutionContext):
         """``complete_value``'s ``arguments``, for a root field: from the plan, or by
         graphql-core after the look-ahead."""
         return_type, field_details_list, info, path, result, _ = arguments
-        shared = self._shared
         try:
-            if shared is not None and path.key in shared.unplannable:
-                raise _Unplanned("not plannable (found before)")
-            try:
-                place = self._placer(return_type, field_details_list, path, info)
-            except _Unplanned:
-                if shared is not None:  # the document's shape: the same next time
-                    shared.unplannable.add(path.key)
-                raise
-            return await _Run().complete(result, place)
-        except _Unplanned as unplanned:
+            template = self._template(return_type, field_details_list, path)
+            run = Run(self, template, info)
+            return await run.complete(result, template.place)
+        except Unplanned as unplanned:
             log.debug("%s: completed by graphql-core (%s)", info.field_name, unplanned)
         except Exception as error:  # a resolver's own error: graphql-core's to report
             # only the type: the message may hold data the log must not see
@@ -209,20 +159,70 @@ class PlannedExecutionContext(LeafFirstExecutionContext):
 
     # -- planning ------------------------------------------------------------------
 
+    def _template(self, return_type: Any, field_details_list: Any, path: Path) -> Template:
+        """The root field's template: kept, or made now (raises Unplanned, also kept)."""
+        shared = self._shared
+        key = (path.typename, path.key, str(return_type))
+        found = shared.templates.get(key) if shared is not None else None
+        if found is None:
+            found = Template()
+            try:
+                found.slot(Slot(None))  # slot 0: the root field, whose info graphql-core made
+                found.place = self._placer(found, return_type, field_details_list, path, 0)
+            except Unplanned as unplanned:  # the document's shape: the same next time
+                found = unplanned
+            if shared is not None:
+                shared.templates[key] = found
+        if isinstance(found, Unplanned):
+            raise Unplanned(str(found))
+        return found
+
+    def _placer(
+        self, template: Template, graphql_type: Any, field_details_list: Any, path: Path, slot: int
+    ) -> Placer:
+        """How to place a value of ``graphql_type`` selected by these field nodes (the
+        field's resolve info is in ``slot``)."""
+        if isinstance(graphql_type, GraphQLNonNull):
+            inner = graphql_type.of_type
+            return non_null(self._placer(template, inner, field_details_list, path, slot))
+        if isinstance(graphql_type, GraphQLList):
+            inner = graphql_type.of_type
+            return list_of(self._placer(template, inner, field_details_list, path, slot))
+        if is_leaf_type(graphql_type):
+            return leaf(graphql_type.coerce_output_value)
+        if isinstance(graphql_type, GraphQLObjectType):
+            plan = self._object_plan(template, graphql_type, field_details_list, path)
+            return object_of(graphql_type, plan, slot)
+        if isinstance(graphql_type, GraphQLInterfaceType | GraphQLUnionType):
+
+            def plan_concrete(object_type: GraphQLObjectType, run: Run) -> Placer:
+                return run.executor._placer(template, object_type, field_details_list, path, slot)
+
+            return abstract_of(graphql_type, slot, plan_concrete)
+        raise Unplanned(f"no plan for {graphql_type}")
+
     def _object_plan(
-        self, object_type: GraphQLObjectType, field_details_list: Any, path: Path
-    ) -> _ObjectPlan:
-        key = (object_type.name, id(field_details_list))
-        plan = self._plans.get(key)
+        self,
+        template: Template,
+        object_type: GraphQLObjectType,
+        field_details_list: Any,
+        path: Path,
+    ) -> ObjectPlan:
+        # keyed by the field nodes (the document's, alive while the plans are kept),
+        # not by the list graphql-core made for this request
+        key = (object_type.name, *(id(d.node) for d in field_details_list))
+        plan = template.plans.get(key)
         if plan is not None:
             return plan
         grouped, defer_usages, forbidden = self._subfields(object_type, field_details_list)
         if defer_usages or forbidden:
-            raise _Unplanned("@defer")
-        plan = _ObjectPlan(tuple(grouped))
+            raise Unplanned("@defer")
+        plan = ObjectPlan(tuple(grouped))
         for response_key, field_group in grouped.items():
-            plan.fillers.append(self._filler(object_type, response_key, field_group, path))
-        self._plans[key] = plan  # only once whole: a plan that raised _Unplanned is not kept
+            plan.fillers.append(
+                self._filler(template, object_type, response_key, field_group, path)
+            )
+        template.plans[key] = plan  # only once whole: a plan that raised Unplanned is not kept
         return plan
 
     def _subfields(self, object_type: GraphQLObjectType, field_details_list: Any) -> Any:
@@ -234,184 +234,63 @@ class PlannedExecutionContext(LeafFirstExecutionContext):
         collected = shared.subfields.get(key)
         if collected is None:
             collected = self.collect_subfields(object_type, field_details_list)
-            if reusable(collected):
-                shared.subfields[key] = collected
+            if not reusable(collected):
+                raise Unplanned("fragment arguments")
+            shared.subfields[key] = collected
         return collected
 
     def _filler(
-        self, object_type: GraphQLObjectType, key: str, field_details_list: Any, parent: Path
+        self,
+        template: Template,
+        object_type: GraphQLObjectType,
+        key: str,
+        field_details_list: Any,
+        parent: Path,
     ) -> Filler:
         node = field_details_list[0].node
         name = node.name.value
         if name == "__typename":
-            type_name = object_type.name
-
-            def fill_type_name(source: Any, answer: dict, run: _Run) -> None:
-                answer[key] = type_name
-
-            return fill_type_name
+            return type_name_filler(key, object_type.name)
         field = object_type.fields.get(name)
         resolve = getattr(field, "resolve", None)
         if resolve is None or not (getattr(resolve, DIRECT, False) or prefetchable_mark(field)):
-            raise _Unplanned(f"{object_type.name}.{name} is neither direct nor prefetchable")
+            raise Unplanned(f"{object_type.name}.{name} is neither direct nor prefetchable")
         read = getattr(resolve, LEAF, None)
         if read is not None:
-            return _column_filler(key, object_type.name, read, field.type)
+            return column_filler(key, object_type.name, read, field.type)
         path = parent.add_key(key, object_type.name)
-        info = self.build_resolve_info(field, to_nodes(field_details_list), object_type, path)
-        arguments = (
-            get_argument_values(
-                field,
-                node,
-                self.variable_values,
-                field_details_list[0].fragment_variable_values,
-                self.hide_suggestions,
-            )
-            if field.args or node.arguments
-            else {}
+        spec = Slot(
+            (field, to_nodes(field_details_list), object_type, path), field, field_details_list[0]
         )
-        place = self._placer(field.type, field_details_list, path, info)
-        with_info = getattr(resolve, WITH_INFO, None)
-        if with_info is not None:  # the strawberry info, made once for every source
-            function, keywords = with_info(info)
+        spec.with_info = getattr(resolve, WITH_INFO, None)
+        if spec.with_info is None:
+            spec.arguments = self._fixed_arguments(field, field_details_list[0])
+        slot = template.slot(spec)
+        place = self._placer(template, field.type, field_details_list, path, slot)
+        return call_filler(key, slot, place)
 
-            def fill_with_info(source: Any, answer: dict, run: _Run) -> None:
-                place(function(source, **keywords), answer, key, run)
-
-            return fill_with_info
-
-        def fill(source: Any, answer: dict, run: _Run) -> None:
-            place(resolve(source, info, **arguments), answer, key, run)
-
-        return fill
-
-    def _placer(self, graphql_type: Any, field_details_list: Any, path: Path, info: Any) -> Placer:
-        """How to place a value of ``graphql_type`` selected by these field nodes."""
-        if isinstance(graphql_type, GraphQLNonNull):
-            return _non_null(self._placer(graphql_type.of_type, field_details_list, path, info))
-        if isinstance(graphql_type, GraphQLList):
-            return _list(self._placer(graphql_type.of_type, field_details_list, path, info))
-        if is_leaf_type(graphql_type):
-            return _leaf(graphql_type.coerce_output_value)
-        if isinstance(graphql_type, GraphQLObjectType):
-            plan = self._object_plan(graphql_type, field_details_list, path)
-            return _object(graphql_type, plan, info)
-        if isinstance(graphql_type, GraphQLInterfaceType | GraphQLUnionType):
-            return self._abstract(graphql_type, field_details_list, path, info)
-        raise _Unplanned(f"no plan for {graphql_type}")
-
-    def _abstract(self, abstract: Any, field_details_list: Any, path: Path, info: Any) -> Placer:
-        placers: dict[str, Placer] = {}
-
-        def place_concrete(value: Any, container: Any, key: Any, run: _Run) -> None:
-            object_type = concrete_type(info, abstract, value)
-            if object_type is None:
-                raise _Unplanned(f"not one {abstract.name} type claims a value")
-            place = placers.get(object_type.name)
-            if place is None:
-                place = placers[object_type.name] = self._placer(
-                    object_type, field_details_list, path, info
-                )
-            place(value, container, key, run)
-
-        return _settled(place_concrete)
+    def _fixed_arguments(self, field: Any, details: Any) -> dict[str, Any] | None:
+        """The field's arguments when no request can change them (no variable in them,
+        only immutable values), else None: made per request then."""
+        node = details.node
+        if not (field.args or node.arguments):
+            return {}
+        if details.fragment_variable_values is not None or _uses_variables(node.arguments):
+            return None
+        arguments = get_argument_values(
+            field, node, self.variable_values, None, self.hide_suggestions
+        )
+        return arguments if all(isinstance(v, _IMMUTABLE) for v in arguments.values()) else None
 
 
-# -- placing values (the closures the plan is made of) ----------------------------------
+def _uses_variables(arguments: Any) -> bool:
+    found = False
 
+    class Finder(Visitor):
+        def enter_variable(self, node: VariableNode, *_: Any) -> None:
+            nonlocal found
+            found = True
 
-def _column_filler(key: str, type_name: str, read: Callable, graphql_type: Any) -> Filler:
-    """A plain column or relay id, read and serialized without calling a resolver."""
-    non_null = isinstance(graphql_type, GraphQLNonNull)
-    coerce = (graphql_type.of_type if non_null else graphql_type).coerce_output_value
-
-    def fill_column(source: Any, answer: dict, run: _Run) -> None:
-        value = read(source, type_name)
-        if value is None:
-            if non_null:
-                raise _Unplanned(f"null for {type_name}.{key}")
-            return  # the answer's keys start as None
-        coerced = coerce(value)
-        if coerced is None or coerced is Undefined:
-            raise _Unplanned(f"{type_name}.{key} does not serialize")
-        answer[key] = coerced
-
-    return fill_column
-
-
-def _settled(place_value: Placer, *, nullable: bool = True) -> Placer:
-    """``place_value`` for values that have loaded and are not null. A value still
-    loading waits for its level's loads; null is placed as null, or for a non-null
-    field abandons the plan (graphql-core reports it and propagates the null)."""
-
-    def place(value: Any, container: Any, key: Any, run: _Run) -> None:
-        _place_settled(value, place_value, nullable, container, key, run)
-
-    return place
-
-
-def _place_settled(
-    value: Any, place_value: Placer, nullable: bool, container: Any, key: Any, run: _Run
-) -> None:
-    # What waits is ``place_value``, not the closure calling this: a closure that held
-    # itself would be a reference cycle, and every answer, row and future of the request
-    # reachable from it would wait for the cyclic garbage collector instead of being
-    # freed when the request ends (collecting those took up to 300 ms at a time).
-    if isinstance(value, _LOADING):
-        run.waiting.append((value, place_value, nullable, container, key))
-    elif value is not None:
-        place_value(value, container, key, run)
-    elif nullable:
-        container[key] = None
-    else:
-        raise _Unplanned("null for a non-null field")
-
-
-def _non_null(inner: Placer) -> Placer:
-    return _settled(inner, nullable=False)
-
-
-def _list(inner: Placer) -> Placer:
-    def place_items(value: Any, container: Any, key: Any, run: _Run) -> None:
-        if not isinstance(value, list | tuple):
-            raise _Unplanned(f"a list field gave {type(value).__name__}")
-        items = container[key] = [None] * len(value)
-        for index, item in enumerate(value):
-            inner(item, items, index, run)
-
-    return _settled(place_items)
-
-
-def _leaf(coerce: Callable[[Any], Any]) -> Placer:
-    def place_coerced(value: Any, container: Any, key: Any, run: _Run) -> None:
-        coerced = coerce(value)
-        if coerced is None or coerced is Undefined:
-            raise _Unplanned("a value does not serialize")
-        container[key] = coerced
-
-    return _settled(place_coerced)
-
-
-def _object(object_type: GraphQLObjectType, plan: _ObjectPlan, info: Any) -> Placer:
-    is_type_of = object_type.is_type_of
-    keys = plan.keys
-    # The type's read rule and audit note, as graphql-core's complete_object_value
-    # applies them (graphql/type_guards.py). A refusal abandons the plan: graphql-core
-    # then meets it again and reports it at its path.
-    guard = read_guard(object_type)
-    context = info.context
-
-    def place_answer(value: Any, container: Any, key: Any, run: _Run) -> None:
-        if is_type_of is not None:
-            claimed = is_type_of(value, info)
-            if claimed is not True:
-                if asyncio.iscoroutine(claimed):  # graphql-core awaits it: leave it to that
-                    claimed.close()
-                if inspect.isawaitable(claimed) or not claimed:
-                    raise _Unplanned(f"{object_type.name} does not claim a value")
-        if guard is not None:
-            guard(value, context)
-        answer = container[key] = dict.fromkeys(keys)
-        run.objects.append((value, plan, answer))
-
-    return _settled(place_answer)
+    for argument in arguments or ():
+        visit(argument, Finder())
+    return found
