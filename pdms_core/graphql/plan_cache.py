@@ -26,7 +26,7 @@ _CONDITIONS = frozenset({GraphQLSkipDirective.name, GraphQLIncludeDirective.name
 class SharedPlans:
     """Planning results for one operation and one set of @skip/@include values."""
 
-    __slots__ = ("subfields", "templates")
+    __slots__ = ("selections", "subfields", "templates")
 
     def __init__(self) -> None:
         #: (object type name, ids of the parent field nodes) -> collected subfields
@@ -34,6 +34,8 @@ class SharedPlans:
         #: (root type, response key, return type) -> the root field's template, or the
         #: Unplanned saying why there is none
         self.templates: dict[tuple[Any, ...], Any] = {}
+        #: the look-ahead's (prefetch.py) selected fields, by object type and field nodes
+        self.selections: dict[tuple[Any, ...], Any] = {}
 
 
 class OperationPlans:

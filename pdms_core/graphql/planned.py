@@ -153,7 +153,8 @@ class PlannedExecutionContext(LeafFirstExecutionContext):
             # only the type: the message may hold data the log must not see
             log.debug("%s: completed by graphql-core (%s)", info.field_name, type(error).__name__)
         self._handed_over.add(path.key)
-        await prefetch(info, result)
+        shared = self._shared
+        await prefetch(info, result, shared.selections if shared is not None else None)
         completed = super().complete_value(*arguments)
         return await completed if self.is_awaitable(completed) else completed
 

@@ -88,15 +88,17 @@ def settled(value: Any) -> Any:
     return value
 
 
-async def prefetch(raw_info: Any, value: Any) -> None:
+async def prefetch(raw_info: Any, value: Any, selections: dict | None = None) -> None:
     """Load ahead what the selection of the field described by ``raw_info`` will need.
 
     ``raw_info`` is graphql-core's resolve info of a root field and ``value`` what its
-    resolver returned. Never raises: a failure is left for graphql-core to meet (and
-    report at the right path) when it resolves the same field.
+    resolver returned. ``selections``, when given, keeps the fields each selection
+    picks across requests: only for requests with the same operation and the same
+    @skip/@include values (``plan_cache.py``). Never raises: a failure is left for
+    graphql-core to meet (and report at the right path) when it resolves the same field.
     """
     level = [(value, raw_info.return_type, raw_info.field_nodes, raw_info.path)]
-    planner = _Planner(raw_info)
+    planner = _Planner(raw_info, selections)
     while level:
         pending: list[tuple[Any, Any, list[FieldNode], Path]] = []
         following: list[tuple[Any, Any, list[FieldNode], Path]] = []
@@ -170,8 +172,10 @@ class _Planner:
     of a level: the selection is read once per level, not once per object.
     """
 
-    def __init__(self, raw_info: Any):
+    def __init__(self, raw_info: Any, selections: dict | None = None):
         self.raw_info = raw_info
+        # (object type name, ids of the field nodes) -> the fields they select
+        self.selections = selections
         # The rest of the resolve info is the same for every field.
         self.make_info = resolve_info_maker(raw_info)
         self.fragments = raw_info.fragments
@@ -197,7 +201,14 @@ class _Planner:
         return plan
 
     def _steps(self, object_type: GraphQLObjectType, nodes: list[FieldNode]) -> Iterable[_Step]:
-        for response_key, field_nodes in self._selected_fields(object_type, nodes).items():
+        if self.selections is None:
+            selected = self._selected_fields(object_type, nodes)
+        else:
+            key = (object_type.name, *map(id, nodes))
+            selected = self.selections.get(key)
+            if selected is None:
+                selected = self.selections[key] = self._selected_fields(object_type, nodes)
+        for response_key, field_nodes in selected.items():
             field = object_type.fields.get(field_nodes[0].name.value)
             mark = prefetchable_mark(field) if field is not None else None
             if not mark or _is_leaf(field.type):
