@@ -52,11 +52,13 @@ def register(state: CliState, files: tuple[Path, ...], client: str | None) -> No
             f"{len(problems)} problem(s) in {len(files)} file(s); nothing was registered"
         )
 
-    async def work(database: Database) -> Any:
-        async with database.sessionmaker() as session, session.begin():
-            return await services.register(session, candidates, client)
+    from pdms_core.cli_support import run_command
 
-    done = state.run_with_database(work)
+    # audited like the API's changes: who changed what the server will accept
+    done = run_command(
+        lambda session: services.register(session, candidates, client),
+        audit="registerTrustedDocuments",
+    )
     for sha in done.added:
         click.echo(f"registered sha256:{sha}")
     for sha in done.existing:
@@ -82,8 +84,7 @@ def list_(state: CliState) -> None:
 
 @documents.command()
 @click.argument("sha256")
-@pass_state
-def remove(state: CliState, sha256: str) -> None:
+def remove(sha256: str) -> None:
     """Remove the document registered under SHA256 (hex, or sha256:<hex>)."""
     from pdms_core.documents import services
 
@@ -91,11 +92,11 @@ def remove(state: CliState, sha256: str) -> None:
     if sha is None:
         raise click.ClickException("give the hash as 64 hex digits, or sha256:<hex>")
 
-    async def work(database: Database) -> bool:
-        async with database.sessionmaker() as session, session.begin():
-            return await services.remove(session, sha)
+    from pdms_core.cli_support import run_command
 
-    if not state.run_with_database(work):
+    if not run_command(
+        lambda session: services.remove(session, sha), audit="removeTrustedDocument"
+    ):
         raise click.ClickException(f"no document is registered as sha256:{sha}")
     click.echo(f"removed sha256:{sha}")
 

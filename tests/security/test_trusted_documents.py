@@ -16,8 +16,10 @@ from typing import Any
 
 import httpx
 from click.testing import CliRunner
+from sqlalchemy import select
 
 from pdms_core.app import PdmsGraphQL, create_app
+from pdms_core.audit.models import AuditEvent
 from pdms_core.cli import build_cli
 from pdms_core.cli.context import CliState
 from pdms_core.graphql import compat
@@ -172,7 +174,9 @@ async def test_a_document_registered_while_serving_is_found_after_the_miss_expir
     assert _codes(await _post(app, body)) == ["PERSISTED_QUERY_NOT_FOUND"]
 
 
-async def test_registration_is_all_or_nothing_and_names_each_bad_document(pdms_host, tmp_path):
+async def test_registration_is_all_or_nothing_and_names_each_bad_document(
+    pdms_host, pdms_db, tmp_path
+):
     good = tmp_path / "good.graphql"
     good.write_text(MODULES, encoding="utf-8")
     bad = tmp_path / "bad.graphql"
@@ -190,6 +194,9 @@ async def test_registration_is_all_or_nothing_and_names_each_bad_document(pdms_h
     manifest.write_text(json.dumps({sha(UNREGISTERED): UNREGISTERED, sha(MODULES): MODULES}))
     fixed = await _pdms(pdms_host, "documents", "register", str(manifest), "--client", "web")
     assert fixed.exit_code == 0 and "2 registered" in fixed.output
+    async with pdms_db.sessionmaker() as session:
+        actions = (await session.execute(select(AuditEvent.action, AuditEvent.outcome))).all()
+    assert ("registerTrustedDocuments", "ok") in actions
 
 
 def test_the_view_override_matches_strawberrys_execute_single():
