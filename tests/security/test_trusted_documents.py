@@ -41,10 +41,13 @@ def _app(pdms_host: PluginHost, pdms_db: Any, mode: str) -> Any:
     return create_app(host=host, database=pdms_db)
 
 
-async def _post(app: Any, body: dict[str, Any], token: str | None = None) -> dict[str, Any]:
+async def _post(
+    app: Any, body: dict[str, Any], token: str | None = None, **headers: str
+) -> dict[str, Any]:
     transport = httpx.ASGITransport(app=app)
+    sent = {**(bearer(token) if token else {}), **headers}
     async with httpx.AsyncClient(transport=transport, base_url="http://pdms.test") as http:
-        response = await http.post("/graphql", json=body, headers=bearer(token) if token else {})
+        response = await http.post("/graphql", json=body, headers=sent)
     assert response.status_code == 200, response.text
     return response.json()
 
@@ -154,6 +157,10 @@ async def test_all_mode_requires_registered_documents_from_everyone(
             "TRUSTED_DOCUMENT_REQUIRED"
         ]
         assert "errors" not in await _post(app, _apq(None, digest), caller)
+    # no other way in: a streaming response is not offered, so the check still applies
+    for accept in ("text/event-stream", "multipart/mixed;subscriptionSpec=1.0"):
+        streamed = await _post(app, {"query": UNREGISTERED}, Accept=accept)
+        assert _codes(streamed) == ["TRUSTED_DOCUMENT_REQUIRED"]
 
 
 async def test_a_document_registered_while_serving_is_found_after_the_miss_expires(
