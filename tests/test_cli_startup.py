@@ -168,3 +168,30 @@ def test_the_light_path_checks_the_manifest_name():
     misnamed = EntryPoint(name="other", value="pdms_dummy.plugin", group="pdms")
     with pytest.raises(PluginError, match="manifest is named 'dummy'"):
         light(misnamed)
+
+
+# -- options whose values load on first use -------------------------------------------
+
+
+def test_lazy_choices_still_list_and_refuse(tmp_path: Path):
+    # The values come from modules that import SQLAlchemy, loaded when the command's
+    # own help or parsing needs them: the same help text and the same refusals.
+    from click.testing import CliRunner
+
+    from pdms_core.cli import build_cli
+    from pdms_core.cli.context import CliState
+    from pdms_core.gazetteer import FORMATS
+    from pdms_core.measures.filters import BUCKETS
+
+    cli = build_cli(CliState(Settings(data_dir=tmp_path, plugins=())))
+    runner = CliRunner()
+    help_text = runner.invoke(cli, ["measures", "export", "--help"]).output
+    assert "[" + "|".join(BUCKETS) + "]" in " ".join(help_text.split())
+    refused = runner.invoke(cli, ["measures", "export", "x", "--bucket", "fortnight"])
+    assert refused.exit_code == 2
+    assert "'fortnight' is not one of" in refused.output
+    file = tmp_path / "places.csv"
+    file.write_text("uprn\n", encoding="utf-8")
+    refused = runner.invoke(cli, ["gazetteer", "import", str(file), "--format", "nonsense"])
+    assert refused.exit_code == 2
+    assert all(name in refused.output for name in FORMATS)
