@@ -199,6 +199,8 @@ def create_app(
             await stop_audit_writer(database)
             if writers is not None:
                 await writers.close()
+            if graphql.signins is not None:
+                await graphql.signins.close()
             if owns_database:
                 await database.dispose()
 

@@ -78,7 +78,8 @@ class Settings:
     allow_pending_migrations: bool = False
     #: Seconds a server process reuses a resolved session or API key without reading
     #: the database; sign-out, revocation and grant changes end it at once on every
-    #: process (docs/scaling.md). 0 turns the cache off.
+    #: process (docs/scaling.md). Needs ``redis_url``: without Redis, or at 0, every
+    #: request reads its session from the database.
     session_cache_seconds: int = 30
     #: Which callers may send only registered documents (trusted documents,
     #: ``pdms documents register``): ``off``, ``api_keys`` or ``all``.
