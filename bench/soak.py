@@ -56,6 +56,8 @@ def start_wrk(base: str, body_file: Path, token: str, seconds: int) -> subproces
 async def soak(url: str, args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as data_dir:
         env = {**portal.server_env(url, data_dir), "BENCH_WORKERS": str(args.workers)}
+        if args.redis_url:
+            env["PDMS_REDIS_URL"] = args.redis_url
         settings = Settings.from_env(env)
         database = Database.connect(settings.resolved_database_url, hide_parameters=True)
         try:
@@ -111,6 +113,7 @@ async def main() -> None:
     parser.add_argument("--minutes", type=float, default=10)
     parser.add_argument("--every", type=int, default=60, help="seconds between RSS readings")
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--redis-url", help="serve with this Redis: the sign-in cache on")
     args = parser.parse_args()
     missing = wrk_missing()
     if missing:
