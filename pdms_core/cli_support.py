@@ -63,7 +63,7 @@ def run_command(work: Callable[[AsyncSession], Awaitable[T]], *, audit: str | No
 
 
 def _row(action: str, outcome: str, value: Any) -> dict[str, Any]:
-    from pdms_core.audit.recorder import audit_target
+    from pdms_core.audit.targets import audit_target
     from pdms_core.auth.tokens import now
 
     target_type, target_id = audit_target(value)

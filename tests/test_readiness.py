@@ -92,3 +92,15 @@ async def test_a_configured_redis_that_is_down_makes_the_process_not_ready(
     # while liveness keeps the process in service, degraded (unchanged behaviour)
     health = await _get(app, "/health")
     assert (health.status_code, health.json()["status"]) == (200, "degraded")
+
+
+def test_serve_refuses_replicas_on_sqlite_once_before_starting_workers(tmp_path: Path):
+    env = core_env(
+        tmp_path / "data",
+        PDMS_DATABASE_URL=f"sqlite:///{tmp_path / 'pdms.sqlite3'}",
+        PDMS_DATABASE_REPLICA_URLS="postgresql://pdms@replica.invalid/pdms",
+    )
+    refused = pdms(env, "serve", "--port", str(free_port()), "--workers", "2")
+    assert refused.returncode == 1, refused.stdout + refused.stderr
+    assert len(refused.stderr.splitlines()) == 1
+    assert refused.stderr.startswith("error: PDMS_DATABASE_REPLICA_URLS needs PostgreSQL")

@@ -38,6 +38,7 @@ from strawberry import relay
 from strawberry.extensions import SchemaExtension
 
 from pdms_core.audit.models import AuditEvent
+from pdms_core.audit.targets import audit_target
 from pdms_core.audit.writer import AuditWriteFailed, audit_writer
 from pdms_core.auth.tokens import now
 
@@ -82,15 +83,6 @@ class AuditCollector:
 
     def forget_mutation(self, response_key: str) -> None:
         self.mutations.pop(response_key, None)
-
-
-def audit_target(value: Any) -> tuple[str | None, str | None]:
-    """(record type, id) an audit row names for what a change returned: its
-    ``audit_target`` when it has one (an import's report), else the value itself."""
-    target = getattr(value, "audit_target", value)
-    if target is None or getattr(target, "id", None) is None:
-        return None, None
-    return type(target).__name__, str(target.id)
 
 
 async def record_change(

@@ -39,9 +39,12 @@ def serve(
     import uvicorn
 
     from pdms_core.app import create_app
+    from pdms_core.db.replicas import check_replica_settings
     from pdms_core.serving import tune_garbage_collector
 
     settings = state.settings
+    # Once, here: a worker process that refuses its settings is restarted forever.
+    check_replica_settings(settings)
     if not (allow_pending_migrations or settings.allow_pending_migrations):
         _refuse_pending_migrations(state.host)
     workers = workers or settings.served_workers

@@ -16,19 +16,18 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from pdms_core.db.defaults import READ_POOL_SIZE
 from pdms_core.errors import ConfigurationError
 
 if TYPE_CHECKING:
     from pdms_core.db.replicas import ReplicaSet
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
-#: Connections the readers' pool (``Database.readers``) keeps open once it has opened
-#: them, unless ``PDMS_READ_POOL_SIZE`` says otherwise. A portal page runs up to five
-#: loader batches at once, so four pages at once overflowed SQLAlchemy's default of
-#: five: each overflow connection was opened for one batch and closed again, and a
-#: portal list at concurrency 4 cost a quarter more CPU than alone (bench/RESULTS.md).
-#: Connections open only when needed.
-READ_POOL_SIZE = 20
+# READ_POOL_SIZE (db/defaults.py), the readers' pool's size: a portal page runs up to
+# five loader batches at once, so four pages at once overflowed SQLAlchemy's default
+# of five: each overflow connection was opened for one batch and closed again, and a
+# portal list at concurrency 4 cost a quarter more CPU than alone (bench/RESULTS.md).
+# Connections open only when needed.
 _DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
 
 
