@@ -15,13 +15,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from typing import Any, Protocol
+from typing import Protocol
+
+from pdms_core.redis_clients import async_client
 
 log = logging.getLogger("pdms.ratelimit")
 #: How long to use memory alone after Redis failed, before trying it again.
 RETRY_AFTER_SECONDS = 5.0
-#: Redis answers in well under a millisecond; waiting longer only stalls requests.
-REDIS_TIMEOUT_SECONDS = 0.5
 
 
 class Limiter(Protocol):
@@ -60,20 +60,9 @@ class RedisLimiter:
     memory counters while Redis is unavailable."""
 
     def __init__(self, url: str, prefix: str = "pdms:rl:"):
-        from redis import asyncio as redis
-        from redis.backoff import NoBackoff
-        from redis.exceptions import RedisError
-        from redis.retry import Retry
-
         # No retries inside the client: a failed call falls over to memory at once,
         # and the back-off below decides when Redis is tried again.
-        self._client: Any = redis.from_url(
-            url,
-            socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
-            socket_timeout=REDIS_TIMEOUT_SECONDS,
-            retry=Retry(NoBackoff(), 0),
-        )
-        self._errors = (RedisError, OSError, asyncio.TimeoutError)
+        self._client, self._errors = async_client(url)
         self._fallback = MemoryLimiter()
         self._down = False
         self._retry_at = 0.0

@@ -24,7 +24,6 @@ is tried again after a short back-off.
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import logging
 import secrets
@@ -36,13 +35,13 @@ from typing import Any
 
 from pdms_core.auth.changes import ALL, COUNTER_SECONDS, PREFIX, Publisher, publish_changes
 from pdms_core.auth.tokens import now
+from pdms_core.redis_clients import async_client
 
 log = logging.getLogger("pdms.auth.cache")
 #: An answer is kept at most this long, whatever the setting.
 MAX_SECONDS = 3600
 #: Tokens remembered per process; the oldest quarter goes when full.
 MAX_ENTRIES = 20_000
-REDIS_TIMEOUT_SECONDS = 0.5
 RETRY_AFTER_SECONDS = 5.0
 
 
@@ -90,18 +89,7 @@ class SignInCache:
     """Per-process cache of resolved sign-ins, checked against Redis per request."""
 
     def __init__(self, redis_url: str, seconds: int, *, prefix: str = PREFIX):
-        from redis import asyncio as redis
-        from redis.backoff import NoBackoff
-        from redis.exceptions import RedisError
-        from redis.retry import Retry
-
-        self._client: Any = redis.from_url(
-            redis_url,
-            socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
-            socket_timeout=REDIS_TIMEOUT_SECONDS,
-            retry=Retry(NoBackoff(), 0),
-        )
-        self._errors = (RedisError, OSError, asyncio.TimeoutError)
+        self._client, self._errors = async_client(redis_url)
         self.prefix = prefix
         self.seconds = min(seconds, MAX_SECONDS)
         self._entries: dict[str, _Entry] = {}

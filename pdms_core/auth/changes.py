@@ -40,6 +40,7 @@ from pdms_core.auth.models import (
     TeamMembership,
     UserRole,
 )
+from pdms_core.redis_clients import sync_client
 
 log = logging.getLogger("pdms.auth.cache")
 #: Execution option of a bulk statement on a watched table: the scopes it changes
@@ -51,7 +52,6 @@ PREFIX = "pdms:auth:"
 #: Per-user and per-key counters go a day after their last bump (cache.py starts a
 #: missing one again at a random value).
 COUNTER_SECONDS = 86_400
-REDIS_TIMEOUT_SECONDS = 0.5
 #: After a failed bump, how long to skip Redis before trying again.
 RETRY_AFTER_SECONDS = 5.0
 _PENDING = "pdms_auth_changed"
@@ -75,18 +75,7 @@ class Publisher:
     docstring); tells the process's own caches when it could not."""
 
     def __init__(self, url: str, prefix: str = PREFIX):
-        import redis
-        from redis.backoff import NoBackoff
-        from redis.exceptions import RedisError
-        from redis.retry import Retry
-
-        self._client: Any = redis.Redis.from_url(
-            url,
-            socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
-            socket_timeout=REDIS_TIMEOUT_SECONDS,
-            retry=Retry(NoBackoff(), 0),
-        )
-        self._errors = (RedisError, OSError)
+        self._client, self._errors = sync_client(url)
         self.prefix = prefix
         self._retry_at = 0.0
         #: Called with no arguments when a bump fails: the process's caches drop

@@ -18,16 +18,16 @@ signed-in callers read from the primary: slower, never stale.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
-from typing import Any, Protocol
+from typing import Protocol
+
+from pdms_core.redis_clients import async_client
 
 log = logging.getLogger("pdms.db.recent_writes")
 
 #: After Redis fails, it is tried again after this long (meanwhile: the primary).
 RETRY_AFTER_SECONDS = 5.0
-REDIS_TIMEOUT_SECONDS = 0.5
 #: A process forgets expired notes once it holds this many.
 _PRUNE_AT = 10_000
 
@@ -67,18 +67,7 @@ class RedisWriters:
     """Notes shared by every process through Redis keys that expire."""
 
     def __init__(self, url: str, window_seconds: float, prefix: str = "pdms:ryw:"):
-        from redis import asyncio as redis
-        from redis.backoff import NoBackoff
-        from redis.exceptions import RedisError
-        from redis.retry import Retry
-
-        self._client: Any = redis.from_url(
-            url,
-            socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
-            socket_timeout=REDIS_TIMEOUT_SECONDS,
-            retry=Retry(NoBackoff(), 0),
-        )
-        self._errors = (RedisError, OSError, asyncio.TimeoutError)
+        self._client, self._errors = async_client(url)
         self.window_ms = max(1, int(window_seconds * 1000))
         self.prefix = prefix
         self._local = LocalWriters(window_seconds)
