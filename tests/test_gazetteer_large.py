@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from sqlalchemy import select, text
 
@@ -65,11 +66,13 @@ async def state_of_place(database: Database) -> dict:
     return {"schema": schema, "rows": rows, "vocabulary": sorted(words)}
 
 
+@pytest.mark.parametrize("background", [None, True], ids=["parsed in process", "parser process"])
 async def test_a_rejected_large_import_leaves_place_its_indexes_and_search_as_they_were(
-    pdms_db, tmp_path
+    pdms_db, tmp_path, background
 ):
     # given some places stored, and a large file whose last row is bad, read after a
-    # first batch of 20,000 rows has been written with the indexes dropped
+    # first batch of 20,000 rows (or, from a parser process, four batches of 5,000)
+    # has been written with the indexes dropped
     await import_gazetteer(pdms_db, FIXTURES / "addressbase_plus.csv", "addressbase-plus")
     before = await state_of_place(pdms_db)
     large = tmp_path / "large.csv"
@@ -78,9 +81,10 @@ async def test_a_rejected_large_import_leaves_place_its_indexes_and_search_as_th
     with large.open("a", encoding="utf-8") as out:
         out.write(bad_row + "\r\n")
 
-    report = await import_gazetteer(pdms_db, large, "addressbase-plus")
+    report = await import_gazetteer(pdms_db, large, "addressbase-plus", background=background)
 
     assert report.upkeep_deferred
+    assert report.parsed_in_background == bool(background)
     assert [str(error) for error in report.errors] == [
         "line 25001, UPRN: a UPRN must be digits, not '99000010000X'"
     ]
@@ -145,6 +149,26 @@ async def test_a_full_supply_imported_again_keeps_the_indexes(pdms_db, tmp_path)
     again = await import_gazetteer(pdms_db, large, "addressbase-plus")
     assert again.unchanged == again.rows == 12_000
     assert not again.upkeep_deferred
+
+
+async def test_a_file_from_a_parser_process_is_written_in_batches_with_the_same_outcome(
+    pdms_db, tmp_path
+):
+    # more rows than one batch from a parser process holds; the same file parsed in
+    # process is the reference
+    large = tmp_path / "large.csv"
+    generate(large, 12_000, seed=7)
+    await import_gazetteer(pdms_db, large, "addressbase-plus", background=False)
+    expected = await state_of_place(pdms_db)
+    await empty_tables(pdms_db, {"place"})
+
+    first = await import_gazetteer(pdms_db, large, "addressbase-plus", background=True)
+    again = await import_gazetteer(pdms_db, large, "addressbase-plus", background=True)
+
+    assert (first.parsed_in_background, first.upkeep_deferred) == (True, True)
+    assert (first.rows, first.inserted) == (12_000, 12_000)
+    assert (again.rows, again.unchanged, again.written) == (12_000, 12_000, 0)
+    assert await state_of_place(pdms_db) == expected
 
 
 @asynccontextmanager

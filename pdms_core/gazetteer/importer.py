@@ -49,6 +49,11 @@ MAX_ERRORS = 1000
 #: Rows per executemany / COPY: large enough that per-call costs vanish, small
 #: enough that a batch of tuples stays a few tens of megabytes.
 BATCH = 20_000
+#: Rows per batch when a parser process parses the file: the writer waits for its
+#: chunks anyway, so a batch is written as soon as a chunk or so has come, and the
+#: last COPY, which nothing overlaps, is short (200,000 rows on PostgreSQL: 0.03 s
+#: after the last chunk instead of 0.15 to 0.18 s with batches of 20,000).
+BACKGROUND_BATCH = 5000
 #: Partial records completed per database lookup.
 PARTIAL_BATCH = 1000
 #: When to build place's search objects and secondary indexes once at the end instead
@@ -261,10 +266,13 @@ class _Import:
         self.defer_upkeep = defer_upkeep
         self.upkeep_decided = False
         self.upkeep = contextlib.AsyncExitStack()
+        #: Rows per batch written.
+        self.size = BATCH
 
     async def run(self, progress: Progress | None, note: str, background: bool) -> None:
         if background:
             chunks = chunks_in_background(self.spec.name, self.path, progress)
+            self.size = BACKGROUND_BATCH
         else:
             parse = self.spec.parse(self.path, progress)
             if self.connection.dialect.name == "postgresql":
@@ -288,7 +296,7 @@ class _Import:
                 await self.writer.drain()
 
     async def _run(self, chunks: AsyncIterator[list], note: str) -> None:
-        report, batch = self.report, self.batch
+        report, batch, size = self.report, self.batch, self.size
         deletes: dict[int, int] = {}  # UPRN -> line
         successors: list[SuccessorRecord] = []
         await self.writer.start()
@@ -298,7 +306,7 @@ class _Import:
                 # A full supply's chunks are all like this: taken whole.
                 report.rows += len(chunk)
                 batch += chunk
-                if len(batch) >= BATCH:
+                if len(batch) >= size:
                     await self._write()
                 continue
             for item in chunk:
@@ -319,7 +327,7 @@ class _Import:
                             await self._complete()
                     else:
                         batch.append(item)
-                        if len(batch) >= BATCH:
+                        if len(batch) >= size:
                             await self._write()
                 elif kind is SuccessorRecord:
                     report.successors += 1
@@ -373,7 +381,7 @@ class _Import:
                 self.report.add_error(done)
             elif not self.report.errors:
                 self.batch.append(done)
-        if len(self.batch) >= BATCH and not self.report.errors:
+        if len(self.batch) >= self.size and not self.report.errors:
             await self._write()
 
 
