@@ -268,5 +268,9 @@ def _target_from_arguments(node: FieldNode, variables: dict[str, Any]) -> tuple[
                 gid = relay.GlobalID.from_id(value)
             except relay.GlobalIDValueError:
                 continue
+            # The caller wrote the ID: a name no type could have (too long for the
+            # column, a NUL) would fail the row, and with it the batch it shares.
+            if not (gid.type_name.isidentifier() and len(gid.type_name) <= 60):
+                return None, gid.node_id[:60]
             return gid.type_name, gid.node_id[:60]
     return None, None

@@ -104,32 +104,59 @@ class AuditWriter:
         batch, self._pending = self._pending[:taken], self._pending[taken:]
         return batch
 
-    async def _write_batch(
-        self, batch: list[tuple[Sequence[dict[str, Any]], asyncio.Future[None]]]
-    ) -> None:
-        values = [row for rows, _ in batch for row in rows]
+    async def _write_batch(self, batch: list[tuple[Sequence[dict[str, Any]], Done]]) -> None:
         try:
-            async with self._engine.begin() as connection:
-                await connection.execute(insert(_TABLE), values)
-        except BaseException as exc:
-            # Type only in the log: the driver's message may hold the rows' values.
-            log.error(
-                "audit batch of %d rows from %d requests failed: %s",
-                len(values),
-                len(batch),
-                type(exc).__name__,
-            )
-            for _, done in batch:
-                if not done.done():
-                    failure = AuditWriteFailed(f"audit rows not stored ({type(exc).__name__})")
-                    failure.__cause__ = exc
-                    done.set_exception(failure)
-            if not isinstance(exc, Exception):  # cancelled: the loop is going down
-                raise
+            await self._insert([row for rows, _ in batch for row in rows])
+        except Exception as exc:
+            _log_failure(exc, sum(len(rows) for rows, _ in batch), len(batch))
+            if len(batch) == 1:
+                _settle(batch, exc)
+                return
+            # One request's unwritable row (say, a value too long for its column)
+            # must not fail the others that shared its batch: each is written alone.
+            for request in batch:
+                try:
+                    await self._insert(request[0])
+                except Exception as alone:
+                    _log_failure(alone, len(request[0]), 1)
+                    _settle([request], alone)
+                else:
+                    _settle([request], None)
             return
-        for _, done in batch:
-            if not done.done():
-                done.set_result(None)
+        except BaseException as exc:  # cancelled: the loop is going down
+            _settle(batch, exc)
+            raise
+        _settle(batch, None)
+
+    async def _insert(self, values: list[dict[str, Any]] | Sequence[dict[str, Any]]) -> None:
+        async with self._engine.begin() as connection:
+            await connection.execute(insert(_TABLE), list(values))
+
+
+Done = asyncio.Future[None]
+
+
+def _log_failure(exc: BaseException, rows: int, requests: int) -> None:
+    # Type only in the log: the driver's message may hold the rows' values.
+    log.error(
+        "audit batch of %d rows from %d requests failed: %s",
+        rows,
+        requests,
+        type(exc).__name__,
+    )
+
+
+def _settle(batch: list[tuple[Sequence[dict[str, Any]], Done]], exc: BaseException | None) -> None:
+    """Wake the batch's requests: written, or failed with ``exc``."""
+    for _, done in batch:
+        if done.done():
+            continue
+        if exc is None:
+            done.set_result(None)
+        else:
+            failure = AuditWriteFailed(f"audit rows not stored ({type(exc).__name__})")
+            failure.__cause__ = exc
+            done.set_exception(failure)
 
 
 def _batch_engine(database: Database) -> AsyncEngine:

@@ -4,6 +4,7 @@ waits for its rows' commit, and a refused audit write fails the request."""
 from __future__ import annotations
 
 import asyncio
+import base64
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -17,6 +18,7 @@ from pdms_core.testing.actors import staff
 from pdms_core.testing.pytest_plugin import test_executor
 
 NODE = "query($p: ID!) { node(id: $p) { ... on Person { forenames surname } } }"
+REVOKE = "mutation($id: ID!) { revokeApiKey(id: $id) { errors { code } } }"
 NODES = "query($a: ID!, $b: ID!) { nodes(ids: [$a, $b]) { ... on Person { forenames } } }"
 BURST = 40
 MASKED = {
@@ -124,23 +126,58 @@ async def test_a_refused_audit_write_fails_the_read_without_a_word_of_why(pdms_d
     assert await _read_rows(pdms_db) == [str(quinn)]
 
 
-async def test_a_refused_batch_fails_every_request_in_it(pdms_db, graphql, sql_statements):
+async def test_a_refused_batch_fails_every_request_in_it(pdms_db, graphql):
     ids = await _people(pdms_db, BURST // 2)
     reader = graphql.as_actor(staff("core.people.read"))
-    sql_statements.reset()
     async with refused_audit(pdms_db):
         refused = await asyncio.gather(
             *(reader.execute(NODE, {"p": global_id("Person", pid)}) for pid in ids)
         )
     assert [r.body for r in refused] == [MASKED] * len(ids)
     assert await _read_rows(pdms_db) == []
-    # batches of several requests were refused, and each of their requests failed
-    assert _audit_inserts(sql_statements) < len(ids)
     served = await asyncio.gather(
         *(reader.execute(NODE, {"p": global_id("Person", pid)}) for pid in ids)
     )
     assert all(r.ok()["node"] for r in served)
     assert await _read_rows(pdms_db) == sorted(str(pid) for pid in ids)
+
+
+async def test_a_refused_row_fails_only_its_own_request_not_its_batch(
+    pdms_db, graphql, sql_statements
+):
+    ids = await _people(pdms_db, BURST)
+    victim = ids[BURST // 2]
+    reader = graphql.as_actor(staff("core.people.read"))
+    sql_statements.reset()
+    async with refused_audit(pdms_db, target_id=str(victim)):
+        answers = await asyncio.gather(
+            *(reader.execute(NODE, {"p": global_id("Person", pid)}) for pid in ids)
+        )
+    failed = [pid for pid, answer in zip(ids, answers, strict=True) if answer.body == MASKED]
+    assert failed == [victim]
+    assert await _read_rows(pdms_db) == sorted(str(pid) for pid in ids if pid != victim)
+    # the burst was batched: the refused batch was then written request by request
+    assert _audit_inserts(sql_statements) < 2 * BURST
+
+
+async def test_a_made_up_type_name_in_an_id_cannot_spoil_the_audit_row(pdms_db, graphql):
+    long_name = base64.b64encode(("X" * 200 + ":1").encode()).decode()
+    with_nul = base64.b64encode(b"X\x00Y:2").decode()
+    anonymous = graphql.as_actor(None)
+    for made_up in (long_name, with_nul):
+        refused = await anonymous.execute(REVOKE, {"id": made_up})
+        assert refused.body != MASKED
+        assert refused.errors[0]["extensions"]["code"] == "PERMISSION_DENIED"
+    async with pdms_db.engine.connect() as connection:
+        rows = (
+            await connection.execute(
+                text(
+                    "SELECT target_type, target_id FROM audit_event "
+                    "WHERE action = 'revokeApiKey' ORDER BY id"
+                )
+            )
+        ).all()
+    assert [tuple(row) for row in rows] == [(None, "1"), (None, "2")]
 
 
 async def test_a_batch_is_stored_whole_or_not_at_all(pdms_db, graphql):
