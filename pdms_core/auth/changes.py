@@ -22,7 +22,7 @@ facts (sign-out, grants, passwords, keys: rare beside reads), with a short timeo
 from __future__ import annotations
 
 import logging
-import time
+import secrets
 from collections.abc import Iterable, Iterator
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -49,15 +49,19 @@ AUTH_SCOPES = "pdms_auth_scopes"
 ALL = "all"
 #: Redis key prefix of the generation counters.
 PREFIX = "pdms:auth:"
-#: Per-user and per-key counters go a day after their last bump (cache.py starts a
-#: missing one again at a random value).
+#: Per-user and per-key counters go a day after their last bump (a missing one starts
+#: again at a random value, whether read by cache.py or bumped here).
 COUNTER_SECONDS = 86_400
-#: After a failed bump, how long to skip Redis before trying again.
-RETRY_AFTER_SECONDS = 5.0
 _PENDING = "pdms_auth_changed"
 _NEW_ROWS_CHANGE_NOTHING = (StaffSession, StaffUser, ApiKey)
 _WATCHED = (StaffUser, StaffSession, UserRole, TeamMembership, Role, RolePermission)
 _WATCHED += (ApiKey, ApiKeyTeam)
+_WATCHED_TABLES = frozenset(model.__table__ for model in _WATCHED)
+
+
+def _lifetime(scope: str) -> int | None:
+    """Seconds a counter lives after its last bump (the council-wide one: always)."""
+    return None if scope == ALL else COUNTER_SECONDS
 
 
 def user_scope(user_id: int) -> str:
@@ -77,31 +81,37 @@ class Publisher:
     def __init__(self, url: str, prefix: str = PREFIX):
         self._client, self._errors = sync_client(url)
         self.prefix = prefix
-        self._retry_at = 0.0
         #: Called with no arguments when a bump fails: the process's caches drop
         #: their answers, since no other process may learn of the change.
         self.on_failure: list[Any] = []
 
     def publish(self, scopes: Iterable[str]) -> bool:
-        """Bump each scope's counter; False (logged, caches told) when Redis failed."""
-        if time.monotonic() >= self._retry_at:
-            try:
-                with self._client.pipeline(transaction=False) as pipe:
-                    for scope in sorted(set(scopes)):
-                        pipe.incr(self.prefix + scope)
-                        if scope != ALL:
-                            pipe.expire(self.prefix + scope, COUNTER_SECONDS)
-                    pipe.execute()
-                return True
-            except self._errors as exc:
-                self._retry_at = time.monotonic() + RETRY_AFTER_SECONDS
-                # The type only: redis's messages name the host and port.
-                log.warning(
-                    "sign-in cache: a change could not be published to Redis (%s); "
-                    "other processes may use their cached sign-ins for up to "
-                    "PDMS_SESSION_CACHE_SECONDS",
-                    type(exc).__name__,
-                )
+        """Bump each scope's counter; False (logged, caches told) when Redis failed.
+
+        Tried on every change, never skipped for a back-off: changes are rare, and one
+        skipped would leave other processes serving what it ended. A missing counter
+        (expired, evicted, Redis restarted) starts at a random value before the bump,
+        as the cache starts one it reads: counted up from nothing, it would come back
+        to a value a stale answer may be stored under.
+        """
+        try:
+            with self._client.pipeline(transaction=False) as pipe:
+                for scope in sorted(set(scopes)):
+                    name, lifetime = self.prefix + scope, _lifetime(scope)
+                    pipe.set(name, secrets.randbits(62), nx=True, ex=lifetime)
+                    pipe.incr(name)
+                    if lifetime is not None:
+                        pipe.expire(name, lifetime)
+                pipe.execute()
+            return True
+        except self._errors as exc:
+            # The type only: redis's messages name the host and port.
+            log.warning(
+                "sign-in cache: a change could not be published to Redis (%s); "
+                "other processes may use their cached sign-ins for up to "
+                "PDMS_SESSION_CACHE_SECONDS",
+                type(exc).__name__,
+            )
         for forget in self.on_failure:
             forget()
         return False
@@ -181,8 +191,7 @@ def _row_scopes(rows: Iterable[Any], *, new: bool) -> Iterator[str]:
 def _on_execute(state: ORMExecuteState) -> None:
     if state.is_select or not (state.is_update or state.is_delete or state.is_insert):
         return
-    mapper = state.bind_mapper
-    if mapper is None or not issubclass(mapper.class_, _WATCHED):
+    if not _touches_watched(state):
         return
     if state.session.bind not in _publishers:
         return
@@ -190,7 +199,21 @@ def _on_execute(state: ORMExecuteState) -> None:
     _note(state.session, (ALL,) if scopes is None else scopes)
 
 
+def _touches_watched(state: ORMExecuteState) -> bool:
+    """Whether an UPDATE/DELETE/INSERT writes a sign-in table, named by its mapped
+    class or, for a Core statement on the table itself, by the table."""
+    mapper = state.bind_mapper
+    if mapper is not None:
+        return issubclass(mapper.class_, _WATCHED)
+    return getattr(state.statement, "table", None) in _WATCHED_TABLES
+
+
 def _after_commit(session: Session) -> None:
+    # SQLAlchemy also calls this when a SAVEPOINT is released: the outer transaction
+    # may still roll back, and other processes would re-read the old rows under the
+    # new counters. The scopes wait for the real COMMIT.
+    if session.in_nested_transaction():
+        return
     changed = session.info.pop(_PENDING, None)
     if not changed:
         return

@@ -363,3 +363,60 @@ async def test_without_redis_there_is_no_cache(staff_users, workers):
     for _ in range(3):
         assert (await one.run(PROBE, token)).ok()
         assert one.statements.count == 1
+
+
+async def test_a_counter_that_vanished_never_repeats_a_value_a_cache_holds(staff_users, workers):
+    # Counters expire a day after their last bump, or go with a Redis restart or an
+    # eviction. Bumped from nothing by INCR, one came back as 1 every time, the value
+    # an answer cached after the previous bump was stored under.
+    from redis import asyncio as redis
+
+    one, two = await workers()
+    email = "vic.vanish@council.invalid"
+    user_id = await staff_users.user(email, ROLES)
+    store = redis.from_url(REDIS)
+    counter = f"pdms:auth:u:{user_id}"
+    try:
+        token = await _sign_in(one, email)
+        assert (await one.run(PROBE, token)).ok()
+        await store.delete(counter)
+        other = await _sign_in(two, email)
+        assert (await two.run(LOGOUT, other)).ok()["logout"]["ok"]
+        await _warm(token, one)  # cached under the counter as that sign-out left it
+        await store.delete(counter)
+        assert (await two.run(LOGOUT, token)).ok()["logout"]["ok"]
+        assert _refused(await one.run(PROBE, token))
+    finally:
+        await store.aclose()
+
+
+async def test_a_change_in_a_savepoint_waits_for_the_real_commit(staff_users, workers):
+    from pdms_core.auth.tokens import digest
+
+    one, two = await workers()
+    email = "sam.savepoint@council.invalid"
+    await staff_users.user(email, ROLES)
+    token = await _sign_in(one, email)
+    await _warm(token, two)
+    async with one.database.sessionmaker() as session, session.begin():
+        async with session.begin_nested():
+            revoked = await session.scalar(
+                select(StaffSession).where(StaffSession.token_hash == digest(token))
+            )
+            revoked.revoked_at = now()
+        # the savepoint is released, the transaction not yet committed: the other
+        # worker, reading now, must not store the old row under new counters
+        assert (await two.run(PROBE, token)).ok()
+    assert _refused(await two.run(PROBE, token))
+
+
+async def test_a_core_statement_on_a_sign_in_table_ends_cached_answers(staff_users, workers):
+    one, two = await workers()
+    email = "cora.core@council.invalid"
+    await staff_users.user(email, ROLES)
+    token = await _sign_in(one, email)
+    await _warm(token, two)
+    async with one.database.sessionmaker() as session, session.begin():
+        table = StaffSession.__table__
+        await session.execute(update(table).values(revoked_at=now()))
+    assert _refused(await two.run(PROBE, token))
