@@ -278,7 +278,7 @@ def abstract_of(abstract: Any, slot: int, plan_concrete: Callable[[Any, Run], Pl
             try:
                 place = plan_concrete(object_type, run)
             except Unplanned as unplanned:  # the type's selection: the same next time
-                place = unplanned
+                place = Unplanned(str(unplanned))  # not the raised one: see planned.py
             placers[object_type.name] = place
         if isinstance(place, Unplanned):
             raise Unplanned(str(place))

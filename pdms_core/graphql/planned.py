@@ -171,7 +171,9 @@ class PlannedExecutionContext(LeafFirstExecutionContext):
                 found.slot(Slot(None))  # slot 0: the root field, whose info graphql-core made
                 found.place = self._placer(found, return_type, field_details_list, path, 0)
             except Unplanned as unplanned:  # the document's shape: the same next time
-                found = unplanned
+                # A fresh one, never raised: the raised one's traceback holds this
+                # request's frames (its context, caller and rows) for the cache's life.
+                found = Unplanned(str(unplanned))
             if shared is not None:
                 shared.templates[key] = found
         if isinstance(found, Unplanned):
