@@ -13,7 +13,13 @@ import inspect
 
 import pytest
 import strawberry
-from graphql import GraphQLObjectType, GraphQLResolveInfo, GraphQLSchema
+from graphql import (
+    GraphQLField,
+    GraphQLObjectType,
+    GraphQLResolveInfo,
+    GraphQLSchema,
+    GraphQLString,
+)
 from graphql.execution import Executor
 from graphql.execution.collect_fields import FieldDetails
 from graphql.execution.executor import to_nodes
@@ -46,6 +52,17 @@ def test_the_executor_attributes_and_field_details_pdms_reads_exist():
     compat.check_executor(fast=True)
     compat.check_executor(fast=False)
     compat.check_strawberry(fast=True)
+
+
+def test_coerced_variable_values_are_where_plan_sharing_reads_them():
+    from graphql import parse
+
+    schema = GraphQLSchema(
+        GraphQLObjectType("Query", {"hello": GraphQLField(GraphQLString)}),
+    )
+    document = parse("query($skip: Boolean!) { hello @skip(if: $skip) }")
+    context = Executor.build(schema, document, raw_variable_values={"skip": True})
+    assert compat.coerced_variables(context.variable_values) == {"skip": True}
 
 
 def test_a_changed_executor_method_stops_the_fast_executor_but_not_the_stock_one(monkeypatch):

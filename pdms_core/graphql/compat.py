@@ -26,6 +26,7 @@ from graphql import GraphQLSchema
 from graphql.execution import Executor
 from graphql.execution.collect_fields import FieldDetails
 from graphql.execution.executor import to_nodes as _to_nodes
+from graphql.execution.values import VariableValues
 from strawberry import relay
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
@@ -139,6 +140,14 @@ def check_executor(*, fast: bool) -> None:
         raise CompatError(f"graphql-core's Executor has no attributes {sorted(missing)}")
     if not set(FIELD_DETAILS) <= set(getattr(FieldDetails, "_fields", ())):
         raise CompatError(f"graphql-core's FieldDetails has no {FIELD_DETAILS}")
+    if "coerced" not in getattr(VariableValues, "_fields", ()):
+        raise CompatError("graphql-core's VariableValues has no coerced values")
+
+
+def coerced_variables(variable_values: Any) -> dict[str, Any]:
+    """The runtime values of an executor's variables (graphql-core's ``VariableValues``
+    holds them beside their sources)."""
+    return variable_values.coerced
 
 
 def to_nodes(field_details_list: Any) -> list[Any]:

@@ -16,6 +16,7 @@ from typing import Any
 
 from graphql import GraphQLIncludeDirective, GraphQLSkipDirective, VariableNode, Visitor, visit
 
+from pdms_core.graphql.compat import coerced_variables
 from pdms_core.graphql.document_cache import BoundedDict, plans_for
 
 #: Distinct @skip/@include value sets kept per operation (a caller chooses them).
@@ -57,9 +58,7 @@ def shared_plans(context: Any) -> SharedPlans | None:
         fragments = context.fragment_definitions.values()
         plans = OperationPlans(condition_variables(operation, fragments))
         plans_for(context.schema).operations.put(operation, plans)
-    coerced = getattr(context.variable_values, "coerced", None)
-    if coerced is None:
-        return None
+    coerced = coerced_variables(context.variable_values)
     try:
         key = tuple(coerced.get(name) for name in plans.condition_variables)
         shared = plans.by_conditions.get(key)
