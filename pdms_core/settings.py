@@ -88,8 +88,9 @@ class Settings:
     database_replica_urls: tuple[str, ...] = ()
     #: A replica further behind the primary than this is skipped.
     replica_max_lag_seconds: int = 10
-    #: After a caller's own write, its reads go to the primary for this long.
-    read_your_writes_seconds: int = 5
+    #: After a caller's own write, its reads go to the primary for this long. None:
+    #: as long as a replica in use may be behind (see :attr:`read_your_writes_window`).
+    read_your_writes_seconds: int | None = None
     #: Per-plugin raw sections; validated by each plugin's settings model.
     plugin_sections: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
@@ -105,6 +106,15 @@ class Settings:
             )
         if self.workers is not None and self.workers < 1:
             raise ConfigurationError(f"PDMS_WORKERS must be at least 1, not {self.workers}")
+
+    @property
+    def read_your_writes_window(self) -> int:
+        """Seconds a caller's reads stay on the primary after its write: as set, else
+        the most a replica still in use may lag, plus a second for the lag check's
+        interval, so that no replica in use can be missing the caller's write."""
+        if self.read_your_writes_seconds is not None:
+            return self.read_your_writes_seconds
+        return self.replica_max_lag_seconds + 1
 
     @property
     def served_workers(self) -> int:

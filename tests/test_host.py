@@ -175,6 +175,9 @@ def test_scaling_settings_are_read_and_checked():
     assert (settings.session_cache_seconds, settings.trusted_documents) == (0, "api_keys")
     assert settings.served_workers == 3
     assert Settings(debug=True).served_workers == 1
+    # read-your-writes outlasts the lag a replica in use may have, unless set
+    assert Settings(replica_max_lag_seconds=10).read_your_writes_window == 11
+    assert Settings(read_your_writes_seconds=3).read_your_writes_window == 3
     assert Settings().served_workers == max(1, os.cpu_count() or 1)
     with pytest.raises(ConfigurationError, match="PDMS_TRUSTED_DOCUMENTS must be one of"):
         Settings.from_env({"PDMS_TRUSTED_DOCUMENTS": "sometimes"})

@@ -75,8 +75,8 @@ class RedisWriters:
 
     async def note(self, caller: str) -> None:
         await self._local.note(caller)
-        if self._down():
-            return
+        # Tried even while reads skip Redis: writes are rare, and a note not made
+        # lets another process send this caller to a replica without its write.
         try:
             await self._client.set(self.prefix + caller, b"1", px=self.window_ms)
         except self._errors as error:

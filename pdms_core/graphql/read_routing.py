@@ -12,6 +12,7 @@ created a moment ago. After a mutation, the caller's write is noted.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -19,7 +20,9 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
 from pdms_core.db.recent_writes import RecentWriters, make_recent_writers
-from pdms_core.db.replicas import ReplicaSet, refuse_unsupported
+from pdms_core.db.replicas import CHECK_SECONDS, ReplicaSet, refuse_unsupported
+
+log = logging.getLogger("pdms.db.replicas")
 
 
 class ReadRouting(SchemaExtension):
@@ -71,8 +74,17 @@ def install_read_routing(schema: Any, database: Any, settings: Any) -> RecentWri
     if database.replicas is None:
         return None
     writers = None
-    if settings.read_your_writes_seconds > 0:
-        writers = make_recent_writers(settings.redis_url, settings.read_your_writes_seconds)
+    window = settings.read_your_writes_window
+    if 0 < window < settings.replica_max_lag_seconds + CHECK_SECONDS:
+        log.warning(
+            "PDMS_READ_YOUR_WRITES_SECONDS (%s) is shorter than a replica in use may lag "
+            "(PDMS_REPLICA_MAX_LAG_SECONDS + %.0f s): a caller may read a replica that "
+            "has not yet replayed its own write",
+            window,
+            CHECK_SECONDS,
+        )
+    if window > 0:
+        writers = make_recent_writers(settings.redis_url, window)
     replicas = database.replicas
 
     def routing() -> ReadRouting:  # strawberry builds extensions per request
