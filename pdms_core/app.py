@@ -52,7 +52,9 @@ class PdmsGraphQL(GraphQL):
         self.host = schema.host
         self.database = database
         compat.check_view()
-        self.trusted_documents = TrustedDocuments(schema.host.settings.trusted_documents, database)
+        self.trusted_documents = TrustedDocuments(
+            schema.host.settings.trusted_documents, database, schema.limiter
+        )
         #: Resolved sign-ins kept in memory (auth/cache.py); None when off.
         self.signins = SignInCache.open(database, schema.host.settings)
 
@@ -84,7 +86,7 @@ class PdmsGraphQL(GraphQL):
         ):
             document_id = await _document_id(request_adapter)
         outcome = await self.trusted_documents.resolve(
-            request_data.query, extensions, document_id, context.actor
+            request_data.query, extensions, document_id, context.actor, context.client_ip
         )
         if outcome.error is not None:
             return ExecutionResult(data=None, errors=[outcome.error])

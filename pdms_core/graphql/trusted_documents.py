@@ -51,6 +51,11 @@ MAX_MISSING = 2_000
 #: Documents remembered at run time in mode ``off``, and the longest one remembered.
 MAX_REMEMBERED = 1_000
 MAX_REMEMBERED_LENGTH = 20_000
+#: Registry look-ups that reach the database one caller (user, key, or address) may
+#: cause a minute: unknown hashes and unregistered texts each cost one, so made-up
+#: ones are throttled like any other work. Known documents are answered from memory.
+MAX_LOOKUPS_PER_MINUTE = 120
+THROTTLED = "THROTTLED"
 
 
 @dataclass(frozen=True)
@@ -64,19 +69,44 @@ class Outcome:
 class TrustedDocuments:
     """One application's registered documents and its mode (module docstring)."""
 
-    def __init__(self, mode: str, database: Any, clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        mode: str,
+        database: Any,
+        limiter: Any = None,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         self.mode = mode
         self.database = database
+        self.limiter = limiter
         self.clock = clock
         self._known: OrderedDict[str, tuple[str, float]] = OrderedDict()
         self._missing: dict[str, float] = {}
         self._remembered: OrderedDict[str, str] = OrderedDict()
 
     async def resolve(
-        self, query: str | None, extensions: Any, document_id: Any, actor: Any
+        self,
+        query: str | None,
+        extensions: Any,
+        document_id: Any,
+        actor: Any,
+        client_ip: str | None = None,
     ) -> Outcome:
         """What to execute for a request sending ``query``, ``extensions`` and
-        ``documentId`` on behalf of ``actor``."""
+        ``documentId`` on behalf of ``actor`` (from ``client_ip``)."""
+        caller = actor.id if actor.is_authenticated and actor.id else f"ip:{client_ip}"
+        try:
+            return await self._resolve(query, extensions, document_id, actor, caller)
+        except _TooManyLookups:
+            return Outcome(
+                error=_error(
+                    "Too many unknown documents sent this minute; wait and retry.", THROTTLED
+                )
+            )
+
+    async def _resolve(
+        self, query: str | None, extensions: Any, document_id: Any, actor: Any, caller: str
+    ) -> Outcome:
         sha, refusal = _requested_hash(extensions, document_id)
         if refusal is not None:
             return Outcome(error=refusal)
@@ -84,17 +114,19 @@ class TrustedDocuments:
             self.mode == "api_keys" and actor.kind is ActorKind.API_KEY
         )
         if query is not None:
-            return await self._with_text(query, sha, trusted_only)
+            return await self._with_text(query, sha, trusted_only, caller)
         if sha is None:
             return Outcome()  # strawberry answers: no GraphQL query found
-        text = await self.registered(sha)
+        text = await self.registered(sha, caller)
         if text is None and self.mode == "off":
             text = self._remembered.get(sha)
         if text is None:
             return Outcome(error=_not_found(extensions))
         return Outcome(query=text)
 
-    async def _with_text(self, query: str, sha: str | None, trusted_only: bool) -> Outcome:
+    async def _with_text(
+        self, query: str, sha: str | None, trusted_only: bool, caller: str
+    ) -> Outcome:
         digest = document_hash(query) if sha is not None or trusted_only else None
         if sha is not None and digest != sha:
             return Outcome(
@@ -104,7 +136,7 @@ class TrustedDocuments:
                 )
             )
         if trusted_only:
-            if digest is None or await self.registered(digest) is None:
+            if digest is None or await self.registered(digest, caller) is None:
                 return Outcome(
                     error=_error(
                         "Only registered documents are accepted from this caller: send "
@@ -116,9 +148,10 @@ class TrustedDocuments:
             self._remember(sha, query)
         return Outcome(query=query)
 
-    async def registered(self, sha: str) -> str | None:
+    async def registered(self, sha: str, caller: str | None = None) -> str | None:
         """The registered text for ``sha``: from memory, else from the database (a
-        miss is remembered for ``MISSING_SECONDS``)."""
+        miss is remembered for ``MISSING_SECONDS``); a look-up that reaches the
+        database counts against ``caller``'s budget (:data:`MAX_LOOKUPS_PER_MINUTE`)."""
         now = self.clock()
         known = self._known.get(sha)
         if known is not None and now < known[1]:
@@ -127,7 +160,9 @@ class TrustedDocuments:
         missing_until = self._missing.get(sha)
         if missing_until is not None and now < missing_until:
             return None
-        async with self.database.sessionmaker() as session:
+        if await self._over_budget(caller):
+            raise _TooManyLookups
+        async with self.database.readers() as session:
             text = await find(session, sha)
         if text is None:
             self._known.pop(sha, None)
@@ -142,6 +177,11 @@ class TrustedDocuments:
             self._known.popitem(last=False)
         return text
 
+    async def _over_budget(self, caller: str | None) -> bool:
+        if self.limiter is None or caller is None:
+            return False
+        return not await self.limiter.hit(f"docs:{caller}", 1, MAX_LOOKUPS_PER_MINUTE)
+
     def _remember(self, sha: str, query: str) -> None:
         if len(query) > MAX_REMEMBERED_LENGTH:
             return
@@ -149,6 +189,10 @@ class TrustedDocuments:
         self._remembered.move_to_end(sha)
         while len(self._remembered) > MAX_REMEMBERED:
             self._remembered.popitem(last=False)
+
+
+class _TooManyLookups(Exception):
+    pass
 
 
 def _requested_hash(extensions: Any, document_id: Any) -> tuple[str | None, GraphQLError | None]:

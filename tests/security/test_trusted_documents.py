@@ -210,3 +210,18 @@ def test_the_view_override_matches_strawberrys_execute_single():
     compat.check_view()
     ours = tuple(inspect.signature(PdmsGraphQL.execute_single).parameters)
     assert ours == compat.VIEW_EXECUTE_SINGLE
+
+
+async def test_made_up_hashes_are_throttled_like_other_work(pdms_host, pdms_db, tmp_path):
+    from pdms_core.graphql.trusted_documents import MAX_LOOKUPS_PER_MINUTE
+
+    digest = await _register(pdms_host, tmp_path)
+    app = _app(pdms_host, pdms_db, "off")
+    assert "errors" not in await _post(app, {"documentId": digest})  # known from now on
+    for n in range(MAX_LOOKUPS_PER_MINUTE - 1):  # each made-up hash is a database look-up
+        answer = await _post(app, {"documentId": sha(f"query Made{n} {{ modules {{ name }} }}")})
+        assert _codes(answer) == ["PERSISTED_QUERY_NOT_FOUND"]
+    throttled = await _post(app, {"documentId": sha("query MadeUp { modules { name } }")})
+    assert throttled["data"] is None and _codes(throttled) == ["THROTTLED"]
+    # a document already known is answered from memory, without a look-up
+    assert "errors" not in await _post(app, {"documentId": digest})
