@@ -94,9 +94,10 @@ def remove(sha256: str) -> None:
 
     from pdms_core.cli_support import run_command
 
-    if not run_command(
+    removed = run_command(
         lambda session: services.remove(session, sha), audit="removeTrustedDocument"
-    ):
+    )
+    if removed.document is None:
         raise click.ClickException(f"no document is registered as sha256:{sha}")
     click.echo(f"removed sha256:{sha}")
 

@@ -101,6 +101,9 @@ class Registered:
 
     added: list[str]
     existing: list[str]
+    #: The one document added, for the audit row (which names one record; a
+    #: registration of several names none, and the listing shows them all).
+    audit_target: TrustedDocument | None = None
 
 
 async def register(
@@ -116,17 +119,22 @@ async def register(
             )
         ).scalars()
     )
-    added = []
+    added: list[TrustedDocument] = []
     for candidate in candidates:
         if candidate.sha256 in known:
             continue
         known.add(candidate.sha256)
-        added.append(candidate.sha256)
-        session.add(
+        added.append(
             TrustedDocument(sha256=candidate.sha256, document=candidate.text, client_name=client)
         )
+    session.add_all(added)
     await session.flush()
-    return Registered(added=added, existing=[h for h in hashes if h not in added])
+    new = [document.sha256 for document in added]
+    return Registered(
+        added=new,
+        existing=[h for h in hashes if h not in new],
+        audit_target=added[0] if len(added) == 1 else None,
+    )
 
 
 async def list_documents(session: AsyncSession) -> list[TrustedDocument]:
@@ -135,10 +143,28 @@ async def list_documents(session: AsyncSession) -> list[TrustedDocument]:
     return list(rows.scalars())
 
 
-async def remove(session: AsyncSession, sha256: str) -> bool:
-    """Remove the document registered under ``sha256``; whether there was one."""
-    result = await session.execute(delete(TrustedDocument).where(TrustedDocument.sha256 == sha256))
-    return bool(result.rowcount)
+@dataclass(frozen=True)
+class Removed:
+    """What a removal did: the document removed, or None when none was registered."""
+
+    document: TrustedDocument | None
+
+    @property
+    def errors(self) -> list[str]:
+        """Why nothing changed (the audit records a removal of nothing as rejected)."""
+        return [] if self.document is not None else ["no document is registered as that"]
+
+    @property
+    def audit_target(self) -> TrustedDocument | None:
+        return self.document
+
+
+async def remove(session: AsyncSession, sha256: str) -> Removed:
+    """Remove the document registered under ``sha256``, if one is."""
+    document = await session.scalar(select(TrustedDocument).where(TrustedDocument.sha256 == sha256))
+    if document is not None:
+        await session.execute(delete(TrustedDocument).where(TrustedDocument.id == document.id))
+    return Removed(document)
 
 
 async def find(session: AsyncSession, sha256: str) -> str | None:

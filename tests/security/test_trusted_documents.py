@@ -22,6 +22,7 @@ from pdms_core.app import PdmsGraphQL, create_app
 from pdms_core.audit.models import AuditEvent
 from pdms_core.cli import build_cli
 from pdms_core.cli.context import CliState
+from pdms_core.documents.models import TrustedDocument
 from pdms_core.graphql import compat
 from pdms_core.host import PluginHost
 from security.conftest import bearer
@@ -204,6 +205,33 @@ async def test_registration_is_all_or_nothing_and_names_each_bad_document(
     async with pdms_db.sessionmaker() as session:
         actions = (await session.execute(select(AuditEvent.action, AuditEvent.outcome))).all()
     assert ("registerTrustedDocuments", "ok") in actions
+
+
+async def test_removal_is_audited_naming_the_document_or_as_rejected(pdms_host, pdms_db, tmp_path):
+    digest = await _register(pdms_host, tmp_path)
+    async with pdms_db.sessionmaker() as session:
+        document_id = await session.scalar(
+            select(TrustedDocument.id).where(TrustedDocument.sha256 == digest)
+        )
+    assert (await _pdms(pdms_host, "documents", "remove", digest)).exit_code == 0
+    again = await _pdms(pdms_host, "documents", "remove", digest)
+    assert again.exit_code == 1 and "no document is registered" in again.output
+    async with pdms_db.sessionmaker() as session:
+        rows = (
+            await session.execute(
+                select(
+                    AuditEvent.action,
+                    AuditEvent.outcome,
+                    AuditEvent.target_type,
+                    AuditEvent.target_id,
+                ).order_by(AuditEvent.id)
+            )
+        ).all()
+    assert [tuple(row) for row in rows] == [
+        ("registerTrustedDocuments", "ok", "TrustedDocument", str(document_id)),
+        ("removeTrustedDocument", "ok", "TrustedDocument", str(document_id)),
+        ("removeTrustedDocument", "rejected", None, None),
+    ]
 
 
 def test_the_view_override_matches_strawberrys_execute_single():
