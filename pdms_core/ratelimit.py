@@ -17,11 +17,9 @@ import logging
 import time
 from typing import Protocol
 
-from pdms_core.redis_clients import async_client
+from pdms_core.redis_clients import RETRY_AFTER_SECONDS, Outage, async_client
 
 log = logging.getLogger("pdms.ratelimit")
-#: How long to use memory alone after Redis failed, before trying it again.
-RETRY_AFTER_SECONDS = 5.0
 
 
 class Limiter(Protocol):
@@ -64,31 +62,35 @@ class RedisLimiter:
         # and the back-off below decides when Redis is tried again.
         self._client, self._errors = async_client(url)
         self._fallback = MemoryLimiter()
-        self._down = False
-        self._retry_at = 0.0
+        self._outage = Outage(
+            log,
+            "rate-limit store (Redis) unavailable (%s): limits now count per process; "
+            f"retrying every {RETRY_AFTER_SECONDS:.0f} s",
+            "rate-limit store (Redis) is back: limits are shared again",
+        )
         self.prefix = prefix
 
     async def hit(self, key: str, amount: int, limit: int, window: int = 60) -> bool:
-        if self._due():
+        if self._outage.due():
             try:
                 total = await self._incr(key, amount, window)
             except self._errors as exc:
-                self._failed(exc)
+                self._outage.failed(exc)
             else:
-                self._recovered()
+                self._outage.recovered()
                 return total <= limit
         return await self._fallback.hit(key, amount, limit, window)
 
     async def store_state(self) -> str:
         """``ok`` or ``unavailable``: pings Redis unless it is backing off."""
-        if self._due():
+        if self._outage.due():
             try:
                 await self._client.ping()
             except self._errors as exc:
-                self._failed(exc)
+                self._outage.failed(exc)
             else:
-                self._recovered()
-        return "unavailable" if self._down else "ok"
+                self._outage.recovered()
+        return "unavailable" if self._outage.down else "ok"
 
     async def _incr(self, key: str, amount: int, window: int) -> int:
         slot = int(time.time() // window)
@@ -98,26 +100,6 @@ class RedisLimiter:
             pipe.expire(name, window * 2)
             total, _ = await pipe.execute()
         return int(total)
-
-    def _due(self) -> bool:
-        return not self._down or time.monotonic() >= self._retry_at
-
-    def _failed(self, exc: BaseException) -> None:
-        self._retry_at = time.monotonic() + RETRY_AFTER_SECONDS
-        if not self._down:
-            self._down = True
-            # The type only: redis's messages name the host and port.
-            log.warning(
-                "rate-limit store (Redis) unavailable (%s): limits now count per "
-                "process; retrying every %.0f s",
-                type(exc).__name__,
-                RETRY_AFTER_SECONDS,
-            )
-
-    def _recovered(self) -> None:
-        if self._down:
-            self._down = False
-            log.info("rate-limit store (Redis) is back: limits are shared again")
 
     async def close(self) -> None:
         await self._client.aclose()

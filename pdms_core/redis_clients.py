@@ -10,6 +10,8 @@ again. ``redis`` is imported on first use, so processes without Redis never load
 from __future__ import annotations
 
 import asyncio
+import logging
+import time
 from typing import Any
 
 #: Redis answers in well under a millisecond; waiting longer only stalls requests.
@@ -42,3 +44,37 @@ def _options() -> dict[str, Any]:
         "socket_timeout": REDIS_TIMEOUT_SECONDS,
         "retry": Retry(NoBackoff(), 0),
     }
+
+
+#: After Redis failed, how long its users fall back (to memory, to the database, to
+#: the primary) before trying it again.
+RETRY_AFTER_SECONDS = 5.0
+
+
+class Outage:
+    """One Redis user's view of whether Redis is down: after a failure it is not tried
+    again for :data:`RETRY_AFTER_SECONDS`; going down and coming back are logged once
+    each, naming the error's type only (redis's messages name the host and port)."""
+
+    def __init__(self, log: logging.Logger, down: str, back: str | None = None):
+        self._log = log
+        self._down_message = down
+        self._back_message = back
+        self.down = False
+        self._retry_at = 0.0
+
+    def due(self) -> bool:
+        """Whether to try Redis now: it is up, or the back-off is over."""
+        return not self.down or time.monotonic() >= self._retry_at
+
+    def failed(self, exc: BaseException) -> None:
+        self._retry_at = time.monotonic() + RETRY_AFTER_SECONDS
+        if not self.down:
+            self.down = True
+            self._log.warning(self._down_message, type(exc).__name__)
+
+    def recovered(self) -> None:
+        if self.down:
+            self.down = False
+            if self._back_message:
+                self._log.info(self._back_message)

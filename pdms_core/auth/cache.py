@@ -35,14 +35,13 @@ from typing import Any
 
 from pdms_core.auth.changes import ALL, COUNTER_SECONDS, PREFIX, Publisher, publish_changes
 from pdms_core.auth.tokens import now
-from pdms_core.redis_clients import async_client
+from pdms_core.redis_clients import Outage, async_client
 
 log = logging.getLogger("pdms.auth.cache")
 #: An answer is kept at most this long, whatever the setting.
 MAX_SECONDS = 3600
 #: Tokens remembered per process; the oldest quarter goes when full.
 MAX_ENTRIES = 20_000
-RETRY_AFTER_SECONDS = 5.0
 
 
 @dataclass
@@ -93,8 +92,11 @@ class SignInCache:
         self.prefix = prefix
         self.seconds = min(seconds, MAX_SECONDS)
         self._entries: dict[str, _Entry] = {}
-        self._down = False
-        self._retry_at = 0.0
+        self._outage = Outage(
+            log,
+            "sign-in cache: Redis unavailable (%s); signing in reads the database until it is back",
+            "sign-in cache: Redis is back",
+        )
         self.publisher: Publisher | None = None
 
     @classmethod
@@ -154,7 +156,7 @@ class SignInCache:
         self._entries[token_hash] = entry
 
     async def _counters(self, scopes: tuple[str, ...]) -> tuple[Any, ...] | None:
-        if self._down and time.monotonic() < self._retry_at:
+        if not self._outage.due():
             return None
         names = [self.prefix + scope for scope in scopes]
         try:
@@ -164,9 +166,7 @@ class SignInCache:
         except self._errors as exc:
             self._failed(exc)
             return None
-        if self._down:
-            self._down = False
-            log.info("sign-in cache: Redis is back")
+        self._outage.recovered()
         return tuple(values)
 
     async def _start_counters(self, names: list[str], values: list[Any]) -> list[Any]:
@@ -183,16 +183,8 @@ class SignInCache:
         return values
 
     def _failed(self, exc: BaseException) -> None:
-        self._retry_at = time.monotonic() + RETRY_AFTER_SECONDS
         self.clear()
-        if not self._down:
-            self._down = True
-            # The type only: redis's messages name the host and port.
-            log.warning(
-                "sign-in cache: Redis unavailable (%s); signing in reads the database "
-                "until it is back",
-                type(exc).__name__,
-            )
+        self._outage.failed(exc)
 
     async def close(self) -> None:
         """Close the Redis connections (the publisher's too)."""

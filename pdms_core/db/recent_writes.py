@@ -22,12 +22,10 @@ import logging
 import time
 from typing import Protocol
 
-from pdms_core.redis_clients import async_client
+from pdms_core.redis_clients import RETRY_AFTER_SECONDS, Outage, async_client
 
 log = logging.getLogger("pdms.db.recent_writes")
 
-#: After Redis fails, it is tried again after this long (meanwhile: the primary).
-RETRY_AFTER_SECONDS = 5.0
 #: A process forgets expired notes once it holds this many.
 _PRUNE_AT = 10_000
 
@@ -71,7 +69,11 @@ class RedisWriters:
         self.window_ms = max(1, int(window_seconds * 1000))
         self.prefix = prefix
         self._local = LocalWriters(window_seconds)
-        self._retry_at = 0.0
+        self._outage = Outage(
+            log,
+            "read-your-writes store (Redis) unavailable (%s): signed-in callers read "
+            f"from the primary; retrying every {RETRY_AFTER_SECONDS:.0f} s",
+        )
 
     async def note(self, caller: str) -> None:
         await self._local.note(caller)
@@ -80,32 +82,20 @@ class RedisWriters:
         try:
             await self._client.set(self.prefix + caller, b"1", px=self.window_ms)
         except self._errors as error:
-            self._failed(error)
+            self._outage.failed(error)
 
     async def wrote_recently(self, caller: str) -> bool:
         if await self._local.wrote_recently(caller):
             return True
-        if self._down():
+        if not self._outage.due():
             return True  # unknown: the primary is never stale
         try:
-            return bool(await self._client.exists(self.prefix + caller))
+            wrote = bool(await self._client.exists(self.prefix + caller))
         except self._errors as error:
-            self._failed(error)
+            self._outage.failed(error)
             return True
-
-    def _down(self) -> bool:
-        return time.monotonic() < self._retry_at
-
-    def _failed(self, error: BaseException) -> None:
-        if not self._down():
-            # The type only: redis's messages name the host and port.
-            log.warning(
-                "read-your-writes store (Redis) unavailable (%s): signed-in callers "
-                "read from the primary; retrying in %.0f s",
-                type(error).__name__,
-                RETRY_AFTER_SECONDS,
-            )
-        self._retry_at = time.monotonic() + RETRY_AFTER_SECONDS
+        self._outage.recovered()
+        return wrote
 
     async def close(self) -> None:
         await self._client.aclose()
