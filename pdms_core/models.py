@@ -24,7 +24,6 @@ from pdms_core.cases.models import (
 )
 from pdms_core.conditions.models import SystemCondition, SystemConditionEffect
 from pdms_core.demands.models import Demand, DemandCause
-from pdms_core.documents.models import TrustedDocument
 from pdms_core.intentions.models import Intention
 from pdms_core.lookups.models import LookupSet, LookupValue
 from pdms_core.measures.models import MeasureSnapshot
@@ -38,6 +37,7 @@ from pdms_core.people.models import (
 )
 from pdms_core.places.models import Place
 from pdms_core.standards.models import ServiceStandard
+from pdms_core.trusted_documents.models import TrustedDocument
 
 __all__ = [
     "Activity",

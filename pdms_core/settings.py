@@ -82,7 +82,7 @@ class Settings:
     #: request reads its session from the database.
     session_cache_seconds: int = 30
     #: Which callers may send only registered documents (trusted documents,
-    #: ``pdms documents register``): ``off``, ``api_keys`` or ``all``.
+    #: ``pdms trusted-documents register``): ``off``, ``api_keys`` or ``all``.
     trusted_documents: str = "off"
     #: Read-only PostgreSQL replicas, comma-separated; read-only requests go to one.
     database_replica_urls: tuple[str, ...] = ()

@@ -32,7 +32,7 @@ CORE_COMMANDS: dict[str, dict[str, str]] = {
     "": {
         "db": "Create and migrate the database.",
         "demo": "Fictional demo data",
-        "documents": "Trusted documents (persisted queries)",
+        "trusted-documents": "Trusted documents (persisted queries)",
         "gazetteer": "Import the address gazetteer",
         "lookups": "Configurable lists",
         "measures": "Strategic measures",
@@ -50,7 +50,7 @@ CORE_COMMANDS: dict[str, dict[str, str]] = {
         "upgrade": "Migrate core and every enabled plugin",
     },
     "demo": {"seed": "Create a fictional council"},
-    "documents": {
+    "trusted-documents": {
         "list": "Every registered document",
         "register": "Register the documents in FILES",
         "remove": "Remove the document registered",

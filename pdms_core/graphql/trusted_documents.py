@@ -18,7 +18,7 @@ nothing is remembered at run time. Refusals are GraphQL errors in a 200 response
 for every error found before execution.
 
 Registered documents are read from the database once and kept for ``KNOWN_SECONDS``
-(a document removed with ``pdms documents remove`` stops being served within that
+(a document removed with ``pdms trusted-documents remove`` stops being served within that
 time); a hash found missing is looked up again after ``MISSING_SECONDS``, so a document
 registered while the server runs is served within that time.
 """
@@ -34,7 +34,7 @@ from typing import Any
 from graphql import GraphQLError
 
 from pdms_core.auth.actor import ActorKind
-from pdms_core.documents.services import document_hash, find, normalised_hash
+from pdms_core.trusted_documents.services import document_hash, find, normalised_hash
 
 NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
 REQUIRED = "TRUSTED_DOCUMENT_REQUIRED"
@@ -140,7 +140,7 @@ class TrustedDocuments:
                 return Outcome(
                     error=_error(
                         "Only registered documents are accepted from this caller: send "
-                        "the hash of a document registered with `pdms documents register`.",
+                        "the hash of a document registered with `pdms trusted-documents register`.",
                         REQUIRED,
                     )
                 )

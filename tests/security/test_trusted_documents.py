@@ -1,6 +1,6 @@
 """Trusted documents: registered with the CLI, sent by hash, required by a setting.
 
-Documents are registered with ``pdms documents register`` (in-process, on the test
+Documents are registered with ``pdms trusted-documents register`` (in-process, on the test
 database) and sent to the real ASGI app in both conventions: Apollo's persisted
 queries (``extensions.persistedQuery``) and GraphQL over HTTP's ``documentId``.
 """
@@ -22,9 +22,9 @@ from pdms_core.app import PdmsGraphQL, create_app
 from pdms_core.audit.models import AuditEvent
 from pdms_core.cli import build_cli
 from pdms_core.cli.context import CliState
-from pdms_core.documents.models import TrustedDocument
 from pdms_core.graphql import compat
 from pdms_core.host import PluginHost
+from pdms_core.trusted_documents.models import TrustedDocument
 from security.conftest import bearer
 
 MODULES = "query Modules { modules { name } }\n"
@@ -73,7 +73,9 @@ async def _pdms(pdms_host: PluginHost, *args: str) -> Any:
 async def _register(pdms_host: PluginHost, tmp_path: Path, text: str = MODULES) -> str:
     path = tmp_path / "modules.graphql"
     path.write_text(text, encoding="utf-8")
-    result = await _pdms(pdms_host, "documents", "register", str(path), "--client", "portal")
+    result = await _pdms(
+        pdms_host, "trusted-documents", "register", str(path), "--client", "portal"
+    )
     assert result.exit_code == 0, result.output
     assert f"registered sha256:{sha(text)}" in result.output
     return sha(text)
@@ -92,7 +94,7 @@ async def test_a_registered_document_is_served_by_hash_in_both_conventions(
     ):
         answer = await _post(app, body)
         assert "errors" not in answer and answer["data"]["modules"][0]["name"] == "core", body
-    listed = await _pdms(pdms_host, "documents", "list")
+    listed = await _pdms(pdms_host, "trusted-documents", "list")
     assert listed.exit_code == 0 and f"sha256:{digest}\tportal\t" in listed.output
 
 
@@ -134,7 +136,7 @@ async def test_api_keys_mode_requires_registered_documents_from_api_keys_only(
     staff = await staff_users.token("officer@council.invalid", "core.lookups.read")
     refused = await _post(app, {"query": UNREGISTERED}, key)
     assert refused["data"] is None and _codes(refused) == ["TRUSTED_DOCUMENT_REQUIRED"]
-    assert "pdms documents register" in refused["errors"][0]["message"]
+    assert "pdms trusted-documents register" in refused["errors"][0]["message"]
     for body in (_apq(None, digest), {"documentId": f"sha256:{digest}"}, {"query": MODULES}):
         assert "errors" not in await _post(app, body, key), body
     # the exact text only: the same document spelt otherwise is another document
@@ -176,7 +178,7 @@ async def test_a_document_registered_while_serving_is_found_after_the_miss_expir
     assert _codes(await _post(app, body)) == ["PERSISTED_QUERY_NOT_FOUND"]  # the miss, kept
     now[0] += 6
     assert "errors" not in await _post(app, body)
-    removed = await _pdms(pdms_host, "documents", "remove", f"sha256:{sha(MODULES)}")
+    removed = await _pdms(pdms_host, "trusted-documents", "remove", f"sha256:{sha(MODULES)}")
     assert removed.exit_code == 0, removed.output
     now[0] += 61
     assert _codes(await _post(app, body)) == ["PERSISTED_QUERY_NOT_FOUND"]
@@ -191,16 +193,20 @@ async def test_registration_is_all_or_nothing_and_names_each_bad_document(
     bad.write_text(INVALID, encoding="utf-8")
     manifest = tmp_path / "persisted-documents.json"
     manifest.write_text(json.dumps({sha(UNREGISTERED): UNREGISTERED, "0" * 64: MODULES}))
-    result = await _pdms(pdms_host, "documents", "register", str(good), str(bad), str(manifest))
+    result = await _pdms(
+        pdms_host, "trusted-documents", "register", str(good), str(bad), str(manifest)
+    )
     assert result.exit_code == 1
     assert "bad.graphql: Cannot query field 'nameThatIsNot'" in result.output
     assert f"persisted-documents.json [{'0' * 64}]: the key is not" in result.output
     assert "nothing was registered" in result.output
-    listed = await _pdms(pdms_host, "documents", "list")
+    listed = await _pdms(pdms_host, "trusted-documents", "list")
     assert listed.exit_code == 0 and listed.output == ""
     # the manifest alone, once fixed, registers both of its documents
     manifest.write_text(json.dumps({sha(UNREGISTERED): UNREGISTERED, sha(MODULES): MODULES}))
-    fixed = await _pdms(pdms_host, "documents", "register", str(manifest), "--client", "web")
+    fixed = await _pdms(
+        pdms_host, "trusted-documents", "register", str(manifest), "--client", "web"
+    )
     assert fixed.exit_code == 0 and "2 registered" in fixed.output
     async with pdms_db.sessionmaker() as session:
         actions = (await session.execute(select(AuditEvent.action, AuditEvent.outcome))).all()
@@ -213,8 +219,8 @@ async def test_removal_is_audited_naming_the_document_or_as_rejected(pdms_host, 
         document_id = await session.scalar(
             select(TrustedDocument.id).where(TrustedDocument.sha256 == digest)
         )
-    assert (await _pdms(pdms_host, "documents", "remove", digest)).exit_code == 0
-    again = await _pdms(pdms_host, "documents", "remove", digest)
+    assert (await _pdms(pdms_host, "trusted-documents", "remove", digest)).exit_code == 0
+    again = await _pdms(pdms_host, "trusted-documents", "remove", digest)
     assert again.exit_code == 1 and "no document is registered" in again.output
     async with pdms_db.sessionmaker() as session:
         rows = (

@@ -5,7 +5,7 @@ Revises: d4a7c2e9b130
 Create Date: 2026-12-07 16:30:00.000000
 
 Persisted queries (Apollo) and trusted documents (GraphQL over HTTP): front ends
-register their documents with `pdms documents register`; clients then send the hash,
+register their documents with `pdms trusted-documents register`; clients then send the hash,
 and PDMS_TRUSTED_DOCUMENTS can refuse any unregistered document.
 """
 

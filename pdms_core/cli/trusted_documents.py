@@ -1,4 +1,4 @@
-"""``pdms documents``: register the GraphQL documents a front end may send by hash.
+"""``pdms trusted-documents``: register the GraphQL documents a front end may send by hash.
 
 See docs/trusted_documents.md. Registration checks every document against the schema
 of the enabled plugins and stores all of them or none.
@@ -18,11 +18,11 @@ if TYPE_CHECKING:
 
 
 @click.group()
-def documents() -> None:
+def trusted_documents() -> None:
     """Trusted documents (persisted queries): register, list, remove."""
 
 
-@documents.command()
+@trusted_documents.command()
 @click.argument(
     "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
@@ -32,7 +32,7 @@ def register(state: CliState, files: tuple[Path, ...], client: str | None) -> No
     """Register the documents in FILES: .graphql files (one document each) and JSON
     manifests {"<sha256>": "<document>"} (GraphQL Codegen, Relay). Nothing is
     registered unless every document is valid."""
-    from pdms_core.documents import services
+    from pdms_core.trusted_documents import services
 
     candidates, problems = [], []
     for path in files:
@@ -66,11 +66,11 @@ def register(state: CliState, files: tuple[Path, ...], client: str | None) -> No
     click.echo(f"{len(done.added)} registered, {len(done.existing)} already registered.")
 
 
-@documents.command("list")
+@trusted_documents.command("list")
 @pass_state
 def list_(state: CliState) -> None:
     """Every registered document: hash, client, registration time, first line."""
-    from pdms_core.documents import services
+    from pdms_core.trusted_documents import services
 
     async def work(database: Database) -> list[Any]:
         async with database.sessionmaker() as session:
@@ -82,11 +82,11 @@ def list_(state: CliState) -> None:
         click.echo(f"sha256:{row.sha256}\t{row.client_name or '-'}\t{when}\t{first_line[:60]}")
 
 
-@documents.command()
+@trusted_documents.command()
 @click.argument("sha256")
 def remove(sha256: str) -> None:
     """Remove the document registered under SHA256 (hex, or sha256:<hex>)."""
-    from pdms_core.documents import services
+    from pdms_core.trusted_documents import services
 
     sha = services.normalised_hash(sha256)
     if sha is None:

@@ -12,7 +12,7 @@ from pdms_core.db.datetimes import UtcDateTime
 
 
 class TrustedDocument(Base):
-    """A GraphQL document a front end registered at build time (``pdms documents
+    """A GraphQL document a front end registered at build time (``pdms trusted-documents
     register``): clients may send its hash instead of its text, and a setting can
     refuse any other document (docs/trusted_documents.md)."""
 

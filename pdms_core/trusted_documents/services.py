@@ -20,7 +20,7 @@ from graphql import GraphQLError, parse, specified_rules, validate
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pdms_core.documents.models import TrustedDocument
+from pdms_core.trusted_documents.models import TrustedDocument
 
 HEX = re.compile(r"^[0-9a-f]{64}$")
 #: The documentId prefix of the GraphQL-over-HTTP trusted documents convention.
