@@ -91,6 +91,18 @@ class Settings:
     #: After a caller's own write, its reads go to the primary for this long. None:
     #: as long as a replica in use may be behind (see :attr:`read_your_writes_window`).
     read_your_writes_seconds: int | None = None
+    #: Where uploaded documents are kept: ``local`` (a directory under ``data_dir``) or
+    #: ``s3`` (S3-compatible object storage, the ``s3_*`` settings; docs/documents.md).
+    document_store: str = "local"
+    #: The bucket, and for a store other than AWS its endpoint URL (MinIO, Ceph ...).
+    s3_bucket: str | None = None
+    s3_endpoint_url: str | None = None
+    s3_region: str | None = None
+    #: Without a key pair the SDK's own chain is used (environment, instance role).
+    s3_access_key_id: str | None = None
+    s3_secret_access_key: str | None = field(default=None, repr=False)
+    #: Prepended to every object key, e.g. ``pdms/``, to share a bucket.
+    s3_prefix: str = ""
     #: Per-plugin raw sections; validated by each plugin's settings model.
     plugin_sections: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
@@ -103,6 +115,11 @@ class Settings:
             raise ConfigurationError(
                 "PDMS_TRUSTED_DOCUMENTS must be one of "
                 f"{', '.join(TRUSTED_DOCUMENT_MODES)}, not {self.trusted_documents!r}"
+            )
+        if self.document_store not in DOCUMENT_STORES:
+            raise ConfigurationError(
+                "PDMS_DOCUMENT_STORE must be one of "
+                f"{', '.join(DOCUMENT_STORES)}, not {self.document_store!r}"
             )
         if self.workers is not None and self.workers < 1:
             raise ConfigurationError(f"PDMS_WORKERS must be at least 1, not {self.workers}")
@@ -212,11 +229,20 @@ _SECURITY_FIELDS = {
     "trusted_documents": str,
     "replica_max_lag_seconds": int,
     "read_your_writes_seconds": int,
+    "document_store": str,
+    "s3_bucket": str,
+    "s3_endpoint_url": str,
+    "s3_region": str,
+    "s3_access_key_id": str,
+    "s3_secret_access_key": str,
+    "s3_prefix": str,
 }
 #: ``PDMS_EXECUTOR``'s values (graphql/executors.py, which imports too much to import here).
 EXECUTORS = ("fast", "stock")
 #: ``PDMS_TRUSTED_DOCUMENTS``'s values: who must send registered documents only.
 TRUSTED_DOCUMENT_MODES = ("off", "api_keys", "all")
+#: ``PDMS_DOCUMENT_STORE``'s values (pdms_core/documents/storage).
+DOCUMENT_STORES = ("local", "s3")
 #: Whole-number settings that have a least sensible value.
 _MINIMUMS = {
     "read_pool_size": 1,

@@ -50,4 +50,5 @@ SAMPLES = {
     "executor": "stock",
     "trusted_documents": "all",
     "database_replica_urls": "postgresql://pdms@replica/pdms",
+    "document_store": "s3",
 }
