@@ -9,11 +9,17 @@ from pdms_core.auth.actor import ANONYMOUS, DEVELOPER, Actor
 from pdms_core.auth.lookups import AUTH_LOOKUP_SETS
 from pdms_core.auth.permission_codes import AUTH_PERMISSIONS
 from pdms_core.cases.lookups import PROBLEM_LOOKUP_SETS
+from pdms_core.documents.lookups import (
+    DOCUMENT_LOOKUP_SETS,
+    DOCUMENT_PERMISSIONS,
+    core_document_holders,
+)
 from pdms_core.hookspecs import hookimpl
 from pdms_core.measures.catalogue import CORE_MEASURES
 from pdms_core.people.lookups import PEOPLE_LOOKUP_SETS
 from pdms_core.records import (
     CORE,
+    DocumentHolder,
     GraphQLContribution,
     LookupSetSpec,
     MeasureSpec,
@@ -73,17 +79,23 @@ def pdms_permissions() -> list[Permission]:
         Permission("core.measures.read", "See the strategic measures and saved snapshots."),
         Permission("core.measures.snapshot", "Save measure snapshots."),
         *AUTH_PERMISSIONS,
+        *DOCUMENT_PERMISSIONS,
     ]
 
 
 @hookimpl
 def pdms_lookup_sets() -> list[LookupSetSpec]:
-    return [*PEOPLE_LOOKUP_SETS, *PROBLEM_LOOKUP_SETS, *AUTH_LOOKUP_SETS]
+    return [*PEOPLE_LOOKUP_SETS, *PROBLEM_LOOKUP_SETS, *AUTH_LOOKUP_SETS, *DOCUMENT_LOOKUP_SETS]
 
 
 @hookimpl
 def pdms_measures() -> list[MeasureSpec]:
     return list(CORE_MEASURES)
+
+
+@hookimpl
+def pdms_document_holders() -> list[DocumentHolder]:
+    return core_document_holders()
 
 
 @hookimpl(trylast=True)

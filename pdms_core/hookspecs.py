@@ -1,9 +1,10 @@
 """Hook specifications: the contract between the host and every module.
 
-Declarative hooks (manifest, graphql, permissions, lookup sets, measures) are synchronous and
-return frozen records from :mod:`pdms_core.records`; the host calls them once at
-startup, in a fixed order (core first, then plugins by name). Every hook is documented
-in ``docs/plugin_hooks.md`` with its exact signature; a test keeps the two in step.
+Declarative hooks (manifest, graphql, permissions, lookup sets, measures, document
+holders) are synchronous and return frozen records from :mod:`pdms_core.records`; the
+host calls them once at startup, in a fixed order (core first, then plugins by name).
+Every hook is documented in ``docs/plugin_hooks.md`` with its exact signature; a test
+keeps the two in step.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 
     from pdms_core.auth.actor import Actor
     from pdms_core.records import (
+        DocumentHolder,
         GraphQLContribution,
         LookupSetSpec,
         MeasureSpec,
@@ -56,6 +58,11 @@ def pdms_lookup_sets() -> Sequence[LookupSetSpec]:
 @hookspec
 def pdms_measures() -> Sequence[MeasureSpec]:
     """Contribute strategic measures, computed on request and exportable as CSV."""
+
+
+@hookspec
+def pdms_document_holders() -> Sequence[DocumentHolder]:
+    """Declare the record types that may hold documents, and how to read them."""
 
 
 @hookspec

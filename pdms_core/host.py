@@ -24,10 +24,16 @@ from pydantic import BaseModel, ValidationError
 from pdms_core import hookspecs
 from pdms_core.auth.actor import Actor
 from pdms_core.errors import ConfigurationError, PluginError
-from pdms_core.host_rules import check_lookup_parents, check_measure, check_owned_name
+from pdms_core.host_rules import (
+    check_document_holder,
+    check_lookup_parents,
+    check_measure,
+    check_owned_name,
+)
 from pdms_core.manifests import check_core_version, with_conventional_paths
 from pdms_core.records import (
     CORE,
+    DocumentHolder,
     GraphQLContribution,
     LookupSetSpec,
     MeasureSpec,
@@ -107,6 +113,8 @@ class PluginHost:
         self.lookup_sets: tuple[tuple[str, LookupSetSpec], ...] = self._collect_lookup_sets()
         #: (module, spec) for every measure, core's first; looked up by name.
         self.measures: tuple[tuple[str, MeasureSpec], ...] = self._collect_measures()
+        #: Record types that may hold documents, by GraphQL type name, core's first.
+        self.document_holders: dict[str, DocumentHolder] = self._collect_document_holders()
 
     @functools.cached_property
     def graphql(self) -> tuple[tuple[LoadedPlugin, GraphQLContribution], ...]:
@@ -267,6 +275,19 @@ class PluginHost:
                 check_measure(spec, plugin.name, seen)
                 result.append((plugin.name, spec))
         return tuple(result)
+
+    def _collect_document_holders(self) -> dict[str, DocumentHolder]:
+        from pdms_core.documents.holders import register_holders
+
+        declared = {permission.code for permission in self.permissions}
+        seen: dict[str, str] = {}
+        holders: dict[str, DocumentHolder] = {}
+        for plugin in self.plugins:
+            for holder in self._call_one("pdms_document_holders", plugin) or ():
+                check_document_holder(holder, plugin.name, seen, declared)
+                holders[holder.type_name] = holder
+        register_holders(holders.values())
+        return holders
 
     def _collect_lookup_sets(self) -> tuple[tuple[str, LookupSetSpec], ...]:
         seen: dict[str, str] = {}

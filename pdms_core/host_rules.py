@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from pdms_core.errors import PluginError
-from pdms_core.records import CORE, LookupSetSpec, MeasureSpec
+from pdms_core.records import CORE, DocumentHolder, LookupSetSpec, MeasureSpec
 
 _MEASURE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -39,6 +39,37 @@ def check_measure(spec: MeasureSpec, owner: str, seen: dict[str, str]) -> None:
         )
     if not callable(spec.compute):
         raise PluginError(f"plugin {owner!r}: measure {spec.name!r} has no compute function")
+
+
+def check_document_holder(
+    holder: DocumentHolder, owner: str, seen: dict[str, str], declared: set[str]
+) -> None:
+    """A holder is a record, a type of the module's own, and read by a known permission."""
+    if not isinstance(holder, DocumentHolder):
+        raise PluginError(
+            f"plugin {owner!r}: pdms_document_holders() must return DocumentHolder records"
+        )
+    name = holder.type_name
+    if name in seen:
+        raise PluginError(
+            f"document holder {name!r} is declared by both {seen[name]!r} and {owner!r}"
+        )
+    seen[name] = owner
+    prefix = "".join(part.capitalize() for part in owner.split("_"))
+    if owner != CORE and not (name == prefix or re.match(rf"^{prefix}[A-Z]", name)):
+        raise PluginError(
+            f"plugin {owner!r} declares document holder {name!r}; it must be one of its own "
+            f"types, starting with {prefix!r}"
+        )
+    if getattr(holder.model, "__table__", None) is None or not hasattr(holder.model, "id"):
+        raise PluginError(
+            f"plugin {owner!r}: document holder {name!r} needs an ORM model with an id"
+        )
+    if holder.read_permission not in declared:
+        raise PluginError(
+            f"plugin {owner!r}: document holder {name!r} is read with permission "
+            f"{holder.read_permission!r}, which no enabled module declares"
+        )
 
 
 def check_lookup_parents(sets: list[tuple[str, LookupSetSpec]]) -> None:

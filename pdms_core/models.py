@@ -24,6 +24,7 @@ from pdms_core.cases.models import (
 )
 from pdms_core.conditions.models import SystemCondition, SystemConditionEffect
 from pdms_core.demands.models import Demand, DemandCause
+from pdms_core.documents.models import Document
 from pdms_core.intentions.models import Intention
 from pdms_core.lookups.models import LookupSet, LookupValue
 from pdms_core.measures.models import MeasureSnapshot
@@ -54,6 +55,7 @@ __all__ = [
     "ContactDetail",
     "Demand",
     "DemandCause",
+    "Document",
     "ExternalReference",
     "Intention",
     "LookupSet",

@@ -37,6 +37,7 @@ from pdms_core.errors import (
 )
 from pdms_core.hookspecs import hookimpl, hookspec
 from pdms_core.records import (
+    DocumentHolder,
     GraphQLContribution,
     LookupAttribute,
     LookupSeed,
@@ -62,6 +63,7 @@ if TYPE_CHECKING:
     from pdms_core.db.loaders import SessionLoader, group_by
     from pdms_core.db.unit_of_work import expect_version, unit_of_work
     from pdms_core.demands.services import DemandFields, add_demand
+    from pdms_core.documents.services import add_document
     from pdms_core.graphql.arguments import After, First, described
     from pdms_core.graphql.errors import UserErrorType, run_mutation
     from pdms_core.graphql.module_records import ModuleRecord
@@ -99,6 +101,7 @@ _HOMES: dict[str, str] = {
     "UtcDateTime": "pdms_core.db.datetimes",
     "Versioned": "pdms_core.db.base",
     "add_demand": "pdms_core.demands.services",
+    "add_document": "pdms_core.documents.services",
     "chunks": "pdms_core.db.bulk",
     "core_tables": "pdms_core.core_tables",
     "csv_cell": "pdms_core.csv_export",
@@ -139,6 +142,7 @@ __all__ = [
     "Connection",
     "CoreTables",
     "DemandFields",
+    "DocumentHolder",
     "Duplicate",
     "Edge",
     "ErrorCode",
@@ -172,6 +176,7 @@ __all__ = [
     "ValidationFailed",
     "Versioned",
     "add_demand",
+    "add_document",
     "chunks",
     "core_tables",
     "csv_cell",

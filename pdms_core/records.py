@@ -201,3 +201,30 @@ class MeasureSpec:
     title: str
     description: str
     compute: MeasureCompute
+
+
+@dataclass(frozen=True)
+class DocumentHolder:
+    """A record type that may hold documents (uploaded files, generated letters).
+
+    ``type_name`` is the GraphQL type's name (``RentArrearsAccount``): documents name
+    their holder by it and a global ID of that type is what ``uploadDocument`` takes.
+    ``model`` is the type's ORM model (holders are its rows, by ``id``) and
+    ``read_permission`` the type's ``read_permission``. Whoever may read a holder, by
+    the rules ``node(id:)`` applies (that permission, and the row-level rule of the
+    model, such as a team-scoped grant reaching only its teams' cases), may see its
+    documents, given ``core.document.read`` too; nobody else. When the app starts,
+    the host checks that both match the GraphQL type of that name.
+
+    Example::
+
+        DocumentHolder(
+            type_name="RentArrearsAccount",
+            model=Account,
+            read_permission="rent_arrears.account.read",
+        )
+    """
+
+    type_name: str
+    model: type
+    read_permission: str

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from pdms_core.plugin import (
     Actor,
     ActorKind,
+    DocumentHolder,
     GraphQLContribution,
     LookupSeed,
     LookupSetSpec,
@@ -129,6 +130,13 @@ def pdms_measures() -> list[MeasureSpec]:
             compute=services.widgets_by_colour,
         )
     ]
+
+
+@hookimpl
+def pdms_document_holders() -> list[DocumentHolder]:
+    from pdms_dummy.models import Widget
+
+    return [DocumentHolder("DummyWidget", Widget, "dummy.widget.read")]
 
 
 @hookimpl

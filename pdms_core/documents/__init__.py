@@ -1,0 +1,1 @@
+"""Documents held against records: files, their store, and signed download links."""

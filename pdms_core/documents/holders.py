@@ -1,0 +1,104 @@
+"""Which records may hold documents, and who may reach a holder.
+
+Core and modules declare holders with ``pdms_document_holders`` (a
+:class:`~pdms_core.records.DocumentHolder` each). Reading a holder follows the rules
+``node(id:)`` applies to it, and nothing else: the type's read permission, then the
+row-level rule registered for its model (``db/row_rules.py``; a team-scoped grant
+reaches only its teams' cases and their demands and activities). Documents inherit
+those rules through a row rule of their own (:func:`document_condition`), so every
+by-id and by-holder load of a document (``node``, ``Person.documents``, the download
+link) answers only what the caller may read, in SQL.
+
+The holders of every host loaded in the process are kept here, by type name, for the
+row rule and for callers that have no host at hand (``add_document`` from a module's
+service). Loading a host registers its holders; a type name registered twice must
+name the same model and permission.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from sqlalchemy import and_, false, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
+
+from pdms_core.auth.actor import Actor
+from pdms_core.db.row_rules import register_row_rule, row_condition
+from pdms_core.documents.models import Document
+from pdms_core.errors import NotFound, PermissionDenied, PluginError, ValidationFailed
+from pdms_core.records import DocumentHolder
+
+_HOLDERS: dict[str, DocumentHolder] = {}
+
+
+def register_holders(holders: Iterable[DocumentHolder]) -> None:
+    """Remember ``holders`` for the process (see the module docstring)."""
+    for holder in holders:
+        known = _HOLDERS.get(holder.type_name)
+        if known is not None and known != holder:
+            raise PluginError(
+                f"document holder {holder.type_name!r} is declared with two different "
+                f"models or permissions: {known.model.__name__} and {holder.model.__name__}"
+            )
+        _HOLDERS[holder.type_name] = holder
+
+
+def known_holders() -> Mapping[str, DocumentHolder]:
+    """Every holder registered in this process, by GraphQL type name."""
+    return dict(_HOLDERS)
+
+
+def holder_named(
+    type_name: str,
+    holders: Mapping[str, DocumentHolder] | None = None,
+    *,
+    field: str = "holderId",
+) -> DocumentHolder:
+    """The holder declared for ``type_name``; VALIDATION when that type holds none."""
+    holder = (_HOLDERS if holders is None else holders).get(type_name)
+    if holder is None:
+        raise ValidationFailed(f"A {type_name} cannot hold documents.", field=field)
+    return holder
+
+
+async def check_holder_reach(
+    session: AsyncSession,
+    actor: Actor,
+    holder: DocumentHolder,
+    holder_id: int,
+    *,
+    field: str = "holderId",
+) -> None:
+    """Refuse unless ``actor`` may read this holder, as ``node(id:)`` would decide.
+
+    PERMISSION_DENIED without the type's read permission; NOT_FOUND when the row does
+    not exist or lies outside the actor's reach (another team's case looks absent).
+    """
+    if not actor.has(holder.read_permission):
+        raise PermissionDenied(f"This needs the permission {holder.read_permission}.", field=field)
+    model = holder.model
+    statement = select(model.id).where(model.id == holder_id)
+    condition = row_condition(model, actor)
+    if condition is not None:
+        statement = statement.where(condition)
+    if await session.scalar(statement) is None:
+        raise NotFound(f"There is no such {holder.type_name}.", field=field)
+
+
+def document_condition(actor: Actor) -> ColumnElement[bool] | None:
+    """The documents ``actor`` reaches: not deleted, held by a record they may read."""
+    reachable = []
+    for holder in _HOLDERS.values():
+        if not actor.has(holder.read_permission):
+            continue
+        of_type: list[Any] = [Document.holder_type == holder.type_name]
+        condition = row_condition(holder.model, actor)
+        if condition is not None:
+            of_type.append(Document.holder_id.in_(select(holder.model.id).where(condition)))
+        reachable.append(and_(*of_type))
+    return and_(Document.deleted_at.is_(None), or_(*reachable) if reachable else false())
+
+
+register_row_rule(Document, document_condition)
