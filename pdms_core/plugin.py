@@ -75,6 +75,7 @@ if TYPE_CHECKING:
     from pdms_core.lookups.reads import lookup_id, lookup_values
     from pdms_core.measures.filters import MeasureFilter
     from pdms_core.measures.table import MeasureColumn, MeasureTable
+    from pdms_core.notifications.outbox import InvalidNotification, queue_notification
 
 #: Where each lazily imported name lives.
 _HOMES: dict[str, str] = {
@@ -87,6 +88,7 @@ _HOMES: dict[str, str] = {
     "Edge": "pdms_core.graphql.pagination",
     "First": "pdms_core.graphql.arguments",
     "IdType": "pdms_core.db.base",
+    "InvalidNotification": "pdms_core.notifications.outbox",
     "MeasureColumn": "pdms_core.measures.table",
     "MeasureFilter": "pdms_core.measures.filters",
     "MeasureTable": "pdms_core.measures.table",
@@ -122,6 +124,7 @@ _HOMES: dict[str, str] = {
     "prefetchable": "pdms_core.graphql.prefetch",
     "problem_lookup_sets": "pdms_core.cases.lookups",
     "query_field": "pdms_core.graphql.permissions",
+    "queue_notification": "pdms_core.notifications.outbox",
     "run_command": "pdms_core.cli_support",
     "run_mutation": "pdms_core.graphql.errors",
     "settled": "pdms_core.graphql.prefetch",
@@ -149,6 +152,7 @@ __all__ = [
     "First",
     "GraphQLContribution",
     "IdType",
+    "InvalidNotification",
     "LookupAttribute",
     "LookupSeed",
     "LookupSetSpec",
@@ -199,6 +203,7 @@ __all__ = [
     "prefetchable",
     "problem_lookup_sets",
     "query_field",
+    "queue_notification",
     "run_command",
     "run_mutation",
     "settled",

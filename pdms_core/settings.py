@@ -56,6 +56,12 @@ class Settings:
     mail_from: str = "pdms@localhost"
     #: Where staff open links from emails (password reset), without a trailing slash.
     public_url: str = "http://127.0.0.1:8000"
+    #: GOV.UK Notify (email, text messages, letters; docs/notifications.md). The key is a
+    #: secret: kept out of repr, logs and errors. Templates map ``kind:channel`` to a
+    #: template id, checked when ``pdms notifications send`` runs.
+    notify_api_key: str | None = field(default=None, repr=False)
+    notify_base_url: str = "https://api.notifications.service.gov.uk"
+    notify_templates: str = ""
     #: Shared rate-limit store; without it limits are kept per process in memory.
     redis_url: str | None = None
     #: GraphQL abuse limits (see docs/security.md).
@@ -216,6 +222,9 @@ _SECURITY_FIELDS = {
     "smtp_starttls": bool,
     "mail_from": str,
     "public_url": str,
+    "notify_api_key": str,
+    "notify_base_url": str,
+    "notify_templates": str,
     "redis_url": str,
     "max_body_bytes": int,
     "max_upload_bytes": int,

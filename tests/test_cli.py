@@ -41,7 +41,7 @@ CORE_COMMANDS: dict[str, dict[str, str]] = {
         "schema": "Export or check the GraphQL schema",
         "serve": "Start the GraphQL API",
         "users": "Staff users and their sign-in.",
-        "notifications": "Emails queued by PDMS",
+        "notifications": "Emails, text messages and letters queued",
     },
     "db": {
         "check": "Fail when the models differ",
@@ -62,7 +62,10 @@ CORE_COMMANDS: dict[str, dict[str, str]] = {
     "reminders": {"run": "Queue one reminder per open intention"},
     "schema": {"check": "Fail when PATH differs", "export": "Write the schema as SDL."},
     "users": {"create-admin": "Create (or reset) an administrator"},
-    "notifications": {"send": "Send queued messages over SMTP"},
+    "notifications": {
+        "send": "Send due messages: email over SMTP",
+        "status": "Ask GOV.UK Notify whether messages",
+    },
 }
 
 BROKEN_CONFIGURATIONS = {
