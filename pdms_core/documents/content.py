@@ -231,6 +231,8 @@ def _detect(content: bytes, ending: str) -> tuple[FileType, str | None]:
         return FILE_TYPES[_zip_type(content)], None
     if content.startswith(_OLE_SIGNATURE):
         return FILE_TYPES[_ole_type(content)], None
+    if _is_heif(content):
+        return FILE_TYPES["heic"], None
     matches = _top_matches(content)
     if _is_program(matches):
         raise _refused("This file is a program or a shortcut to one, so it cannot be stored.")
@@ -258,6 +260,22 @@ def _magic_type(content: bytes, matches: list[puremagic.PureMagicWithConfidence]
     if kind == "jpg" and not content.startswith(b"\xff\xd8\xff"):
         return None
     return kind
+
+
+_HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"}
+
+
+def _is_heif(content: bytes) -> bool:
+    """A HEIC/HEIF photo: an ISO media file whose ``ftyp`` box names a HEIF brand as its
+    major or a compatible brand (puremagic knows some majors, not ``mif1``), and no AVIF
+    (``avif`` is also ``mif1``-compatible, and not accepted)."""
+    if content[4:8] != b"ftyp":
+        return False
+    size = int.from_bytes(content[0:4], "big")
+    if not 16 <= size <= min(len(content), 4096):
+        return False
+    brands = {content[8:12]} | {content[i : i + 4] for i in range(16, size - 3, 4)}
+    return bool(brands & _HEIF_BRANDS) and not brands & {b"avif", b"avis"}
 
 
 def _text_charset(content: bytes) -> str | None:

@@ -102,9 +102,9 @@ def tiff() -> bytes:
     return b"II*\x00" + struct.pack("<I", 8) + ifd + struct.pack("<I", 0) + b"\x80"
 
 
-def heic() -> bytes:
+def heic(major: bytes = b"heic", compatible: bytes = b"mif1heic") -> bytes:
     """An ISO media file whose brand is HEIC, as a phone writes it (then its meta box)."""
-    ftyp = b"ftypheic" + b"\x00\x00\x00\x00" + b"mif1heic"
+    ftyp = b"ftyp" + major + b"\x00\x00\x00\x00" + compatible
     meta = b"meta" + b"\x00" * 4
     return struct.pack(">I", 4 + len(ftyp)) + ftyp + struct.pack(">I", 4 + len(meta)) + meta
 
@@ -217,6 +217,7 @@ ACCEPTED = [
     ("map.gif", lambda: GIF, "image/gif", "gif"),
     ("damp.webp", webp, "image/webp", "webp"),
     ("IMG_0412.HEIC", heic, "image/heic", "heic"),
+    ("camera.heif", lambda: heic(b"mif1", b"mif1heic"), "image/heic", "heic"),
     ("plan.tif", tiff, "image/tiff", "tif"),
     (
         "letter.docx",
@@ -376,6 +377,8 @@ REFUSED = [
     ("notes.txt", MARKER.encode("utf-16"), "does not store this type of file"),
     ("page.html", f"<html>{MARKER}</html>".encode(), "Files ending .html can run"),
     ("drawing.svg", f"<svg>{MARKER}</svg>".encode(), "Files ending .svg can run"),
+    ("photo.heic", heic(b"avif", b"mif1avif"), "does not store this type of file"),
+    ("clip.heic", heic(b"isom", b"isomiso2mp41"), "does not store this type of file"),
     ("song.mp3", b"ID3\x04\x00\x00\x00\x00\x00\x00" + MARKER.encode(), "does not store"),
     ("letter.docx", b"PK\x03\x04" + MARKER.encode() + bytes(40), "cannot be read"),
     ("letter.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + MARKER.encode(), "cannot be read"),
