@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from notifications.conftest import notify_settings
+from pdms_core.auth.actor import SYSTEM
+from pdms_core.auth.users import create_user
 from pdms_core.errors import ConfigurationError
 from pdms_core.notifications.config import parse_templates
 from pdms_core.plugin import InvalidNotification
+
+PASSWORD = "correct-horse-battery-2025"
 
 
 async def test_an_email_kind_without_a_notify_template_goes_by_smtp(
@@ -140,3 +146,31 @@ async def test_queueing_normalises_what_it_keeps(outbox):
     assert letter_row.address_lines == ["Ms Ada Testfield", "1 Example Road", "Testtown", "TT1 1AA"]
     assert letter_row.recipient == "Ms Ada Testfield"
     assert letter_row.personalisation == {"balance": "£12.00"}
+
+
+RESET = "mutation($e: String!) { requestPasswordReset(email: $e) { ok errors { code } } }"
+
+
+async def test_a_password_reset_can_go_through_notify_and_its_token_stays_out_of_the_outbox(
+    notify, outbox, pdms_host, graphql
+):
+    # given a Notify template for reset emails that carries PDMS's own text
+    template = notify.template("email", "((body))", subject="((subject))")
+    settings = notify_settings(pdms_host, notify, password_reset_request__email=template)
+    async with outbox.database.sessionmaker() as session, session.begin():
+        await create_user(
+            session, SYSTEM, email="gil@council.invalid", display_name="Gil", password=PASSWORD
+        )
+    # when a reset is asked for, and the outbox is sent
+    asked = await graphql.execute(RESET, {"e": "gil@council.invalid"})
+    assert asked.ok()["requestPasswordReset"]["ok"]
+    assert "Sent 1 message(s); 0 failed." in await outbox.cli(settings, "send")
+    # then Notify got the composed email, with the link
+    (received,) = notify.received
+    assert received["email_address"] == "gil@council.invalid"
+    assert received["subject"] == "Reset your PDMS password"
+    token = re.search(r"token=(\S+)", received["body"]).group(1)
+    # and the token is neither in the outbox row nor in the error or log fields
+    (row,) = await outbox.rows()
+    assert row.provider == "notify" and row.status == "sent"
+    assert token not in f"{row.body}{row.personalisation}{row.last_error}"
