@@ -17,6 +17,7 @@ from pdms_core.conditions.graphql import SystemConditionMutation, SystemConditio
 from pdms_core.demands.graphql import DemandMutation
 from pdms_core.graphql.core_schema import NodeQuery
 from pdms_core.intentions.graphql import IntentionMutation, IntentionQuery
+from pdms_core.letters.graphql import LetterMutation, LetterQuery
 from pdms_core.lookups.graphql import LookupMutation, LookupQuery
 from pdms_core.measures.graphql.query import MeasureMutation, MeasureQuery
 from pdms_core.people.graphql import PeopleMutation, PeopleQuery
@@ -38,6 +39,7 @@ class CoreQuery(
     AuthQuery,
     AdminQuery,
     AuditQuery,
+    LetterQuery,
 ):
     """Core's root query fields (merged with the modules' by the host)."""
 
@@ -55,5 +57,6 @@ class CoreMutation(
     MeasureMutation,
     AuthMutation,
     AdminMutation,
+    LetterMutation,
 ):
     """Core's root mutation fields."""

@@ -109,6 +109,12 @@ class Settings:
     s3_secret_access_key: str | None = field(default=None, repr=False)
     #: Prepended to every object key, e.g. ``pdms/``, to share a bucket.
     s3_prefix: str = ""
+    #: The council's name as letters print it (the ``council_name`` merge field).
+    council_name: str = "The Council"
+    #: LibreOffice's program for PDF letters; None: ``soffice`` or ``libreoffice`` on PATH.
+    letter_converter: str | None = None
+    #: Seconds one PDF conversion may take before it is stopped.
+    letter_converter_timeout_seconds: int = 60
     #: Per-plugin raw sections; validated by each plugin's settings model.
     plugin_sections: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
@@ -238,6 +244,9 @@ _SECURITY_FIELDS = {
     "trusted_documents": str,
     "replica_max_lag_seconds": int,
     "read_your_writes_seconds": int,
+    "council_name": str,
+    "letter_converter": str,
+    "letter_converter_timeout_seconds": int,
     "document_store": str,
     "s3_bucket": str,
     "s3_endpoint_url": str,
@@ -259,6 +268,7 @@ _MINIMUMS = {
     "session_cache_seconds": 0,
     "replica_max_lag_seconds": 0,
     "read_your_writes_seconds": 0,
+    "letter_converter_timeout_seconds": 1,
 }
 
 

@@ -62,6 +62,7 @@ async def test_a_malformed_api_key_is_refused_without_repeating_it(outbox, pdms_
     output = await outbox.cli(settings, "send", exit_code=1)
     assert "PDMS_NOTIFY_API_KEY is not a GOV.UK Notify API key" in output
     assert "s3cr3t" not in output
+    assert "s3cr3t" not in repr(settings)
 
 
 def test_template_mappings_are_checked_and_name_the_bad_entry():
