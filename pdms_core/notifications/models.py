@@ -73,6 +73,7 @@ class OutboxMessage(Base):
         String(20), default=QUEUED, server_default=QUEUED, index=True
     )
     #: Queued rows: not before this time (back-off). Sending rows: when the claim lapses.
+    #: Sent Notify rows: when ``pdms notifications status`` last asked about them.
     next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     @property
