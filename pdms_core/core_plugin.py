@@ -21,6 +21,7 @@ from pdms_core.records import (
     CORE,
     DocumentHolder,
     GraphQLContribution,
+    LetterPurpose,
     LookupSetSpec,
     MeasureSpec,
     Permission,
@@ -78,6 +79,19 @@ def pdms_permissions() -> list[Permission]:
         ),
         Permission("core.measures.read", "See the strategic measures and saved snapshots."),
         Permission("core.measures.snapshot", "Save measure snapshots."),
+        Permission(
+            "core.letter_template.read",
+            "See letter templates, the letter purposes and their merge fields.",
+        ),
+        Permission(
+            "core.letter_template.manage",
+            "Upload, replace, deactivate and reactivate the council's letter templates.",
+        ),
+        Permission(
+            "core.letter.generate",
+            "Generate letters from templates for records one may read; each is stored as "
+            "a document on the record.",
+        ),
         *AUTH_PERMISSIONS,
         *DOCUMENT_PERMISSIONS,
     ]
@@ -96,6 +110,13 @@ def pdms_measures() -> list[MeasureSpec]:
 @hookimpl
 def pdms_document_holders() -> list[DocumentHolder]:
     return core_document_holders()
+
+
+@hookimpl
+def pdms_letter_purposes() -> list[LetterPurpose]:
+    from pdms_core.letters.purposes import CORE_LETTER_PURPOSES
+
+    return list(CORE_LETTER_PURPOSES)
 
 
 @hookimpl(trylast=True)

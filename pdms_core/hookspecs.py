@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from pdms_core.records import (
         DocumentHolder,
         GraphQLContribution,
+        LetterPurpose,
         LookupSetSpec,
         MeasureSpec,
         Permission,
@@ -83,3 +84,8 @@ def pdms_actor_from_request(request: HTTPConnection, settings: Settings) -> Acto
 @hookspec(historic=True)
 def pdms_add_hookspecs(pluginmanager: pluggy.PluginManager) -> None:
     """Publish hook specifications of your own for other plugins to implement."""
+
+
+@hookspec
+def pdms_letter_purposes() -> Sequence[LetterPurpose]:
+    """Declare the letters a council may write templates for, with their merge fields."""

@@ -26,6 +26,7 @@ from pdms_core.auth.actor import Actor
 from pdms_core.errors import ConfigurationError, PluginError
 from pdms_core.host_rules import (
     check_document_holder,
+    check_letter_purpose,
     check_lookup_parents,
     check_measure,
     check_owned_name,
@@ -35,6 +36,7 @@ from pdms_core.records import (
     CORE,
     DocumentHolder,
     GraphQLContribution,
+    LetterPurpose,
     LookupSetSpec,
     MeasureSpec,
     Permission,
@@ -115,6 +117,8 @@ class PluginHost:
         self.measures: tuple[tuple[str, MeasureSpec], ...] = self._collect_measures()
         #: Record types that may hold documents, by GraphQL type name, core's first.
         self.document_holders: dict[str, DocumentHolder] = self._collect_document_holders()
+        #: Letters councils may write templates for, by code, core's first.
+        self.letter_purposes: dict[str, tuple[str, LetterPurpose]] = self._collect_letter_purposes()
 
     @functools.cached_property
     def graphql(self) -> tuple[tuple[LoadedPlugin, GraphQLContribution], ...]:
@@ -275,6 +279,15 @@ class PluginHost:
                 check_measure(spec, plugin.name, seen)
                 result.append((plugin.name, spec))
         return tuple(result)
+
+    def _collect_letter_purposes(self) -> dict[str, tuple[str, LetterPurpose]]:
+        seen: dict[str, str] = {}
+        purposes: dict[str, tuple[str, LetterPurpose]] = {}
+        for plugin in self.plugins:
+            for purpose in self._call_one("pdms_letter_purposes", plugin) or ():
+                check_letter_purpose(purpose, plugin.name, seen, self.document_holders)
+                purposes[purpose.code] = (plugin.name, purpose)
+        return purposes
 
     def _collect_document_holders(self) -> dict[str, DocumentHolder]:
         from pdms_core.documents.holders import register_holders

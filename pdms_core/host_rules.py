@@ -6,9 +6,17 @@ Each rule raises :class:`PluginError` with a message naming both sides of a conf
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from pdms_core.errors import PluginError
-from pdms_core.records import CORE, DocumentHolder, LookupSetSpec, MeasureSpec
+from pdms_core.records import (
+    CORE,
+    DocumentHolder,
+    LetterField,
+    LetterPurpose,
+    LookupSetSpec,
+    MeasureSpec,
+)
 
 _MEASURE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -129,3 +137,53 @@ def _check_attributes(owner: str, spec: LookupSetSpec) -> None:
                 f"plugin {owner!r}: attribute {attribute.name!r} of {spec.code!r} has kind "
                 f"{attribute.kind!r}; kinds are {', '.join(sorted(ATTRIBUTE_KINDS))}"
             )
+
+
+#: Field names core fills for every letter purpose (``letters/fields.py``).
+COMMON_LETTER_FIELD_NAMES = frozenset({"today", "council_name", "officer_name", "officer_team"})
+_FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def check_letter_purpose(
+    purpose: LetterPurpose, owner: str, seen: dict[str, str], holders: Mapping[str, object]
+) -> None:
+    """A purpose is ``<module>.<use>``, held by a document holder, with a sound field
+    dictionary and a provider."""
+    if not isinstance(purpose, LetterPurpose):
+        raise PluginError(
+            f"plugin {owner!r}: pdms_letter_purposes() must return LetterPurpose records"
+        )
+    check_owned_name("letter purpose", purpose.code, owner, seen, dot=True)
+    use = purpose.code[len(owner) + 1 :]
+    if not _MEASURE_NAME.match(use):
+        raise PluginError(
+            f"plugin {owner!r} declares letter purpose {purpose.code!r}; after the prefix, "
+            "names are lower_snake_case"
+        )
+    if purpose.holder not in holders:
+        raise PluginError(
+            f"plugin {owner!r}: letter purpose {purpose.code!r} is held by {purpose.holder!r}, "
+            "which no enabled module declares as a document holder"
+        )
+    if not callable(purpose.provide):
+        raise PluginError(f"plugin {owner!r}: letter purpose {purpose.code!r} has no provider")
+    _check_letter_fields(purpose.fields, f"plugin {owner!r}: letter purpose {purpose.code!r}")
+    clash = COMMON_LETTER_FIELD_NAMES & {field.name for field in purpose.fields}
+    if clash:
+        raise PluginError(
+            f"plugin {owner!r}: letter purpose {purpose.code!r} declares {sorted(clash)}, "
+            "which core fills for every letter"
+        )
+
+
+def _check_letter_fields(fields: tuple[LetterField, ...], where: str) -> None:
+    names = [field.name for field in fields]
+    if len(names) != len(set(names)):
+        raise PluginError(f"{where} repeats a field name")
+    for field in fields:
+        if not isinstance(field, LetterField) or not _FIELD_NAME.match(field.name):
+            raise PluginError(
+                f"{where}: field {getattr(field, 'name', field)!r} must be a LetterField "
+                "named in lower_snake_case"
+            )
+        _check_letter_fields(field.items, f"{where}, field {field.name!r}")

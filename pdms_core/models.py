@@ -26,6 +26,7 @@ from pdms_core.conditions.models import SystemCondition, SystemConditionEffect
 from pdms_core.demands.models import Demand, DemandCause
 from pdms_core.documents.models import Document
 from pdms_core.intentions.models import Intention
+from pdms_core.letters.models import LetterTemplate
 from pdms_core.lookups.models import LookupSet, LookupValue
 from pdms_core.measures.models import MeasureSnapshot
 from pdms_core.notifications.models import OutboxMessage
@@ -58,6 +59,7 @@ __all__ = [
     "Document",
     "ExternalReference",
     "Intention",
+    "LetterTemplate",
     "LookupSet",
     "LookupValue",
     "MeasureSnapshot",

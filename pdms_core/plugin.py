@@ -39,10 +39,13 @@ from pdms_core.hookspecs import hookimpl, hookspec
 from pdms_core.records import (
     DocumentHolder,
     GraphQLContribution,
+    LetterField,
+    LetterPurpose,
     LookupAttribute,
     LookupSeed,
     LookupSetSpec,
     MeasureSpec,
+    MissingField,
     ModuleRecordSource,
     Permission,
     PluginManifest,
@@ -72,6 +75,13 @@ if TYPE_CHECKING:
     from pdms_core.graphql.payloads import payload_type
     from pdms_core.graphql.permissions import Public, Requires, mutation_field, query_field
     from pdms_core.graphql.prefetch import prefetchable, settled
+    from pdms_core.letters.fields import (
+        PLACE_LETTER_FIELDS,
+        RECIPIENT_LETTER_FIELDS,
+        place_letter_fields,
+        recipient_letter_fields,
+    )
+    from pdms_core.letters.formatting import british_date, pounds
     from pdms_core.lookups.reads import lookup_id, lookup_values
     from pdms_core.measures.filters import MeasureFilter
     from pdms_core.measures.table import MeasureColumn, MeasureTable
@@ -96,7 +106,9 @@ _HOMES: dict[str, str] = {
     "ModuleRecord": "pdms_core.graphql.module_records",
     "NewParty": "pdms_core.cases.services",
     "PageInfo": "pdms_core.graphql.pagination",
+    "PLACE_LETTER_FIELDS": "pdms_core.letters.fields",
     "Public": "pdms_core.graphql.permissions",
+    "RECIPIENT_LETTER_FIELDS": "pdms_core.letters.fields",
     "Requires": "pdms_core.graphql.permissions",
     "SessionLoader": "pdms_core.db.loaders",
     "UserErrorType": "pdms_core.graphql.errors",
@@ -104,6 +116,7 @@ _HOMES: dict[str, str] = {
     "Versioned": "pdms_core.db.base",
     "add_demand": "pdms_core.demands.services",
     "add_document": "pdms_core.documents.services",
+    "british_date": "pdms_core.letters.formatting",
     "chunks": "pdms_core.db.bulk",
     "core_tables": "pdms_core.core_tables",
     "csv_cell": "pdms_core.csv_export",
@@ -121,10 +134,13 @@ _HOMES: dict[str, str] = {
     "mutation_field": "pdms_core.graphql.permissions",
     "open_case": "pdms_core.cases.services",
     "payload_type": "pdms_core.graphql.payloads",
+    "place_letter_fields": "pdms_core.letters.fields",
+    "pounds": "pdms_core.letters.formatting",
     "prefetchable": "pdms_core.graphql.prefetch",
     "problem_lookup_sets": "pdms_core.cases.lookups",
     "query_field": "pdms_core.graphql.permissions",
     "queue_notification": "pdms_core.notifications.outbox",
+    "recipient_letter_fields": "pdms_core.letters.fields",
     "run_command": "pdms_core.cli_support",
     "run_mutation": "pdms_core.graphql.errors",
     "settled": "pdms_core.graphql.prefetch",
@@ -135,6 +151,8 @@ _HOMES: dict[str, str] = {
 
 __all__ = [
     "ANONYMOUS",
+    "PLACE_LETTER_FIELDS",
+    "RECIPIENT_LETTER_FIELDS",
     "SYSTEM",
     "Actor",
     "ActorKind",
@@ -153,6 +171,8 @@ __all__ = [
     "GraphQLContribution",
     "IdType",
     "InvalidNotification",
+    "LetterField",
+    "LetterPurpose",
     "LookupAttribute",
     "LookupSeed",
     "LookupSetSpec",
@@ -160,6 +180,7 @@ __all__ = [
     "MeasureFilter",
     "MeasureSpec",
     "MeasureTable",
+    "MissingField",
     "ModelNode",
     "ModuleRecord",
     "ModuleRecordSource",
@@ -181,6 +202,7 @@ __all__ = [
     "Versioned",
     "add_demand",
     "add_document",
+    "british_date",
     "chunks",
     "core_tables",
     "csv_cell",
@@ -200,10 +222,13 @@ __all__ = [
     "mutation_field",
     "open_case",
     "payload_type",
+    "place_letter_fields",
+    "pounds",
     "prefetchable",
     "problem_lookup_sets",
     "query_field",
     "queue_notification",
+    "recipient_letter_fields",
     "run_command",
     "run_mutation",
     "settled",

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from pdms_core.auth.actor import Actor
     from pdms_core.measures.filters import MeasureFilter
     from pdms_core.measures.table import MeasureTable
+    from pdms_core.settings import Settings
 
 CORE = "core"
 
@@ -201,6 +202,79 @@ class MeasureSpec:
     title: str
     description: str
     compute: MeasureCompute
+
+
+@dataclass(frozen=True)
+class LetterField:
+    """One merge field a letter purpose provides, for its field dictionary.
+
+    ``items`` describes the fields of each row of a list field, for a template loop
+    (``{%tr for week in weeks %}`` ... ``{{ week.balance }}``).
+
+    Example::
+
+        LetterField("case_reference", "The case's reference.", example="HN-000123")
+    """
+
+    name: str
+    description: str
+    example: str = ""
+    items: tuple[LetterField, ...] = ()
+
+
+@dataclass(frozen=True)
+class MissingField:
+    """A merge field the record cannot fill, and why, in words an officer can act on.
+
+    A field provider returns it instead of a value (``MissingField("Alex Doe has no
+    correspondence address")``); a template that uses the field cannot be generated
+    until the record is put right. Fields a template does not use may be missing.
+    """
+
+    reason: str
+
+
+#: Fills a purpose's merge fields for one record: ``async (session, holder_id, actor,
+#: settings) -> {field: value or MissingField}``. Dates as ``datetime.date`` (templates
+#: show them the British way), lists of dicts for loops.
+LetterFieldProvider = Callable[
+    ["AsyncSession", int, "Actor", "Settings"], Awaitable[Mapping[str, Any]]
+]
+
+
+@dataclass(frozen=True)
+class LetterPurpose:
+    """A kind of letter a council may write a Word template for, and its merge fields.
+
+    ``code`` is ``<module>.<use>`` (``core.case_acknowledgement``,
+    ``rent_arrears.rent_statement``), the use in lower snake case. ``holder`` is the
+    GraphQL type name of the records the letter is written for (``Person``, ``Place``,
+    ``Case``, or a module's type such as ``RentArrearsAccount``); the letter is stored
+    as a document on that record. ``fields`` is the purpose's field dictionary (core
+    adds ``today``, ``council_name``, ``officer_name`` and ``officer_team`` to every
+    purpose) and ``provide`` fills those fields for one record.
+
+    Example::
+
+        async def statement_fields(session, account_id, actor, settings):
+            account = await session.get(Account, account_id)
+            return {"account_reference": account.reference, "weeks": [...]}
+
+        LetterPurpose(
+            code="rent_arrears.rent_statement",
+            label="Rent statement",
+            holder="RentArrearsAccount",
+            fields=(LetterField("account_reference", "The rent account's reference."),),
+            provide=statement_fields,
+        )
+    """
+
+    code: str
+    label: str
+    holder: str
+    fields: tuple[LetterField, ...]
+    provide: LetterFieldProvider
+    description: str = ""
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,9 @@ import click
 from pydantic import BaseModel, Field
 
 from pdms_core.plugin import (
+    DocumentHolder,
     GraphQLContribution,
+    LetterPurpose,
     LookupSetSpec,
     ModuleRecordSource,
     Permission,
@@ -79,6 +81,21 @@ def pdms_lookup_sets() -> list[LookupSetSpec]:
     from pdms_rent_arrears.lists import lookup_sets
 
     return lookup_sets()
+
+
+@hookimpl
+def pdms_document_holders() -> list[DocumentHolder]:
+    from pdms_rent_arrears.models import Account
+
+    # Generated rent statements are stored on the account.
+    return [DocumentHolder("RentArrearsAccount", Account, READ)]
+
+
+@hookimpl
+def pdms_letter_purposes() -> list[LetterPurpose]:
+    from pdms_rent_arrears.letters import RENT_STATEMENT
+
+    return [RENT_STATEMENT]
 
 
 @hookimpl

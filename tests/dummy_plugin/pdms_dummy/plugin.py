@@ -13,6 +13,8 @@ from pdms_core.plugin import (
     ActorKind,
     DocumentHolder,
     GraphQLContribution,
+    LetterField,
+    LetterPurpose,
     LookupSeed,
     LookupSetSpec,
     MeasureSpec,
@@ -137,6 +139,20 @@ def pdms_document_holders() -> list[DocumentHolder]:
     from pdms_dummy.models import Widget
 
     return [DocumentHolder("DummyWidget", Widget, "dummy.widget.read")]
+
+
+@hookimpl
+def pdms_letter_purposes() -> list[LetterPurpose]:
+    return [
+        LetterPurpose(
+            code="dummy.widget_notice",
+            label="Widget notice",
+            holder="DummyWidget",
+            description="A notice about one widget.",
+            fields=(LetterField("widget_name", "The widget's name.", example="Sprocket"),),
+            provide=services.widget_letter_fields,
+        )
+    ]
 
 
 @hookimpl

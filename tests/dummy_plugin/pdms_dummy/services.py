@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -59,3 +60,11 @@ async def widgets_by_colour(session: AsyncSession, measure_filter: MeasureFilter
         ),
         rows=tuple(tuple(row) for row in rows),
     )
+
+
+async def widget_letter_fields(
+    session: AsyncSession, widget_id: int, actor: Actor, settings: Any
+) -> dict[str, Any]:
+    """A letter purpose's provider: the merge fields of one widget."""
+    widget = await session.get(Widget, widget_id)
+    return {} if widget is None else {"widget_name": widget.name}

@@ -1,0 +1,1 @@
+"""Letters from the council's own Word templates, filled from the graph and stored as documents."""

@@ -1,0 +1,358 @@
+"""Generating letters for people and cases, read back from the document store."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from pdms_core.audit.models import AuditEvent
+from pdms_core.letters.formatting import british_date
+from pdms_core.testing.actors import staff
+from pdms_core.today import today
+from tests.letters.conftest import OFFICER_PERMISSIONS
+from tests.letters.letters_support import (
+    FIELDS,
+    GENERATE,
+    add_officer,
+    add_place,
+    stored_bytes,
+    upload,
+    word_file,
+    word_text,
+)
+
+CREATE_PERSON = """
+mutation($i: PersonInput!) { createPerson(input: $i) { person { id version } errors { message } } }
+"""
+ADD_ADDRESS = """
+mutation($i: AddPersonAddressInput!) {
+  addPersonAddress(input: $i) { person { id version } errors { code message } }
+}
+"""
+OPEN_CASE = """
+mutation($i: OpenCaseInput!) { openCase(input: $i) { case { id reference } errors { message } } }
+"""
+PERSON_LETTER = word_file(
+    [
+        "{{ council_name }}",
+        "{{ today }}",
+        "{{ full_name }}",
+        "{{ correspondence_address }}",
+        "{{ salutation }},",
+        "Yours sincerely, {{ officer_name }}, {{ officer_team }}",
+    ],
+    table=[
+        ["{%tr for line in correspondence_address_lines %}"],
+        ["{{ line }}"],
+        ["{%tr endfor %}"],
+    ],
+)
+ACKNOWLEDGEMENT = word_file(
+    [
+        "{{ full_name }}",
+        "{{ correspondence_address }}",
+        "Our reference: {{ case_reference }}",
+        "Opened on {{ case_opened_on }} about {{ place_address_lines|join(', ') }}.",
+    ]
+)
+
+
+async def _person(client, title, forenames, surname, *addresses):
+    created = await client.execute(
+        CREATE_PERSON, {"i": {"title": title, "forenames": forenames, "surname": surname}}
+    )
+    person = created.ok()["createPerson"]["person"]
+    for place_id, role, from_date in addresses:
+        added = await client.execute(
+            ADD_ADDRESS,
+            {
+                "i": {
+                    "personId": person["id"],
+                    "expectedVersion": person["version"],
+                    "placeId": place_id,
+                    "roleCode": role,
+                    "fromDate": from_date,
+                }
+            },
+        )
+        person = added.ok()["addPersonAddress"]["person"]
+    return person["id"]
+
+
+async def _officer(graphql, pdms_db, *permissions):
+    actor = await add_officer(pdms_db, "Sam Officer", "Housing Needs", *permissions)
+    return graphql.as_actor(actor)
+
+
+async def _places(db):
+    home = await add_place(
+        db,
+        pao_start_number=14,
+        street="High Street",
+        town="Testville",
+        postcode="TE1 1ST",
+        single_line_address="14 High Street, Testville, TE1 1ST",
+    )
+    post = await add_place(
+        db,
+        sao_text="Flat 2",
+        pao_text="Rose Court",
+        pao_start_number=3,
+        street="Mill Lane",
+        locality="Upper Testing",
+        town="Testville",
+        postcode="TE2 9ZZ",
+        single_line_address="Flat 2, Rose Court, 3 Mill Lane, Upper Testing, Testville, TE2 9ZZ",
+    )
+    return home, post
+
+
+async def test_a_person_letter_is_filled_from_the_graph_and_stored_on_the_person(
+    graphql, manager, pdms_db, pdms_settings
+):
+    # given a person with a home and a separate correspondence address
+    officer = await _officer(graphql, pdms_db, *OFFICER_PERMISSIONS)
+    home, post = await _places(pdms_db)
+    person_id = await _person(
+        officer, "Ms", "Alex", "Doe", (home, "home", "2020-01-01"), (post, "correspondence", None)
+    )
+    template = (await upload(manager, "core.person_letter", "General", PERSON_LETTER))["template"]
+
+    # when a letter is generated
+    result = await officer.execute(
+        GENERATE, {"input": {"purpose": "core.person_letter", "holderId": person_id}}
+    )
+
+    # then it is a Word document on the person, whose text is merged from the graph
+    payload = result.ok()["generateLetter"]
+    assert payload["errors"] == []
+    document = payload["document"]
+    assert document["holderId"] == person_id
+    assert document["category"] == {"code": "letter"}
+    assert document["fileName"] == f"general-{today().isoformat()}.docx"
+    assert document["title"] == f"General, {british_date(today())}"
+    paragraphs, cells = word_text(await stored_bytes(pdms_db, pdms_settings, document["id"]))
+    assert paragraphs == [
+        "The Council",
+        british_date(today()),
+        "Ms Alex Doe",
+        "Flat 2, Rose Court\n3 Mill Lane\nUpper Testing\nTestville\nTE2 9ZZ",
+        "Dear Ms Doe,",
+        "Yours sincerely, Sam Officer, Housing Needs",
+    ]
+    assert cells == [
+        ["Flat 2, Rose Court"],
+        ["3 Mill Lane"],
+        ["Upper Testing"],
+        ["Testville"],
+        ["TE2 9ZZ"],
+    ]
+    assert template["id"]
+
+
+async def test_british_dates_have_no_leading_zero_and_full_months():
+    assert british_date(date(2026, 12, 7)) == "7 December 2026"
+    assert british_date(date(2027, 3, 31)) == "31 March 2027"
+
+
+async def test_without_a_correspondence_address_the_home_is_used(
+    graphql, manager, pdms_db, pdms_settings
+):
+    officer = await _officer(graphql, pdms_db, *OFFICER_PERMISSIONS)
+    home, _ = await _places(pdms_db)
+    person_id = await _person(officer, None, "Jo", "Bloggs", (home, "home", None))
+    await upload(manager, "core.person_letter", "General", PERSON_LETTER)
+
+    result = await officer.execute(
+        GENERATE, {"input": {"purpose": "core.person_letter", "holderId": person_id}}
+    )
+
+    document = result.ok()["generateLetter"]["document"]
+    paragraphs, _ = word_text(await stored_bytes(pdms_db, pdms_settings, document["id"]))
+    assert paragraphs[2:5] == ["Jo Bloggs", "14 High Street\nTestville\nTE1 1ST", "Dear Jo Bloggs,"]
+
+
+async def test_a_case_acknowledgement_names_the_reference_and_the_place(
+    graphql, manager, pdms_db, pdms_settings, synced
+):
+    officer = await _officer(graphql, pdms_db, *OFFICER_PERMISSIONS)
+    home, post = await _places(pdms_db)
+    reporter = await _person(officer, "Dr", "Pat", "Reporter", (post, "correspondence", None))
+    subject = await _person(officer, "Mr", "Sam", "Subject", (home, "home", None))
+    opened = await officer.execute(
+        OPEN_CASE,
+        {
+            "i": {
+                "summary": "Damp",
+                "openedOn": "2026-12-02",
+                "placeIds": [home],
+                "parties": [
+                    {"personId": subject, "roleCode": "subject"},
+                    {"personId": reporter, "roleCode": "reporter"},
+                ],
+            }
+        },
+    )
+    case = opened.ok()["openCase"]["case"]
+    await upload(manager, "core.case_acknowledgement", "Acknowledgement", ACKNOWLEDGEMENT)
+
+    result = await officer.execute(
+        GENERATE, {"input": {"purpose": "core.case_acknowledgement", "holderId": case["id"]}}
+    )
+
+    document = result.ok()["generateLetter"]["document"]
+    assert document["holderId"] == case["id"]
+    paragraphs, _ = word_text(await stored_bytes(pdms_db, pdms_settings, document["id"]))
+    assert paragraphs == [
+        "Dr Pat Reporter",
+        "Flat 2, Rose Court\n3 Mill Lane\nUpper Testing\nTestville\nTE2 9ZZ",
+        f"Our reference: {case['reference']}",
+        "Opened on 2 December 2026 about 14 High Street, Testville, TE1 1ST.",
+    ]
+
+
+async def test_missing_fields_are_listed_before_and_named_when_generating(
+    graphql, manager, pdms_db
+):
+    # given a person with no address and an officer in no team
+    actor = await add_officer(pdms_db, "Lone Officer", None, *OFFICER_PERMISSIONS)
+    officer = graphql.as_actor(actor)
+    person_id = await _person(officer, "Ms", "Alex", "Doe")
+    await upload(manager, "core.person_letter", "General", PERSON_LETTER)
+
+    # when the fields are asked for, then the missing ones are listed with why
+    fields = (
+        await officer.execute(FIELDS, {"purpose": "core.person_letter", "holderId": person_id})
+    ).ok()["letterFields"]
+    assert fields["ready"] is False
+    assert fields["missing"] == [
+        {"name": "correspondence_address", "missing": "Ms Alex Doe has no correspondence address"},
+        {
+            "name": "correspondence_address_lines",
+            "missing": "Ms Alex Doe has no correspondence address",
+        },
+        {"name": "officer_team", "missing": "Lone Officer belongs to no team"},
+    ]
+    values = {f["name"]: f["value"] for f in fields["fields"]}
+    assert values["salutation"] == "Dear Ms Doe" and values["full_name"] == "Ms Alex Doe"
+
+    # and generating names each of them, storing nothing
+    result = await officer.execute(
+        GENERATE, {"input": {"purpose": "core.person_letter", "holderId": person_id}}
+    )
+    payload = result.ok()["generateLetter"]
+    assert payload["document"] is None
+    assert [e["message"] for e in payload["errors"]] == [
+        "correspondence_address: Ms Alex Doe has no correspondence address",
+        "correspondence_address_lines: Ms Alex Doe has no correspondence address",
+        "officer_team: Lone Officer belongs to no team",
+    ]
+    assert {e["code"] for e in payload["errors"]} == {"VALIDATION"}
+
+
+async def test_generating_needs_the_permission_and_read_access_to_the_record(
+    graphql, manager, pdms_db
+):
+    officer = await _officer(graphql, pdms_db, *OFFICER_PERMISSIONS)
+    home, _ = await _places(pdms_db)
+    person_id = await _person(officer, "Ms", "Alex", "Doe", (home, "home", None))
+    await upload(manager, "core.person_letter", "General", PERSON_LETTER)
+    variables = {"input": {"purpose": "core.person_letter", "holderId": person_id}}
+
+    no_permission = await graphql.as_actor(staff("core.people.read")).execute(GENERATE, variables)
+    no_reading = await graphql.as_actor(
+        staff("core.letter.generate", "core.document.read")
+    ).execute(GENERATE, variables)
+    wrong_type = await officer.execute(
+        GENERATE, {"input": {"purpose": "core.case_acknowledgement", "holderId": person_id}}
+    )
+
+    assert no_permission.error_codes() == ["PERMISSION_DENIED"]
+    assert no_reading.ok()["generateLetter"]["errors"][0]["code"] == "PERMISSION_DENIED"
+    assert wrong_type.ok()["generateLetter"]["errors"] == [
+        {"code": "VALIDATION", "field": "holderId", "message": "This is not the ID of a Case."}
+    ]
+    async with pdms_db.sessionmaker() as session:
+        rows = (
+            await session.execute(
+                select(AuditEvent.action, AuditEvent.outcome).where(
+                    AuditEvent.action == "generateLetter"
+                )
+            )
+        ).all()
+    assert sorted(rows) == [
+        ("generateLetter", "denied"),
+        ("generateLetter", "rejected"),
+        ("generateLetter", "rejected"),
+    ]
+
+
+async def test_a_generated_letter_is_audited_with_its_document(graphql, manager, pdms_db):
+    officer = await _officer(graphql, pdms_db, *OFFICER_PERMISSIONS)
+    home, _ = await _places(pdms_db)
+    person_id = await _person(officer, "Ms", "Alex", "Doe", (home, "home", None))
+    await upload(manager, "core.person_letter", "General", PERSON_LETTER)
+
+    result = await officer.execute(
+        GENERATE, {"input": {"purpose": "core.person_letter", "holderId": person_id}}
+    )
+
+    document_id = result.ok()["generateLetter"]["document"]["id"]
+    async with pdms_db.sessionmaker() as session:
+        row = await session.scalar(select(AuditEvent).where(AuditEvent.action == "generateLetter"))
+    assert (row.outcome, row.target_type) == ("ok", "Document")
+    assert document_id
+
+
+async def test_values_cannot_break_the_document_nor_reach_internals(
+    graphql, manager, pdms_db, pdms_settings
+):
+    # a name with XML's special characters, and a template calling a method of a value
+    officer = await _officer(graphql, pdms_db, *OFFICER_PERMISSIONS)
+    home, _ = await _places(pdms_db)
+    person_id = await _person(officer, None, "Ann & <Co>", "O'Neil", (home, "home", None))
+    template = word_file(["{{ full_name }}", "{{ surname.upper() }}", "{{ range(3)|list }}"])
+    await upload(manager, "core.person_letter", "Odd", template)
+
+    result = await officer.execute(
+        GENERATE, {"input": {"purpose": "core.person_letter", "holderId": person_id}}
+    )
+
+    document = result.ok()["generateLetter"]["document"]
+    paragraphs, _ = word_text(await stored_bytes(pdms_db, pdms_settings, document["id"]))
+    assert paragraphs == ["Ann & <Co> O'Neil", "O'NEIL", "[0, 1, 2]"]
+
+
+async def test_with_several_active_templates_one_must_be_chosen(graphql, manager, pdms_db):
+    officer = await _officer(graphql, pdms_db, *OFFICER_PERMISSIONS)
+    home, _ = await _places(pdms_db)
+    person_id = await _person(officer, "Ms", "Alex", "Doe", (home, "home", None))
+    await upload(manager, "core.person_letter", "English", word_file(["{{ full_name }}"]))
+    welsh = (await upload(manager, "core.person_letter", "Welsh", word_file(["{{ surname }}"])))[
+        "template"
+    ]
+
+    unchosen = await officer.execute(
+        GENERATE, {"input": {"purpose": "core.person_letter", "holderId": person_id}}
+    )
+    chosen = await officer.execute(
+        GENERATE,
+        {
+            "input": {
+                "purpose": "core.person_letter",
+                "holderId": person_id,
+                "templateId": welsh["id"],
+            }
+        },
+    )
+
+    assert unchosen.ok()["generateLetter"]["errors"] == [
+        {
+            "code": "VALIDATION",
+            "field": "templateId",
+            "message": "'Letter to a person' has 2 active templates ('English', 'Welsh'); "
+            "choose one.",
+        }
+    ]
+    assert chosen.ok()["generateLetter"]["document"]["title"].startswith("Welsh, ")
