@@ -22,6 +22,8 @@ from pdms_core.audit.writer import stop_audit_writer
 from pdms_core.auth.cache import SignInCache
 from pdms_core.auth.resolve import client_ip, resolve_credentials
 from pdms_core.db.engine import Database
+from pdms_core.documents.download import download_endpoint
+from pdms_core.documents.types import check_holder_types
 from pdms_core.graphql import compat
 from pdms_core.graphql.context import RequestContext
 from pdms_core.graphql.read_routing import install_read_routing
@@ -149,6 +151,7 @@ def create_app(
             replica_max_lag_seconds=settings.replica_max_lag_seconds,
         )
     schema = build_schema(host)
+    check_holder_types(schema, host.document_holders)
     writers = install_read_routing(schema, database, settings)  # replicas only
     graphql = PdmsGraphQL(schema, database)
 
@@ -213,6 +216,11 @@ def create_app(
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/health", health, methods=["GET"]),
             Route("/ready", ready, methods=["GET"]),
+            Route(
+                "/documents/{document_id}/content",
+                download_endpoint(host, database, graphql.signins),
+                methods=["GET"],
+            ),
             *(graphiql.routes() if settings.debug else []),
         ],
     )

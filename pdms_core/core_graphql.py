@@ -15,6 +15,7 @@ from pdms_core.auth.graphql import AuthMutation, AuthQuery
 from pdms_core.cases.graphql import CaseMutation, CaseQuery
 from pdms_core.conditions.graphql import SystemConditionMutation, SystemConditionQuery
 from pdms_core.demands.graphql import DemandMutation
+from pdms_core.documents.graphql import DocumentMutation
 from pdms_core.graphql.core_schema import NodeQuery
 from pdms_core.intentions.graphql import IntentionMutation, IntentionQuery
 from pdms_core.letters.graphql import LetterMutation, LetterQuery
@@ -51,6 +52,7 @@ class CoreMutation(
     CaseMutation,
     DemandMutation,
     ActivityMutation,
+    DocumentMutation,
     IntentionMutation,
     SystemConditionMutation,
     ServiceStandardMutation,

@@ -109,6 +109,13 @@ class Settings:
     s3_secret_access_key: str | None = field(default=None, repr=False)
     #: Prepended to every object key, e.g. ``pdms/``, to share a bucket.
     s3_prefix: str = ""
+    #: Signs short-lived links (document downloads). None: a random key kept in
+    #: ``data_dir/secret_key`` (mode 0600), made on first use, shared by every worker.
+    secret_key: str | None = field(default=None, repr=False)
+    #: How long a document's download link works, in seconds.
+    document_link_seconds: int = 300
+    #: Days a deleted document is kept before ``pdms documents purge`` removes it.
+    document_deleted_days: int = 30
     #: The council's name as letters print it (the ``council_name`` merge field).
     council_name: str = "The Council"
     #: LibreOffice's program for PDF letters; None: ``soffice`` or ``libreoffice`` on PATH.
@@ -254,6 +261,9 @@ _SECURITY_FIELDS = {
     "s3_access_key_id": str,
     "s3_secret_access_key": str,
     "s3_prefix": str,
+    "secret_key": str,
+    "document_link_seconds": int,
+    "document_deleted_days": int,
 }
 #: ``PDMS_EXECUTOR``'s values (graphql/executors.py, which imports too much to import here).
 EXECUTORS = ("fast", "stock")
@@ -268,6 +278,8 @@ _MINIMUMS = {
     "session_cache_seconds": 0,
     "replica_max_lag_seconds": 0,
     "read_your_writes_seconds": 0,
+    "document_link_seconds": 1,
+    "document_deleted_days": 0,
     "letter_converter_timeout_seconds": 1,
 }
 

@@ -32,6 +32,7 @@ CORE_COMMANDS: dict[str, dict[str, str]] = {
     "": {
         "db": "Create and migrate the database.",
         "demo": "Fictional demo data",
+        "documents": "Documents held against records",
         "trusted-documents": "Trusted documents (persisted queries)",
         "gazetteer": "Import the address gazetteer",
         "lookups": "Configurable lists",
@@ -50,6 +51,10 @@ CORE_COMMANDS: dict[str, dict[str, str]] = {
         "upgrade": "Migrate core and every enabled plugin",
     },
     "demo": {"seed": "Create a fictional council"},
+    "documents": {
+        "orphans": "List objects in the document store",
+        "purge": "Remove for good the documents",
+    },
     "trusted-documents": {
         "list": "Every registered document",
         "register": "Register the documents in FILES",

@@ -16,6 +16,7 @@ from pdms_core.cases.loaders import PeopleByActivityLoader, TasksByActivityLoade
 from pdms_core.cases.models import CaseRecord
 from pdms_core.db.loaders import RowsByIdLoader
 from pdms_core.demands.models import Demand
+from pdms_core.documents.types import documents_field
 from pdms_core.graphql.node import ModelNode, lookup_value, row_of
 from pdms_core.graphql.prefetch import prefetchable, settled
 from pdms_core.lookups.graphql import LookupValueNode
@@ -91,3 +92,5 @@ class ActivityNode(ModelNode):
     @prefetchable
     def case(self, info: Info) -> Annotated[CaseNode, strawberry.lazy("pdms_core.cases.types")]:
         return row_of(info, CaseRecord, self.case_id)
+
+    documents = documents_field("Activity", "activity")

@@ -24,6 +24,7 @@ from pdms_core.cases.loaders import (
 )
 from pdms_core.cases.models import CaseRecord
 from pdms_core.db.loaders import selected_joins
+from pdms_core.documents.types import documents_field
 from pdms_core.graphql.arguments import described
 from pdms_core.graphql.node import (
     ModelNode,
@@ -208,6 +209,8 @@ class CaseNode(ModelNode):
         self, info: Info
     ) -> list[Annotated[SystemConditionEffectType, strawberry.lazy("pdms_core.conditions.types")]]:
         return settled(info.context.loaders.get(EffectsByCaseLoader).load(self.id))
+
+    documents = documents_field("Case", "case")
 
 
 def _seen_from(link: object, case_id: int) -> object:

@@ -25,6 +25,7 @@ from pdms_core.errors import PdmsError
 CORE_COMMANDS: Mapping[str, str] = {
     "db": "pdms_core.cli.db:db",
     "demo": "pdms_core.cli.demo:demo",
+    "documents": "pdms_core.cli.documents:documents",
     "trusted-documents": "pdms_core.cli.trusted_documents:trusted_documents",
     "gazetteer": "pdms_core.cli.gazetteer:gazetteer",
     "lookups": "pdms_core.cli.lookups:lookups",

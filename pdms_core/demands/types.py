@@ -13,6 +13,7 @@ from strawberry.types import Info
 from pdms_core.cases.loaders import PresentingDemandsLoader, UnderlyingDemandsLoader
 from pdms_core.cases.models import CaseRecord
 from pdms_core.demands.models import Demand
+from pdms_core.documents.types import documents_field
 from pdms_core.graphql.node import ModelNode, lookup_value, row_of
 from pdms_core.graphql.prefetch import prefetchable, settled
 from pdms_core.lookups.graphql import LookupValueNode
@@ -122,3 +123,5 @@ class DemandNode(ModelNode):
     @prefetchable
     def case(self, info: Info) -> Annotated[CaseNode, strawberry.lazy("pdms_core.cases.types")]:
         return row_of(info, CaseRecord, self.case_id)
+
+    documents = documents_field("Demand", "demand")

@@ -77,15 +77,19 @@ async def add_document(
     clean_title = " ".join((title or "").split()) or inspected.safe_name
     if len(clean_title) > MAX_TITLE:
         raise ValidationFailed(f"Keep the title under {MAX_TITLE} characters.", field="title")
+    content_type = inspected.content_type
+    charset = getattr(inspected, "charset", None)
+    if charset:  # text: say how it is encoded, so a browser does not guess
+        content_type = f"{content_type}; charset={charset}"
     key = new_key()
-    await document_store(settings).put(key, content, content_type=inspected.content_type)
+    await document_store(settings).put(key, content, content_type=content_type)
     document = Document(
         holder_type=holder.type_name,
         holder_id=holder_id,
         category_id=category_id,
         title=clean_title,
         file_name=inspected.safe_name,
-        content_type=inspected.content_type,
+        content_type=content_type,
         size=len(content),
         sha256=hashlib.sha256(content).hexdigest(),
         store_key=key,

@@ -10,6 +10,7 @@ from strawberry import relay
 from strawberry.types import Info
 
 from pdms_core.db.loaders import selected_joins
+from pdms_core.documents.types import documents_field
 from pdms_core.graphql.arguments import After, First, described
 from pdms_core.graphql.module_records import ModuleRecord, module_records
 from pdms_core.graphql.node import (
@@ -204,3 +205,5 @@ class PersonNode(ModelNode):
         modules: Annotated[list[str] | None, described("Only these modules' records.")] = None,
     ) -> list[ModuleRecord]:
         return await module_records(info, "Person", self.id, modules)
+
+    documents = documents_field("Person", "person")

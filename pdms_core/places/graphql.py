@@ -10,6 +10,7 @@ from strawberry import relay
 from strawberry.types import Info
 
 from pdms_core.db.loaders import selected_joins
+from pdms_core.documents.types import documents_field
 from pdms_core.errors import PermissionDenied, ValidationFailed
 from pdms_core.graphql.arguments import After, First, described
 from pdms_core.graphql.module_records import ModuleRecord, module_records
@@ -145,6 +146,8 @@ class PlaceNode(ModelNode):
         ] = None,
     ) -> list[ModuleRecord]:
         return await module_records(info, "Place", self.id, modules)
+
+    documents = documents_field("Place", "place")
 
 
 @strawberry.input(description="What to look for; every criterion given must hold.")

@@ -1,0 +1,153 @@
+"""``pdms documents purge`` (retention and deleted documents) and ``pdms documents
+orphans``, run through the real command line against the test database and store."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+from click.testing import CliRunner
+from problems.problem_steps import given_person
+from sqlalchemy import func, select, update
+
+from documents.conftest import DELETE, OFFICER, pdf_bytes, png_bytes
+from pdms_core.audit.models import AuditEvent
+from pdms_core.cli import build_cli
+from pdms_core.cli.context import CliState
+from pdms_core.documents.models import Document
+from pdms_core.documents.purge import years_before
+from pdms_core.documents.storage import document_store
+from pdms_core.graphql.node import decode_id
+
+
+def pdms(world, *args: str) -> str:
+    result = CliRunner().invoke(build_cli(CliState.for_host(world.host)), list(args))
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+async def stored_keys(world) -> set[str]:
+    return {item.key async for item in document_store(world.host.settings).objects()}
+
+
+async def rows(db) -> dict[int, str]:
+    async with db.sessionmaker() as session:
+        return dict((await session.execute(select(Document.id, Document.title))).all())
+
+
+async def test_purge_honours_retention_and_the_grace_period_for_deleted(world, pdms_db):
+    officer = world.as_actor(OFFICER)
+    person = await given_person(officer, "Frances")
+    person_number = decode_id(person, "Person")
+
+    async def upload(title, retention):
+        payload = await world.upload(
+            OFFICER, person, pdf_bytes(title), f"{title}.pdf", title=title, retention=retention
+        )
+        return payload["document"]
+
+    # given documents of each kind
+    recent = await upload("recent", "short")  # 2 years: kept
+    expired = await upload("expired", "short")  # uploaded 3 years ago: gone
+    long_kept = await upload("long kept", "standard")  # 6 years, uploaded 3 years ago: kept
+    forever = await upload("forever", "permanent")  # no years: kept
+    deleted_late = await upload("deleted long ago", "permanent")  # deleted 40 days ago: gone
+    deleted_now = await upload("deleted today", "permanent")  # within 30 days: kept
+    ids = {
+        d["title"]: decode_id(d["id"], "Document")
+        for d in (recent, expired, long_kept, forever, deleted_late, deleted_now)
+    }
+    for document in (deleted_late, deleted_now):
+        deleted = await officer.execute(DELETE, {"id": document["id"]})
+        assert deleted.ok()["deleteDocument"]["errors"] == []
+    now = datetime.now(UTC)
+    async with pdms_db.sessionmaker() as session, session.begin():
+        three_years = years_before(now, 3)
+        for title in ("expired", "long kept", "forever"):
+            await session.execute(
+                update(Document).where(Document.id == ids[title]).values(uploaded_at=three_years)
+            )
+        await session.execute(
+            update(Document)
+            .where(Document.id == ids["deleted long ago"])
+            .values(deleted_at=now - timedelta(days=40))
+        )
+    keys_before = await stored_keys(world)
+    assert len(keys_before) == 6
+
+    # a dry run lists what would go and changes nothing
+    listed = await asyncio.to_thread(pdms, world, "documents", "purge", "--dry-run")
+    assert listed.splitlines() == [
+        f"Document {ids['expired']} (Person {person_number}): expired",
+        f"Document {ids['deleted long ago']} (Person {person_number}): deleted",
+        "2 document(s) would be purged.",
+    ]
+    assert len(await rows(pdms_db)) == 6 and await stored_keys(world) == keys_before
+
+    # the purge removes rows and objects, and says so in the audit trail
+    purged = await asyncio.to_thread(pdms, world, "documents", "purge")
+    assert purged.splitlines()[-1] == "2 document(s) purged."
+    assert sorted((await rows(pdms_db)).values()) == [
+        "deleted today",
+        "forever",
+        "long kept",
+        "recent",
+    ]
+    assert len(await stored_keys(world)) == 4
+    async with pdms_db.sessionmaker() as session:
+        audit = (
+            await session.execute(
+                select(AuditEvent.actor_kind, AuditEvent.target_type, AuditEvent.target_id)
+                .where(AuditEvent.action == "purgeDocument")
+                .order_by(AuditEvent.id)
+            )
+        ).all()
+    assert sorted(audit) == sorted(
+        [
+            ("system", "Document", str(ids["expired"])),
+            ("system", "Document", str(ids["deleted long ago"])),
+        ]
+        + [("system", "Person", str(person_number))] * 2
+    )
+
+    # run again, nothing more goes; a shorter grace period takes today's deletion too
+    again = await asyncio.to_thread(pdms, world, "documents", "purge")
+    assert again.splitlines() == ["0 document(s) purged."]
+    shorter = await asyncio.to_thread(pdms, world, "documents", "purge", "--deleted-days", "0")
+    assert shorter.splitlines()[-1] == "1 document(s) purged."
+
+
+async def test_orphans_are_found_and_deleted_but_young_ones_are_left(world, pdms_db):
+    person = await given_person(world.as_actor(OFFICER), "Gale")
+    kept = (await world.upload(OFFICER, person, pdf_bytes(), "kept.pdf"))["document"]
+    store = document_store(world.host.settings)
+    # given two objects no row names: one written just now, one whose row was lost
+    await store.put("2020/01/orphan-old", png_bytes(), content_type="image/png")
+    await store.put("2026/12/orphan-young", png_bytes(), content_type="image/png")
+    old = world.host.settings.data_dir / "documents" / "2020" / "01" / "orphan-old"
+    past = (datetime.now(UTC) - timedelta(days=3)).timestamp()
+    import os
+
+    os.utime(old, (past, past))
+
+    listed = await asyncio.to_thread(pdms, world, "documents", "orphans")
+    lines = listed.splitlines()
+    assert lines[-1] == "1 orphaned object(s)."
+    assert lines[0].startswith(f"2020/01/orphan-old\t{len(png_bytes())} bytes\t")
+    everything = await asyncio.to_thread(
+        pdms, world, "documents", "orphans", "--older-than-hours", "0"
+    )
+    assert everything.splitlines()[-1] == "2 orphaned object(s)."
+
+    deleted = await asyncio.to_thread(pdms, world, "documents", "orphans", "--delete")
+    assert deleted.splitlines()[-1] == "1 orphaned object(s) deleted."
+    keys = await stored_keys(world)
+    assert "2020/01/orphan-old" not in keys and "2026/12/orphan-young" in keys
+    assert len(keys) == 2  # the young orphan and the document's own object
+    async with pdms_db.sessionmaker() as session:
+        assert await session.scalar(select(func.count(Document.id))) == 1
+        audited = await session.scalar(
+            select(AuditEvent.target_id).where(AuditEvent.action == "deleteOrphanObject")
+        )
+    assert audited == "2020/01/orphan-old"
+    assert kept["id"]
