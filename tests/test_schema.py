@@ -183,6 +183,7 @@ CODE_DEFINED_ENUMS = {
     "ServiceState",
     "StandardKind",
     "TimelineKind",
+    "LetterFormat",
 }
 
 

@@ -201,7 +201,7 @@ class LetterMutation:
         permission=TEMPLATE_MANAGE,
     )
     async def upload_letter_template(
-        self, info: Info, input: UploadLetterTemplateInput
+        self, info: Info, input: Annotated[UploadLetterTemplateInput, described("The template.")]
     ) -> LetterTemplatePayload:
         file_name, content = await _upload_bytes(input.file)
 
@@ -225,7 +225,9 @@ class LetterMutation:
         permission=TEMPLATE_MANAGE,
     )
     async def replace_letter_template(
-        self, info: Info, input: ReplaceLetterTemplateInput
+        self,
+        info: Info,
+        input: Annotated[ReplaceLetterTemplateInput, described("The template and new file.")],
     ) -> LetterTemplatePayload:
         file_name, content = await _upload_bytes(input.file)
 
@@ -249,7 +251,9 @@ class LetterMutation:
         permission=TEMPLATE_MANAGE,
     )
     async def set_letter_template_active(
-        self, info: Info, input: SetLetterTemplateActiveInput
+        self,
+        info: Info,
+        input: Annotated[SetLetterTemplateActiveInput, described("The template and its state.")],
     ) -> LetterTemplatePayload:
         async def action(session: AsyncSession) -> Any:
             return await services.set_template_active(
@@ -272,7 +276,7 @@ class LetterMutation:
         permission=GENERATE,
     )
     async def generate_letter(
-        self, info: Info, input: GenerateLetterInput
+        self, info: Info, input: Annotated[GenerateLetterInput, described("What to generate.")]
     ) -> GenerateLetterPayload:
         async def action(session: AsyncSession) -> Any:
             _, holder_id = _holder_id(info, input.purpose, input.holder_id)
