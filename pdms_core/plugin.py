@@ -67,6 +67,7 @@ if TYPE_CHECKING:
     from pdms_core.db.unit_of_work import expect_version, unit_of_work
     from pdms_core.demands.services import DemandFields, add_demand
     from pdms_core.documents.services import add_document
+    from pdms_core.documents.types import documents_field
     from pdms_core.graphql.arguments import After, First, described
     from pdms_core.graphql.errors import UserErrorType, run_mutation
     from pdms_core.graphql.module_records import ModuleRecord
@@ -116,6 +117,7 @@ _HOMES: dict[str, str] = {
     "Versioned": "pdms_core.db.base",
     "add_demand": "pdms_core.demands.services",
     "add_document": "pdms_core.documents.services",
+    "documents_field": "pdms_core.documents.types",
     "british_date": "pdms_core.letters.formatting",
     "chunks": "pdms_core.db.bulk",
     "core_tables": "pdms_core.core_tables",
@@ -209,6 +211,7 @@ __all__ = [
     "csv_text",
     "decode_id",
     "described",
+    "documents_field",
     "expect_version",
     "global_id",
     "group_by",

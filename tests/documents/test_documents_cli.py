@@ -6,16 +6,20 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from click.testing import CliRunner
 from problems.problem_steps import given_person
 from sqlalchemy import func, select, update
 
 from documents.conftest import DELETE, OFFICER, pdf_bytes, png_bytes
 from pdms_core.audit.models import AuditEvent
+from pdms_core.auth.actor import SYSTEM
 from pdms_core.cli import build_cli
 from pdms_core.cli.context import CliState
+from pdms_core.db.unit_of_work import unit_of_work
 from pdms_core.documents.models import Document
 from pdms_core.documents.purge import years_before
+from pdms_core.documents.services import add_document
 from pdms_core.documents.storage import document_store
 from pdms_core.graphql.node import decode_id
 
@@ -151,3 +155,37 @@ async def test_orphans_are_found_and_deleted_but_young_ones_are_left(world, pdms
         )
     assert audited == "2020/01/orphan-old"
     assert kept["id"]
+
+
+async def test_a_transaction_that_fails_after_the_upload_leaves_an_orphan_to_clean(world, pdms_db):
+    # given a service storing a document (as letter generation does) whose transaction
+    # then fails: the object reached the store first, so it outlives the row
+    person = await given_person(world.as_actor(OFFICER), "Harley")
+
+    class Interrupted(Exception):
+        pass
+
+    with pytest.raises(Interrupted):
+        async with unit_of_work(pdms_db.sessionmaker) as session:
+            await add_document(
+                session,
+                actor=SYSTEM,
+                holder_type="Person",
+                holder_id=decode_id(person, "Person"),
+                filename="letter.pdf",
+                content=pdf_bytes(),
+                category="letter",
+                settings=world.host.settings,
+            )
+            raise Interrupted
+    async with pdms_db.sessionmaker() as session:
+        assert await session.scalar(select(func.count(Document.id))) == 0
+    orphan = (await stored_keys(world)).pop()
+
+    # then the cleanup finds it, and removes it
+    listed = await asyncio.to_thread(pdms, world, "documents", "orphans", "--older-than-hours", "0")
+    assert listed.splitlines()[0].startswith(f"{orphan}\t")
+    await asyncio.to_thread(
+        pdms, world, "documents", "orphans", "--older-than-hours", "0", "--delete"
+    )
+    assert await stored_keys(world) == set()
