@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import select
+from strawberry import relay
 
 from pdms_core.audit.models import AuditEvent
 from pdms_core.letters.formatting import british_date
@@ -78,6 +79,10 @@ async def _person(client, title, forenames, surname, *addresses):
         )
         person = added.ok()["addPersonAddress"]["person"]
     return person["id"]
+
+
+def person_id_number(global_id: str) -> str:
+    return relay.GlobalID.from_id(global_id).node_id
 
 
 async def _officer(graphql, pdms_db, *permissions):
@@ -236,6 +241,16 @@ async def test_missing_fields_are_listed_before_and_named_when_generating(
     ]
     values = {f["name"]: f["value"] for f in fields["fields"]}
     assert values["salutation"] == "Dear Ms Doe" and values["full_name"] == "Ms Alex Doe"
+    # (the answer shows the person's details: a read of the person, audited as one)
+    async with pdms_db.sessionmaker() as session:
+        reads = (
+            await session.execute(
+                select(AuditEvent.target_type, AuditEvent.target_id).where(
+                    AuditEvent.action == "read", AuditEvent.actor_id == actor.id
+                )
+            )
+        ).all()
+    assert ("Person", person_id_number(person_id)) in reads
 
     # and generating names each of them, storing nothing
     result = await officer.execute(
