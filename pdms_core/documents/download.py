@@ -36,6 +36,7 @@ ACTION = "downloadDocument"
 NOT_VALID = "This link is not valid. Ask for a new one."
 GONE = "This link has expired. Ask for a new one."
 NOT_FOUND = "This document is not available."
+UNAVAILABLE = "Documents cannot be read just now. Try again later."
 
 
 def download_endpoint(host: Any, database: Any, signins: Any = None) -> Any:
@@ -85,13 +86,16 @@ def download_endpoint(host: Any, database: Any, signins: Any = None) -> Any:
 
 
 async def _serve(settings: Any, trail: _Trail, actor: Actor, document: Document) -> Response:
-    from pdms_core.documents.storage import StoredObjectMissing, document_store
+    from pdms_core.documents.storage import StoredObjectMissing, StoreUnavailable, document_store
 
     try:
         content = await document_store(settings).get(document.store_key)
     except StoredObjectMissing:
         log.error("document %s has no object in the store", document.id)
         return await trail.refuse(actor, 404, NOT_FOUND, "error")
+    except StoreUnavailable:
+        log.error("the document store failed reading document %s", document.id)
+        return await trail.refuse(actor, 503, UNAVAILABLE, "error")
     await trail.write(
         actor,
         "ok",

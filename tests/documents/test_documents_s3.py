@@ -54,6 +54,16 @@ async def test_a_document_round_trips_through_s3(
     # and the signed link serves it back from there
     answer = await world.get(await world.link(OFFICER, document["id"]), OFFICER)
     assert answer.status_code == 200 and answer.content == pdf_bytes("s3")
+
+    # a server whose store cannot be reached says so plainly, without details
+    lost = world_for(
+        pdms_host, synced, pdms_test_actors, **s3(s3_server, "pdms-test-gone", tmp_path)
+    )
+    failed = await lost.get(await world.link(OFFICER, document["id"]), OFFICER)
+    assert (failed.status_code, failed.text) == (
+        503,
+        "Documents cannot be read just now. Try again later.",
+    )
     pdms_test_actors.reset()
 
 

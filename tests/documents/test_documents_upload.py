@@ -83,6 +83,12 @@ async def test_a_file_uploaded_to_a_person_is_listed_with_what_it_is(world, pdms
     assert [d["title"] for d in rest.ok()["node"]["documents"]["nodes"]] == ["Tenancy agreement"]
     assert rest.ok()["node"]["documents"]["pageInfo"]["hasNextPage"] is False
 
+    # and a colleague who may read the person but not documents gets no list
+    no_documents = world.as_actor(staff("core.people.read", name="Nadia Nodocs"))
+    refused = await no_documents.execute(PERSON_DOCUMENTS, {"id": person})
+    assert refused.data == {"node": {"documents": None}}
+    assert refused.error_codes() == ["PERMISSION_DENIED"]
+
 
 async def test_cases_and_their_demands_hold_documents(world):
     officer = world.as_actor(OFFICER)
