@@ -144,8 +144,11 @@ def _audit_row(actor_id: str, at: datetime, action: str, kind: str, ident: str) 
 
 async def known_keys(session: AsyncSession) -> set[str]:
     """Every store key a row names (deleted documents' included: their objects go only
-    when the purge removes the row)."""
-    return set(await session.scalars(select(Document.store_key)))
+    when the purge removes the row), letter templates' files included."""
+    from pdms_core.letters.models import LetterTemplate
+
+    documents = set(await session.scalars(select(Document.store_key)))
+    return documents | set(await session.scalars(select(LetterTemplate.store_key)))
 
 
 async def record_orphans_deleted(
