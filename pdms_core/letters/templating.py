@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,13 +20,30 @@ from typing import Any
 from docx.oxml import parse_xml
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, meta, nodes
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from pdms_core.errors import ValidationFailed
 
 #: Filters a template may not use: ``attr`` reaches attributes by name, ``safe`` would
-#: put unescaped text into the document's XML.
-BLOCKED_FILTERS = ("attr", "safe")
+#: put unescaped text into the document's XML, the padding ones take any width, and
+#: ``random`` would make two letters from one record differ.
+BLOCKED_FILTERS = (
+    "attr",
+    "safe",
+    "center",
+    "indent",
+    "wordwrap",
+    "truncate",
+    "random",
+    "pprint",
+    "xmlattr",
+    "urlize",
+)
+#: Limits on ``*`` and ``**`` in templates.
+MAX_REPEAT = 100_000
+MAX_POWER = 100
+#: A template whose parts unpack to more than this is refused (a zip bomb).
+MAX_UNPACKED_BYTES = 50_000_000
 FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
 _PARAGRAPH = re.compile(r"<w:p([ >])")
@@ -33,13 +51,40 @@ _TAG = re.compile(r"<[^>]+>")
 
 
 class LetterEnvironment(ImmutableSandboxedEnvironment):
-    """The sandbox council templates run in."""
+    """The sandbox council templates run in.
+
+    Besides Jinja's own sandbox: no filter that reaches attributes by name or skips
+    escaping, none that pads text to a width the template chooses, no random output, no
+    ``range`` (letters loop over their fields), and ``*`` and ``**`` may not build huge
+    values (``{{ 'x' * 10**9 }}``).
+    """
+
+    intercepted_binops = frozenset({"*", "**"})
 
     def __init__(self) -> None:
-        super().__init__(undefined=StrictUndefined, autoescape=True)
+        super().__init__(undefined=StrictUndefined, autoescape=True, finalize=_printable)
         for name in BLOCKED_FILTERS:
             self.filters.pop(name, None)
-        self.globals.pop("lipsum", None)
+        for name in ("lipsum", "range"):
+            self.globals.pop(name, None)
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**":
+            if isinstance(right, int | float) and abs(right) > MAX_POWER:
+                raise SecurityError(f"a power above {MAX_POWER} is not allowed")
+            return left**right
+        for sized, count in ((left, right), (right, left)):
+            repeats = isinstance(sized, str | list | tuple) and isinstance(count, int)
+            if repeats and len(sized) * count > MAX_REPEAT:
+                raise SecurityError(f"a value longer than {MAX_REPEAT:,} is not allowed")
+        return left * right
+
+
+def _printable(value: Any) -> Any:
+    """What ``{{ ... }}`` prints must be a value, not a method or function."""
+    if callable(value):
+        raise SecurityError("a template may print values only, not methods or functions")
+    return value
 
 
 @dataclass
@@ -53,6 +98,7 @@ class TemplateShape:
 
 def open_template(content: bytes) -> DocxTemplate:
     """The template, or VALIDATION when Word's package cannot be read."""
+    _check_unpacked_size(content)
     template = DocxTemplate(io.BytesIO(content))
     try:
         template.init_docx()
@@ -61,6 +107,20 @@ def open_template(content: bytes) -> DocxTemplate:
             f"Word cannot open this file as a document ({type(exc).__name__}).", field="file"
         ) from None
     return template
+
+
+def _check_unpacked_size(content: bytes) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as package:
+            unpacked = sum(item.file_size for item in package.infolist())
+    except (zipfile.BadZipFile, ValueError):
+        return  # python-docx says why it cannot open it
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ValidationFailed(
+            f"The document unpacks to {unpacked:,} bytes, more than a letter template "
+            f"may ({MAX_UNPACKED_BYTES:,}).",
+            field="file",
+        )
 
 
 def _parts(template: DocxTemplate) -> Iterator[tuple[str, str]]:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import func, select
 from strawberry import relay
 
 from pdms_core.audit.models import AuditEvent
+from pdms_core.documents.models import Document
 from pdms_core.letters.formatting import british_date
 from pdms_core.testing.actors import staff
 from pdms_core.today import today
@@ -320,14 +322,12 @@ async def test_a_generated_letter_is_audited_with_its_document(graphql, manager,
     assert document_id
 
 
-async def test_values_cannot_break_the_document_nor_reach_internals(
-    graphql, manager, pdms_db, pdms_settings
-):
+async def test_values_cannot_break_the_document(graphql, manager, pdms_db, pdms_settings):
     # a name with XML's special characters, and a template calling a method of a value
     officer = await _officer(graphql, pdms_db, *OFFICER_PERMISSIONS)
     home, _ = await _places(pdms_db)
     person_id = await _person(officer, None, "Ann & <Co>", "O'Neil", (home, "home", None))
-    template = word_file(["{{ full_name }}", "{{ surname.upper() }}", "{{ range(3)|list }}"])
+    template = word_file(["{{ full_name }}", "{{ surname.upper() }}", "{{ 'ab' * 2 }}"])
     await upload(manager, "core.person_letter", "Odd", template)
 
     result = await officer.execute(
@@ -336,7 +336,44 @@ async def test_values_cannot_break_the_document_nor_reach_internals(
 
     document = result.ok()["generateLetter"]["document"]
     paragraphs, _ = word_text(await stored_bytes(pdms_db, pdms_settings, document["id"]))
-    assert paragraphs == ["Ann & <Co> O'Neil", "O'NEIL", "[0, 1, 2]"]
+    assert paragraphs == ["Ann & <Co> O'Neil", "O'NEIL", "abab"]
+
+
+ESCAPES_UPLOAD_CANNOT_SEE = {
+    "{{ '{0.__class__.__mro__}'.format(surname) }}": "access to attribute '__class__' of "
+    "'str' object is unsafe.",
+    "{{ surname.format }}": "a template may print values only, not methods or functions",
+    "{{ surname * 1000000000 }}": "a value longer than 100,000 is not allowed",
+    "{{ 9 ** 999999 }}": "a power above 100 is not allowed",
+}
+
+
+@pytest.mark.parametrize("escape", sorted(ESCAPES_UPLOAD_CANNOT_SEE))
+async def test_sandbox_escapes_that_pass_upload_fail_harmlessly(graphql, manager, pdms_db, escape):
+    # given a template whose escape hides in a string or a call the upload check allows
+    officer = await _officer(graphql, pdms_db, *OFFICER_PERMISSIONS)
+    home, _ = await _places(pdms_db)
+    person_id = await _person(officer, "Ms", "Alex", "Doe", (home, "home", None))
+    uploaded = await upload(manager, "core.person_letter", "Sly", word_file([escape]))
+    assert uploaded["errors"] == []
+
+    # when a letter is generated, then the sandbox stops it and nothing is stored
+    result = await officer.execute(
+        GENERATE, {"input": {"purpose": "core.person_letter", "holderId": person_id}}
+    )
+
+    assert result.ok()["generateLetter"] == {
+        "document": None,
+        "errors": [
+            {
+                "code": "VALIDATION",
+                "field": "templateId",
+                "message": "The template could not be filled: " + ESCAPES_UPLOAD_CANNOT_SEE[escape],
+            }
+        ],
+    }
+    async with pdms_db.sessionmaker() as session:
+        assert await session.scalar(select(func.count(Document.id))) == 0
 
 
 async def test_with_several_active_templates_one_must_be_chosen(graphql, manager, pdms_db):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import io
+import zipfile
 
 from pdms_core.testing.actors import staff
 from tests.letters.conftest import MANAGER
@@ -120,6 +122,8 @@ async def test_sandbox_escapes_are_refused_at_upload(manager):
         "{{ full_name['__class__'] }}",
         "{{ full_name|attr('__class__') }}",
         "{% include 'other.docx' %}",
+        "{{ full_name|center(1000000000) }}",
+        "{% for i in range(100000) %}{{ i }}{% endfor %}",
     ]
     for attempt in attempts:
         payload = await upload(manager, "core.person_letter", "Escape", word_file([attempt]))
@@ -224,3 +228,21 @@ async def test_managing_templates_needs_its_permission(graphql, synced):
     assert body["errors"][0]["extensions"]["code"] == "PERMISSION_DENIED"
     assert anonymous.error_codes() == ["PERMISSION_DENIED"]
     assert MANAGER.has("core.letter_template.manage")
+
+
+async def test_a_document_that_unpacks_to_a_huge_size_is_refused(manager):
+    buffer = io.BytesIO()
+    source = zipfile.ZipFile(io.BytesIO(word_file(["{{ today }}"])))
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bomb:
+        for item in source.infolist():
+            bomb.writestr(item, source.read(item), zipfile.ZIP_DEFLATED)
+        bomb.writestr("word/media/padding.bin", b"\0" * 60_000_000)
+    assert len(buffer.getvalue()) < 1_000_000
+
+    payload = await upload(manager, "core.person_letter", "Bomb", buffer.getvalue())
+
+    (error,) = payload["errors"]
+    assert error["code"] == "VALIDATION"
+    assert (
+        "unpacks to" in error["message"] and "more than a letter template may" in error["message"]
+    )
