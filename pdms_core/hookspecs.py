@@ -1,10 +1,10 @@
 """Hook specifications: the contract between the host and every module.
 
 Declarative hooks (manifest, graphql, permissions, lookup sets, measures, document
-holders) are synchronous and return frozen records from :mod:`pdms_core.records`; the
-host calls them once at startup, in a fixed order (core first, then plugins by name).
-Every hook is documented in ``docs/plugin_hooks.md`` with its exact signature; a test
-keeps the two in step.
+holders, letter purposes) are synchronous and return frozen records from
+:mod:`pdms_core.records`; the host calls them once at startup, in a fixed order (core
+first, then plugins by name). Every hook is documented in ``docs/plugin_hooks.md`` with
+its exact signature; a test keeps the two in step.
 """
 
 from __future__ import annotations
