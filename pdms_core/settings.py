@@ -142,6 +142,9 @@ class Settings:
             )
         if self.workers is not None and self.workers < 1:
             raise ConfigurationError(f"PDMS_WORKERS must be at least 1, not {self.workers}")
+        if self.secret_key is not None and len(self.secret_key) < 32:
+            # the value itself is never echoed: it is a secret
+            raise ConfigurationError("PDMS_SECRET_KEY must be at least 32 characters long")
 
     @property
     def read_your_writes_window(self) -> int:

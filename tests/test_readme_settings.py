@@ -51,4 +51,5 @@ SAMPLES = {
     "trusted_documents": "all",
     "database_replica_urls": "postgresql://pdms@replica/pdms",
     "document_store": "s3",
+    "secret_key": "a-sample-secret-key-of-forty-characters!",
 }

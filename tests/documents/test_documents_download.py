@@ -7,6 +7,7 @@ import stat
 import time
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+import pytest
 from problems.problem_steps import given_person, given_team, open_case
 from sqlalchemy import select, update
 
@@ -16,7 +17,9 @@ from pdms_core.auth.actor import Actor, ActorKind
 from pdms_core.auth.models import Role, RolePermission, StaffUser, UserRole
 from pdms_core.db.unit_of_work import unit_of_work
 from pdms_core.documents.links import mint_link
+from pdms_core.errors import ConfigurationError
 from pdms_core.graphql.node import decode_id
+from pdms_core.settings import Settings
 from pdms_core.testing.actors import staff
 
 NODE = "query($id: ID!) { node(id: $id) { ... on Document { title } } }"
@@ -221,3 +224,12 @@ async def test_links_are_signed_with_a_key_kept_in_the_data_directory(
     keyed = world_for(pdms_host, synced, pdms_test_actors, data_dir=tmp_path, secret_key="k" * 40)
     assert (await keyed.get(url, OFFICER)).status_code == 403
     pdms_test_actors.reset()
+
+
+def test_a_short_secret_key_is_refused_and_never_shown():
+    with pytest.raises(ConfigurationError) as refused:
+        Settings.from_env({"PDMS_SECRET_KEY": "short-secret"})
+    assert str(refused.value) == "PDMS_SECRET_KEY must be at least 32 characters long"
+    settings = Settings.from_env({"PDMS_SECRET_KEY": "s" * 32 + "-long-enough-secret"})
+    assert settings.secret_key == "s" * 32 + "-long-enough-secret"
+    assert "long-enough-secret" not in repr(settings)
