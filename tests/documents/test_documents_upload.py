@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import hashlib
+import json
 
 from problems.problem_steps import add_demand, given_person, given_team, open_case
 from sqlalchemy import func, select
 
-from documents.conftest import DELETE, DOCUMENTS, OFFICER, exe_bytes, pdf_bytes, png_bytes
+from documents.conftest import (
+    DELETE,
+    DOCUMENTS,
+    OFFICER,
+    UPLOAD,
+    exe_bytes,
+    pdf_bytes,
+    png_bytes,
+    world_for,
+)
 from pdms_core.documents.models import Document
 from pdms_core.graphql.node import global_id
 from pdms_core.testing.actors import staff
@@ -197,3 +207,29 @@ async def test_deleting_is_soft_and_checks_the_version(world, pdms_db):
     async with pdms_db.sessionmaker() as session:
         row = await session.scalar(select(Document))
     assert row.deleted_at is not None and row.deleted_by_actor == OFFICER.id
+
+
+async def test_the_upload_size_limit_applies(pdms_host, synced, pdms_test_actors, tmp_path):
+    world = world_for(
+        pdms_host, synced, pdms_test_actors, data_dir=tmp_path, max_upload_bytes=4_000
+    )
+    person = await given_person(world.as_actor(OFFICER), "Jules")
+    big = pdf_bytes("x" * 5_000)
+    answer = await world.as_actor(OFFICER).post(
+        data={
+            "operations": json.dumps(
+                {
+                    "query": UPLOAD,
+                    "variables": {
+                        "input": {"holderId": person, "file": None, "category": "evidence"}
+                    },
+                }
+            ),
+            "map": json.dumps({"0": ["variables.input.file"]}),
+        },
+        files={"0": ("big.pdf", big, "application/pdf")},
+    )
+    assert answer.status_code == 413
+    async with synced.sessionmaker() as session:
+        assert await session.scalar(select(func.count(Document.id))) == 0
+    pdms_test_actors.reset()
