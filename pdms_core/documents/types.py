@@ -79,6 +79,14 @@ class DocumentNode(ModelNode):
         return strawberry.ID(global_id(self.holder_type, self.holder_id))
 
     @strawberry.field(
+        description="The record holding the document (a Person, Case ...), by the same rules "
+        "as `node(id:)`; null if the caller cannot read it."
+    )
+    def holder(self, info: Info) -> relay.Node | None:
+        holder = info.context.host.document_holders.get(self.holder_type)
+        return None if holder is None else row_of(info, holder.model, self.holder_id)
+
+    @strawberry.field(
         description="A link to download the file, made for the caller and working for a few "
         "minutes (`PDMS_DOCUMENT_LINK_SECONDS`): a path on this server, e.g. "
         "`/documents/12/content?...`. Asking for it is audited, as is every download."

@@ -37,8 +37,8 @@ query($id: ID!, $first: Int, $after: String) {
 CASE_DOCUMENTS = """
 query($id: ID!) {
   case(id: $id) {
-    documents { nodes { title } }
-    demands { documents { nodes { title } } }
+    documents { nodes { title holder { id ... on Case { summary } } } }
+    demands { documents { nodes { title holder { id } } } }
   }
 }
 """
@@ -109,8 +109,12 @@ async def test_cases_and_their_demands_hold_documents(world):
         assert (await world.upload(OFFICER, holder, content, name))["errors"] == []
 
     listed = (await officer.execute(CASE_DOCUMENTS, {"id": case["id"]})).ok()["case"]
-    assert listed["documents"]["nodes"] == [{"title": "survey.pdf"}]
-    assert listed["demands"][0]["documents"]["nodes"] == [{"title": "photo.png"}]
+    assert listed["documents"]["nodes"] == [
+        {"title": "survey.pdf", "holder": {"id": case["id"], "summary": "Damp in the back bedroom"}}
+    ]
+    assert listed["demands"][0]["documents"]["nodes"] == [
+        {"title": "photo.png", "holder": {"id": demand["id"]}}
+    ]
 
 
 async def test_documents_of_many_people_load_in_a_fixed_number_of_statements(world, sql_statements):
