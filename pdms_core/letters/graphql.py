@@ -11,6 +11,7 @@ from strawberry.file_uploads import Upload
 from strawberry.types import Info
 
 from pdms_core.documents.types import DocumentNode
+from pdms_core.errors import UserError, UserErrors
 from pdms_core.graphql.arguments import After, First, described
 from pdms_core.graphql.errors import run_mutation
 from pdms_core.graphql.node import decode_id
@@ -278,17 +279,31 @@ class LetterMutation:
     async def generate_letter(
         self, info: Info, input: Annotated[GenerateLetterInput, described("What to generate.")]
     ) -> GenerateLetterPayload:
-        async def action(session: AsyncSession) -> Any:
+        # Filled (and converted) in a read session first, so no write transaction waits
+        # on the template or LibreOffice; the unit of work only stores the result. A
+        # refusal is raised again inside it, to be a typed error and audited as one.
+        prepared: Any
+        try:
             _, holder_id = _holder_id(info, input.purpose, input.holder_id)
-            return await services.generate_letter(
-                session,
-                info.context.actor,
-                _settings(info),
-                _purposes(info),
-                purpose=input.purpose,
-                holder_id=holder_id,
-                template_id=_template_id(input.template_id, "templateId"),
-                file_format=input.format.value,
+            async with info.context.session() as session:
+                prepared = await services.prepare_letter(
+                    session,
+                    info.context.actor,
+                    _settings(info),
+                    _purposes(info),
+                    purpose=input.purpose,
+                    holder_id=holder_id,
+                    template_id=_template_id(input.template_id, "templateId"),
+                    file_format=input.format.value,
+                )
+        except (UserError, UserErrors) as refusal:
+            prepared = refusal
+
+        async def action(session: AsyncSession) -> Any:
+            if isinstance(prepared, Exception):
+                raise prepared
+            return await services.store_letter(
+                session, info.context.actor, _settings(info), prepared
             )
 
         document, errors = await run_mutation(info, action)

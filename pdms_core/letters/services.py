@@ -351,7 +351,18 @@ def shown(value: Any) -> str:
     return str(value)
 
 
-async def generate_letter(
+@dataclass(frozen=True)
+class PreparedLetter:
+    """A letter filled (and converted) for a record, not yet stored."""
+
+    holder_type: str
+    holder_id: int
+    file_name: str
+    title: str
+    content: bytes
+
+
+async def prepare_letter(
     session: AsyncSession,
     actor: Actor,
     settings: Settings,
@@ -361,14 +372,14 @@ async def generate_letter(
     holder_id: int,
     template_id: int | None,
     file_format: str = DOCX,
-) -> Any:
-    """Fill the template for the record and store it as a ``letter`` document on it.
+) -> PreparedLetter:
+    """Fill the template for the record (and make the PDF), without storing anything.
 
     Every field the template uses that the record cannot fill is one VALIDATION error
     naming the field and why (``correspondence_address: Alex Doe has no correspondence
-    address``); nothing is stored then.
+    address``). Only reads: the API runs it before its unit of work, so no transaction
+    stays open while a template fills or LibreOffice converts.
     """
-    from pdms_core.documents.services import add_document
     from pdms_core.documents.storage import document_store
 
     if file_format == PDF and find_converter(settings) is None:
@@ -397,17 +408,59 @@ async def generate_letter(
     letter = await asyncio.to_thread(render_template, content, preview.context)
     if file_format == PDF:
         letter = await docx_to_pdf(letter, settings)
+    return PreparedLetter(
+        holder_type=preview.purpose.holder,
+        holder_id=holder_id,
+        file_name=f"{_slug(template.name)}-{today().isoformat()}.{file_format}",
+        title=f"{template.name}, {british_date(today())}",
+        content=letter,
+    )
+
+
+async def store_letter(
+    session: AsyncSession, actor: Actor, settings: Settings, letter: PreparedLetter
+) -> Any:
+    """Keep a prepared letter as a ``letter`` document on its record (whose reach
+    ``add_document`` checks again, in this transaction)."""
+    from pdms_core.documents.services import add_document
+
     return await add_document(
         session,
         actor=actor,
-        holder_type=preview.purpose.holder,
-        holder_id=holder_id,
-        filename=f"{_slug(template.name)}-{today().isoformat()}.{file_format}",
-        content=letter,
+        holder_type=letter.holder_type,
+        holder_id=letter.holder_id,
+        filename=letter.file_name,
+        content=letter.content,
         category=LETTER_CATEGORY,
-        title=f"{template.name}, {british_date(today())}",
+        title=letter.title,
         settings=settings,
     )
+
+
+async def generate_letter(
+    session: AsyncSession,
+    actor: Actor,
+    settings: Settings,
+    purposes: Purposes,
+    *,
+    purpose: str,
+    holder_id: int,
+    template_id: int | None,
+    file_format: str = DOCX,
+) -> Any:
+    """:func:`prepare_letter` and :func:`store_letter` in one session (for callers
+    without an API request, such as a command)."""
+    letter = await prepare_letter(
+        session,
+        actor,
+        settings,
+        purposes,
+        purpose=purpose,
+        holder_id=holder_id,
+        template_id=template_id,
+        file_format=file_format,
+    )
+    return await store_letter(session, actor, settings, letter)
 
 
 def _slug(name: str) -> str:
