@@ -18,7 +18,7 @@ from pdms_core.graphql.node import decode_id
 from pdms_core.graphql.pagination import Connection, keyset_page
 from pdms_core.graphql.payloads import payload_type
 from pdms_core.graphql.permissions import mutation_field, query_field
-from pdms_core.letters import services
+from pdms_core.letters import services, templates
 from pdms_core.letters.models import LetterTemplate
 from pdms_core.letters.types import (
     GENERATE,
@@ -113,7 +113,7 @@ def _template_id(value: strawberry.ID | None, field: str) -> int | None:
 
 
 def _holder_id(info: Info, purpose: str, value: strawberry.ID) -> tuple[str, int]:
-    holder = services.purpose_named(_purposes(info), purpose).holder
+    holder = templates.purpose_named(_purposes(info), purpose).holder
     return holder, decode_id(value, holder, field="holderId")
 
 
@@ -126,7 +126,7 @@ class LetterQuery:
     def letter_purposes(self, info: Info) -> list[LetterPurposeType]:
         return [
             LetterPurposeType.of(module, purpose)
-            for module, purpose in services.purpose_rows(_purposes(info))
+            for module, purpose in templates.purpose_rows(_purposes(info))
         ]
 
     @query_field(
@@ -144,7 +144,7 @@ class LetterQuery:
         async with info.context.session() as session:
             page = await keyset_page(
                 session,
-                services.templates_statement(purpose, include_inactive),
+                templates.templates_statement(purpose, include_inactive),
                 [LetterTemplate.purpose, LetterTemplate.name],
                 first=first,
                 after=after,
@@ -207,7 +207,7 @@ class LetterMutation:
         file_name, content = await _upload_bytes(input.file)
 
         async def action(session: AsyncSession) -> Any:
-            return await services.upload_template(
+            return await templates.upload_template(
                 session,
                 info.context.actor,
                 _settings(info),
@@ -233,7 +233,7 @@ class LetterMutation:
         file_name, content = await _upload_bytes(input.file)
 
         async def action(session: AsyncSession) -> Any:
-            return await services.replace_template(
+            return await templates.replace_template(
                 session,
                 info.context.actor,
                 _settings(info),
@@ -257,7 +257,7 @@ class LetterMutation:
         input: Annotated[SetLetterTemplateActiveInput, described("The template and its state.")],
     ) -> LetterTemplatePayload:
         async def action(session: AsyncSession) -> Any:
-            return await services.set_template_active(
+            return await templates.set_template_active(
                 session,
                 info.context.actor,
                 template_id=decode_id(input.id, "LetterTemplate"),

@@ -10,7 +10,8 @@ from strawberry import relay
 
 from pdms_core.graphql.node import ModelNode
 from pdms_core.letters.models import LetterTemplate
-from pdms_core.letters.services import FieldValue, field_dictionary
+from pdms_core.letters.services import FieldValue
+from pdms_core.letters.templates import field_dictionary
 from pdms_core.records import LetterField, LetterPurpose
 
 TEMPLATE_READ = "core.letter_template.read"
