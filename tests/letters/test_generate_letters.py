@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 import pytest
@@ -408,3 +409,57 @@ async def test_with_several_active_templates_one_must_be_chosen(graphql, manager
         }
     ]
     assert chosen.ok()["generateLetter"]["document"]["title"].startswith("Welsh, ")
+
+
+async def test_another_teams_case_is_out_of_reach_as_node_would_have_it(
+    graphql, manager, pdms_db, synced
+):
+    # given an officer whose case reading is granted within the north team only
+    from pdms_core.auth.models import Team
+    from pdms_core.graphql.node import global_id
+
+    caseworker = await _officer(graphql, pdms_db, *OFFICER_PERMISSIONS)
+    async with pdms_db.sessionmaker() as session, session.begin():
+        north, south = (
+            Team(module="core", code="north", name="North"),
+            Team(module="core", code="south", name="South"),
+        )
+        session.add_all([north, south])
+    base = await add_officer(pdms_db, "Nora North", "North Desk", *OFFICER_PERMISSIONS)
+    scoped = dataclasses.replace(
+        base,
+        global_permissions=base.permissions - {"core.cases.read"},
+        team_grants=frozenset({("core.cases.read", north.id)}),
+    )
+    home, _ = await _places(pdms_db)
+    person = await _person(caseworker, "Ms", "Alex", "Doe", (home, "home", None))
+    cases = {}
+    for team in (north, south):
+        opened = await caseworker.execute(
+            OPEN_CASE,
+            {
+                "i": {
+                    "summary": "Noise",
+                    "teamId": global_id("Team", team.id),
+                    "parties": [{"personId": person, "roleCode": "reporter"}],
+                }
+            },
+        )
+        cases[team.code] = opened.ok()["openCase"]["case"]["id"]
+    await upload(manager, "core.case_acknowledgement", "Ack", word_file(["{{ case_reference }}"]))
+    officer = graphql.as_actor(scoped)
+
+    # when the officer writes to both cases, then only their team's case gets a letter
+    results = {
+        code: (
+            await officer.execute(
+                GENERATE, {"input": {"purpose": "core.case_acknowledgement", "holderId": case}}
+            )
+        ).ok()["generateLetter"]
+        for code, case in cases.items()
+    }
+    assert results["north"]["errors"] == [] and results["north"]["document"]
+    assert results["south"] == {
+        "document": None,
+        "errors": [{"code": "NOT_FOUND", "field": "holderId", "message": "There is no such Case."}],
+    }
