@@ -463,3 +463,40 @@ async def test_another_teams_case_is_out_of_reach_as_node_would_have_it(
         "document": None,
         "errors": [{"code": "NOT_FOUND", "field": "holderId", "message": "There is no such Case."}],
     }
+
+
+async def test_a_letter_to_the_occupier_is_addressed_to_the_place(
+    graphql, manager, pdms_db, pdms_settings
+):
+    officer = await _officer(graphql, pdms_db, *OFFICER_PERMISSIONS)
+    _, post = await _places(pdms_db)
+    template = ["{{ recipient }}", "{{ place_address }}", "UPRN {{ place_uprn }}"]
+    await upload(manager, "core.occupier_letter", "Occupier", word_file(template))
+
+    missing = await officer.execute(
+        GENERATE, {"input": {"purpose": "core.occupier_letter", "holderId": post}}
+    )
+    await upload(manager, "core.occupier_letter", "Plain", word_file(template[:2]))
+    listed = (await officer.execute(LIST_PLAIN)).ok()["letterTemplates"]["nodes"]
+    chosen = next(node["id"] for node in listed if node["name"] == "Plain")
+    result = await officer.execute(
+        GENERATE,
+        {"input": {"purpose": "core.occupier_letter", "holderId": post, "templateId": chosen}},
+    )
+
+    # the place has no UPRN: named; without it, the letter goes to "The Occupier"
+    assert missing.ok()["generateLetter"]["errors"][0]["message"] == (
+        "place_uprn: Flat 2, Rose Court, 3 Mill Lane, Upper Testing, Testville, TE2 9ZZ has no UPRN"
+    )
+    document = result.ok()["generateLetter"]["document"]
+    assert document["holderId"] == post
+    paragraphs, _ = word_text(await stored_bytes(pdms_db, pdms_settings, document["id"]))
+    assert paragraphs == [
+        "The Occupier",
+        "Flat 2, Rose Court\n3 Mill Lane\nUpper Testing\nTestville\nTE2 9ZZ",
+    ]
+
+
+LIST_PLAIN = """
+{ letterTemplates(purpose: "core.occupier_letter") { nodes { id name } } }
+"""
