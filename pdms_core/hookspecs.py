@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from starlette.requests import HTTPConnection
 
     from pdms_core.auth.actor import Actor
+    from pdms_core.db.engine import Database
     from pdms_core.records import (
         DocumentHolder,
         GraphQLContribution,
@@ -74,6 +75,11 @@ def pdms_register_commands(cli: click.Group) -> None:
 @hookspec
 def pdms_startup(app: Starlette, settings: Settings) -> Awaitable[None] | None:
     """Run startup work when the web app starts; may return an awaitable."""
+
+
+@hookspec
+def pdms_demo_seed(database: Database, settings: Settings, size: str, seed: int) -> Awaitable[str]:
+    """Add the module's fictional records to the demo council; say what was added."""
 
 
 @hookspec(firstresult=True)

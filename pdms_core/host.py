@@ -248,6 +248,17 @@ class PluginHost:
             if inspect.isawaitable(result):
                 await result
 
+    async def seed_demo(self, database: Any, size: str, seed: int) -> list[str]:
+        """Let every enabled module add to the demo council; the lines they report."""
+        lines = []
+        for result in self.pm.hook.pdms_demo_seed(
+            database=database, settings=self.settings, size=size, seed=seed
+        ):
+            line = await result if inspect.isawaitable(result) else result
+            if line:
+                lines.append(line)
+        return sorted(lines)
+
     # -- internals ------------------------------------------------------------------
 
     def _call_one(self, hook_name: str, plugin: LoadedPlugin, **kwargs: Any) -> Any:

@@ -21,6 +21,7 @@ from pdms_core.lookups.models import LookupValue
 from pdms_core.people.models import ContactDetail, Person, PersonAddress, Relationship
 from pdms_core.places.models import Place
 from pdms_core.testing.actors import staff
+from pdms_dummy.models import Widget
 
 SEARCH = """query($name: String!) {
   people(search: { name: $name }, first: 10) { nodes { forenames surname } } }"""
@@ -46,6 +47,9 @@ async def test_small_demo_council_is_consistent(pdms_db, pdms_host):
     result = await run(pdms_host, "demo", "seed", "--size", "small")
     assert result.exit_code == 0, result.output
     assert "Demo council ready: 2000 places, 600 people" in result.output
+    # each enabled module adds its own records through pdms_demo_seed, and says so
+    assert "\n  dummy: 3 widgets\n" in result.output
+    assert await count(pdms_db, select(func.count()).select_from(Widget)) == 3
 
     assert await count(pdms_db, select(func.count()).select_from(Place)) == 2000
     assert await count(pdms_db, select(func.count()).select_from(Person)) == 600

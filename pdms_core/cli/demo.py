@@ -53,11 +53,15 @@ def seed(state: CliState, size: str, seed: int, if_empty: bool) -> None:
             seed,
             progress=lambda step: click.echo(f"  {step} ..."),
         )
+        modules = await state.host.seed_demo(database, size, seed)
         problems = report.problems
-        return (
-            f"Demo council ready: {report.places} places, {report.people} people, "
-            f"{problems.cases} cases ({problems.demands} demands, {problems.activities} "
-            f"activities, {problems.tasks} tasks) in {report.seconds:.1f} s."
+        return "\n".join(
+            [
+                f"Demo council ready: {report.places} places, {report.people} people, "
+                f"{problems.cases} cases ({problems.demands} demands, {problems.activities} "
+                f"activities, {problems.tasks} tasks) in {report.seconds:.1f} s.",
+                *(f"  {line}" for line in modules),
+            ]
         )
 
     click.echo(state.run_with_database(work))

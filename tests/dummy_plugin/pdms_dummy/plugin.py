@@ -9,6 +9,7 @@ import click
 from pydantic import BaseModel
 
 from pdms_core.plugin import (
+    SYSTEM,
     Actor,
     ActorKind,
     DocumentHolder,
@@ -24,6 +25,7 @@ from pdms_core.plugin import (
     hookimpl,
     hookspec,
     problem_lookup_sets,
+    unit_of_work,
 )
 from pdms_dummy import services
 from pdms_dummy.graphql import DummyMutation, DummyQuery, DummyWidget
@@ -173,6 +175,20 @@ def pdms_startup(app: Any, settings: Any) -> Any:
         app.state.dummy_started = True
 
     return mark()
+
+
+@hookimpl
+def pdms_demo_seed(database: Any, size: str, seed: int) -> Any:
+    async def seed_widgets() -> str:
+        count = 3 if size == "small" else 30
+        async with unit_of_work(database.sessionmaker) as session:
+            for number in range(count):
+                await services.create_widget(
+                    session, SYSTEM, name=f"Demo widget {seed}-{number}", place_id=None
+                )
+        return f"dummy: {count} widgets"
+
+    return seed_widgets()
 
 
 @hookimpl
