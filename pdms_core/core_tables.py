@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import Table
 
-from pdms_core.auth.models import StaffUser
-from pdms_core.cases.models import CaseRecord
+from pdms_core.auth.models import StaffUser, Team, TeamMembership
+from pdms_core.cases.models import CaseParty, CasePlace, CaseRecord
+from pdms_core.demands.models import Demand
 from pdms_core.lookups.models import LookupSet, LookupValue
 from pdms_core.people.models import ExternalReference, Person
 from pdms_core.places.models import Place
@@ -34,9 +35,19 @@ class CoreTables:
     staff_user: Table
     #: id, reference, module, status_id, team_id, officer_id, opened_on, closed_on
     case_record: Table
+    #: id, case_id, person_id, role_id
+    case_party: Table
+    #: id, case_id, place_id
+    case_place: Table
+    #: id, case_id, module, type_id, category_id, nature, channel_id, received_on, resolved_on
+    demand: Table
+    #: id, module, code, name, is_active
+    team: Table
+    #: id, team_id, user_id
+    team_membership: Table
     #: id, code, label
     lookup_set: Table
-    #: id, set_id, code, label, data, is_active, sort_order
+    #: id, set_id, parent_id, code, label, data, is_active, sort_order
     lookup_value: Table
 
 
@@ -46,6 +57,11 @@ core_tables = CoreTables(
     external_reference=ExternalReference.__table__,
     staff_user=StaffUser.__table__,
     case_record=CaseRecord.__table__,
+    case_party=CaseParty.__table__,
+    case_place=CasePlace.__table__,
+    demand=Demand.__table__,
+    team=Team.__table__,
+    team_membership=TeamMembership.__table__,
     lookup_set=LookupSet.__table__,
     lookup_value=LookupValue.__table__,
 )

@@ -87,6 +87,8 @@ if TYPE_CHECKING:
     from pdms_core.measures.filters import MeasureFilter
     from pdms_core.measures.table import MeasureColumn, MeasureTable
     from pdms_core.notifications.outbox import InvalidNotification, queue_notification
+    from pdms_core.people.types import PersonNode
+    from pdms_core.places.graphql import PlaceNode
 
 #: Where each lazily imported name lives.
 _HOMES: dict[str, str] = {
@@ -107,6 +109,8 @@ _HOMES: dict[str, str] = {
     "ModuleRecord": "pdms_core.graphql.module_records",
     "NewParty": "pdms_core.cases.services",
     "PageInfo": "pdms_core.graphql.pagination",
+    "PersonNode": "pdms_core.people.types",
+    "PlaceNode": "pdms_core.places.graphql",
     "PLACE_LETTER_FIELDS": "pdms_core.letters.fields",
     "Public": "pdms_core.graphql.permissions",
     "RECIPIENT_LETTER_FIELDS": "pdms_core.letters.fields",
@@ -191,6 +195,8 @@ __all__ = [
     "PageInfo",
     "Permission",
     "PermissionDenied",
+    "PersonNode",
+    "PlaceNode",
     "PluginManifest",
     "Public",
     "Requires",
