@@ -1,0 +1,1 @@
+"""PDMS module: Gas and electrical servicing."""

@@ -1,0 +1,1 @@
+"""The module's GraphQL: types, loaders, root queries and mutations."""

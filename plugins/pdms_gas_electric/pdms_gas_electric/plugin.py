@@ -1,0 +1,68 @@
+"""The module's hook implementations: thin wiring only.
+
+Every ``pdms`` command imports this module (``pdms --help`` too), so it imports only
+records at the top; GraphQL types, services and models load inside the hooks.
+"""
+
+from __future__ import annotations
+
+from pdms_core.plugin import (
+    GraphQLContribution,
+    LookupSetSpec,
+    ModuleRecordSource,
+    Permission,
+    PluginManifest,
+    hookimpl,
+)
+
+from pdms_gas_electric.permissions import PERMISSIONS, READ
+
+
+@hookimpl
+def pdms_plugin_manifest() -> PluginManifest:
+    # Models and migrations are found by convention: pdms_gas_electric.models and
+    # pdms_gas_electric/migrations/versions.
+    return PluginManifest(
+        name="gas_electric",
+        label="Gas and electrical servicing",
+        description="Homes' gas and electrical safety checks on the legal clock.",
+        requires_core=">=0.1,<0.2",
+    )
+
+
+@hookimpl
+def pdms_graphql() -> GraphQLContribution:
+    from pdms_gas_electric import services
+    from pdms_gas_electric.graphql.schema import GasElectricMutation, GasElectricQuery
+    from pdms_gas_electric.graphql.types import GasElectricGasCheck, GasElectricHome
+
+    return GraphQLContribution(
+        query=GasElectricQuery,
+        mutation=GasElectricMutation,
+        module_records=(
+            ModuleRecordSource(
+                holder="Place",
+                record_type=GasElectricHome,
+                load=services.homes_by_place,
+                permission=READ,
+            ),
+            ModuleRecordSource(
+                holder="Place",
+                record_type=GasElectricGasCheck,
+                load=services.checks_by_place,
+                permission=READ,
+            ),
+        ),
+    )
+
+
+@hookimpl
+def pdms_permissions() -> list[Permission]:
+    return PERMISSIONS
+
+
+@hookimpl
+def pdms_lookup_sets() -> list[LookupSetSpec]:
+    from pdms_gas_electric.lists import lookup_sets
+
+    return lookup_sets()
