@@ -1,0 +1,1 @@
+"""PDMS module: Environmental services tickets."""

@@ -1,0 +1,1 @@
+"""The module's GraphQL: ticket types, root queries and mutations."""
