@@ -52,3 +52,61 @@ async def test_existing_rows_become_smtp_emails_and_still_send(
             assert [m["To"] for m in inbox.messages] == ["waiting@council.invalid"]
         finally:
             await database.dispose()
+
+
+NEW_ROWS = """INSERT INTO notification_outbox
+  (kind, recipient, subject, body, attempts, channel, status, provider) VALUES
+  ('rent_reminder', '07700900123', '', 'B', 0, 'sms', 'queued', NULL),
+  ('rent_reminder', 'Flat 1', '', 'B', 0, 'letter', 'queued', NULL),
+  ('invitation', 'mid.send@council.invalid', 'S', 'B', 1, 'email', 'sending', 'smtp'),
+  ('invitation', 'refused@council.invalid', 'S', 'B', 1, 'email', 'failed', 'notify'),
+  ('invitation', 'still.queued@council.invalid', 'Hello', 'B', 0, 'email', 'queued', NULL)"""
+
+
+async def test_a_downgrade_leaves_the_old_sender_only_plain_queued_emails(
+    pdms_backend, pdms_host, tmp_path
+):
+    postgres = os.environ.get(POSTGRES_URL_VARIABLE)
+    async with throwaway_database(pdms_backend, postgres, tmp_path) as url:
+        host = PluginHost.load(replace(pdms_host.settings, database_url=url), entry_points=[])
+        config = migrations.alembic_config(host, url)
+        await asyncio.to_thread(command.upgrade, config, "a9e4c7b2d519")
+        database = Database.connect(url)
+        try:
+            async with database.engine.begin() as connection:
+                await connection.execute(text(NEW_ROWS))
+            await asyncio.to_thread(command.downgrade, config, BEFORE)
+            async with database.engine.connect() as connection:
+                rows = (
+                    await connection.execute(
+                        text(
+                            "SELECT recipient, attempts, last_error FROM notification_outbox"
+                            " ORDER BY id"
+                        )
+                    )
+                ).all()
+            assert [(r.recipient, r.attempts) for r in rows] == [
+                ("07700900123", 5),
+                ("Flat 1", 5),
+                ("mid.send@council.invalid", 5),
+                ("refused@council.invalid", 5),
+                ("still.queued@council.invalid", 0),
+            ]
+            assert rows[0].last_error == "given up on downgrade: not an email"
+            # what the sender before the revision would pick: attempts under 5, unsent
+            async with database.engine.connect() as connection:
+                waiting = (
+                    (
+                        await connection.execute(
+                            text(
+                                "SELECT recipient FROM notification_outbox"
+                                " WHERE sent_at IS NULL AND attempts < 5"
+                            )
+                        )
+                    )
+                    .scalars()
+                    .all()
+                )
+            assert waiting == ["still.queued@council.invalid"]
+        finally:
+            await database.dispose()

@@ -57,6 +57,30 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # The sender before this revision knows only SMTP email and no statuses: it would
+    # email a text message's phone number or a letter's address lines, retry a message
+    # Notify refused for good, and resend one that was being sent when the downgrade
+    # ran. Mark every such unsent row as given up (the old sender skips rows at its
+    # attempt limit), keeping the reason, rather than drop the rows.
+    outbox = sa.table(
+        "notification_outbox",
+        sa.column("channel", sa.String),
+        sa.column("status", sa.String),
+        sa.column("sent_at", sa.DateTime),
+        sa.column("attempts", sa.Integer),
+        sa.column("last_error", sa.String),
+    )
+    unsent = outbox.c.sent_at.is_(None)
+    for condition, reason in (
+        (outbox.c.channel != "email", "given up on downgrade: not an email"),
+        (outbox.c.status == "sending", "given up on downgrade: it may have been sent"),
+        (outbox.c.status == "failed", "given up on downgrade: failed for good"),
+    ):
+        op.execute(
+            outbox.update()
+            .where(unsent, condition, outbox.c.attempts < OLD_MAX_ATTEMPTS)
+            .values(attempts=OLD_MAX_ATTEMPTS, last_error=reason)
+        )
     with op.batch_alter_table("notification_outbox", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_notification_outbox_status"))
         batch_op.drop_column("next_attempt_at")
