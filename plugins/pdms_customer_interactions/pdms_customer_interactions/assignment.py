@@ -143,7 +143,7 @@ async def team_states(
             await session.execute(
                 select(TEAM.c.id, TEAM.c.name).where(TEAM.c.id.in_(ids), TEAM.c.is_active)
             )
-        ).tuples()
+        ).all()
     )
     open_work = (
         select(CASE_RECORD.c.officer_id, func.count().label("open_cases"))
@@ -173,7 +173,7 @@ async def team_states(
                     RoundRobin.team_id.in_(list(teams))
                 )
             )
-        ).tuples()
+        ).all()
     )
     return {
         team_id: engine.TeamState(name, tuple(by_team.get(team_id, ())), last.get(team_id))
@@ -190,7 +190,7 @@ async def active_officers(session: AsyncSession, rules: Sequence[engine.Rule]) -
             STAFF_USER.c.id.in_(ids), STAFF_USER.c.is_active
         )
     )
-    return dict(rows.tuples())
+    return {key: value for key, value in rows}
 
 
 async def route(

@@ -31,10 +31,10 @@ class OfficerNamesLoader(SessionLoader[int, Any]):
         rows = await session.execute(
             select(STAFF_USER.c.id, STAFF_USER.c.display_name).where(STAFF_USER.c.id.in_(keys))
         )
-        return dict(rows.tuples())
+        return {key: value for key, value in rows}
 
 
 class TeamNamesLoader(SessionLoader[int, Any]):
     async def load_many_from(self, session: AsyncSession, keys: Sequence[int]) -> Mapping[int, Any]:
         rows = await session.execute(select(TEAM.c.id, TEAM.c.name).where(TEAM.c.id.in_(keys)))
-        return dict(rows.tuples())
+        return {key: value for key, value in rows}

@@ -18,6 +18,7 @@ from strawberry.types import Info
 
 from pdms_customer_interactions import flow, services
 from pdms_customer_interactions.graphql.inputs import CustomerInteractionsRecordInput
+from pdms_customer_interactions.graphql.rules import CustomerInteractionsRulesMutation
 from pdms_customer_interactions.graphql.types import (
     CustomerInteractionsInteraction,
     CustomerInteractionsRouting,
@@ -77,7 +78,7 @@ class CustomerInteractionsRecordPayload:
 
 
 @strawberry.type
-class CustomerInteractionsMutation:
+class CustomerInteractionsRecordMutation:
     @mutation_field(
         description="Record a contact; if asked, open a case with its demand and route it by "
         "the assignment rules, or add its demand to an existing case. Opening or joining a "
@@ -115,3 +116,10 @@ class CustomerInteractionsMutation:
             routing=routing_of_row(decision) if decision is not None else None,
             errors=[],
         )
+
+
+@strawberry.type
+class CustomerInteractionsMutation(
+    CustomerInteractionsRecordMutation, CustomerInteractionsRulesMutation
+):
+    """Every root mutation of the module."""

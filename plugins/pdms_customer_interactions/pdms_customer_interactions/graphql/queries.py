@@ -17,13 +17,15 @@ from pdms_core.plugin import (
 from sqlalchemy import or_, select
 from strawberry.types import Info
 
+from pdms_customer_interactions.graphql.caller import CustomerInteractionsCallerQuery
+from pdms_customer_interactions.graphql.rules import CustomerInteractionsRulesQuery
 from pdms_customer_interactions.graphql.types import CustomerInteractionsInteraction
 from pdms_customer_interactions.models import Interaction
 from pdms_customer_interactions.permissions import READ
 
 
 @strawberry.type
-class CustomerInteractionsQuery:
+class CustomerInteractionsContactsQuery:
     @query_field(
         description="Contacts, newest first; of a person and/or about a place when given.",
         permission=READ,
@@ -53,3 +55,12 @@ class CustomerInteractionsQuery:
                 session, statement, [-Interaction.id], first=first, after=after
             )
         return page.connection()
+
+
+@strawberry.type
+class CustomerInteractionsQuery(
+    CustomerInteractionsContactsQuery,
+    CustomerInteractionsCallerQuery,
+    CustomerInteractionsRulesQuery,
+):
+    """Every root query field of the module."""
