@@ -58,6 +58,7 @@ if TYPE_CHECKING:
     from pdms_core.cases.services import NewParty, open_case
     from pdms_core.cases.types import CaseNode
     from pdms_core.cli_support import run_command
+    from pdms_core.conditions.services import raise_condition
     from pdms_core.core_tables import CoreTables, core_tables
     from pdms_core.csv_export import csv_cell, csv_text, write_csv
     from pdms_core.db.base import Base, IdType, Versioned
@@ -83,6 +84,7 @@ if TYPE_CHECKING:
         recipient_letter_fields,
     )
     from pdms_core.letters.formatting import british_date, pounds
+    from pdms_core.letters.services import generate_letter
     from pdms_core.lookups.reads import lookup_id, lookup_values
     from pdms_core.measures.filters import MeasureFilter
     from pdms_core.measures.table import MeasureColumn, MeasureTable
@@ -130,6 +132,7 @@ _HOMES: dict[str, str] = {
     "decode_id": "pdms_core.graphql.node",
     "described": "pdms_core.graphql.arguments",
     "expect_version": "pdms_core.db.unit_of_work",
+    "generate_letter": "pdms_core.letters.services",
     "global_id": "pdms_core.graphql.node",
     "group_by": "pdms_core.db.loaders",
     "insert_rows": "pdms_core.db.bulk",
@@ -146,6 +149,7 @@ _HOMES: dict[str, str] = {
     "problem_lookup_sets": "pdms_core.cases.lookups",
     "query_field": "pdms_core.graphql.permissions",
     "queue_notification": "pdms_core.notifications.outbox",
+    "raise_condition": "pdms_core.conditions.services",
     "recipient_letter_fields": "pdms_core.letters.fields",
     "run_command": "pdms_core.cli_support",
     "run_mutation": "pdms_core.graphql.errors",
@@ -219,6 +223,7 @@ __all__ = [
     "described",
     "documents_field",
     "expect_version",
+    "generate_letter",
     "global_id",
     "group_by",
     "hookimpl",
@@ -237,6 +242,7 @@ __all__ = [
     "problem_lookup_sets",
     "query_field",
     "queue_notification",
+    "raise_condition",
     "recipient_letter_fields",
     "run_command",
     "run_mutation",

@@ -142,3 +142,54 @@ class GasCheckResult(Base):
     defect_notes: Mapped[str] = mapped_column(Text, default="")
     remedial_action: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+JOB_KINDS = ("gas", "electrical")
+
+
+class Job(Versioned, Base):
+    """A servicing job: one home's way through the access process to a check."""
+
+    __tablename__ = "gas_electric_job"
+    __table_args__ = (CheckConstraint("kind IN ('gas', 'electrical')", name="job_kind_known"),)
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    home_id: Mapped[int] = mapped_column(ForeignKey("gas_electric_home.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    #: "<home id>:<kind>" while open, null once closed: at most one open job per home
+    #: and kind, enforced by the database (so generating twice makes nothing new).
+    open_key: Mapped[str | None] = mapped_column(String(40), unique=True)
+    due_on: Mapped[date | None] = mapped_column(Date, index=True)
+    stage_id: Mapped[int] = mapped_column(ForeignKey("lookup_value.id"), index=True)
+    stage_since: Mapped[date] = mapped_column(Date)
+    opened_on: Mapped[date] = mapped_column(Date)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    no_access_count: Mapped[int] = mapped_column(Integer, default=0)
+    contractor_id: Mapped[int | None] = mapped_column(ForeignKey("lookup_value.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), server_default=func.now())
+
+    @property
+    def summary(self) -> str:
+        state = f"closed {self.closed_on.isoformat()}" if self.closed_on else "open"
+        return f"{self.kind.capitalize()} servicing job, {state}"
+
+
+class JobMove(Base):
+    """One audited stage change: who, when, why, and any visit, letter or override."""
+
+    __tablename__ = "gas_electric_job_move"
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("gas_electric_job.id"), index=True)
+    from_stage_id: Mapped[int | None] = mapped_column(ForeignKey("lookup_value.id"), index=True)
+    to_stage_id: Mapped[int] = mapped_column(ForeignKey("lookup_value.id"), index=True)
+    moved_at: Mapped[datetime] = mapped_column(UtcDateTime(), server_default=func.now())
+    moved_by: Mapped[str] = mapped_column(String(200))
+    actor_id: Mapped[str | None] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    visit_on: Mapped[date | None] = mapped_column(Date)
+    visit_outcome_id: Mapped[int | None] = mapped_column(ForeignKey("lookup_value.id"), index=True)
+    #: The required stages this move skipped, by code, when an override allowed it.
+    skipped: Mapped[str] = mapped_column(String(400), default="")
+    letter_document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"), index=True)
+    condition_id: Mapped[int | None] = mapped_column(ForeignKey("system_condition.id"), index=True)

@@ -13,3 +13,17 @@ PERMISSIONS = [
     Permission(WRITE, "Edit a home's gas supply, appliances, alarms and electrical installation."),
     Permission(RECORD, "Record gas safety checks and electrical inspections, and copies given."),
 ]
+
+JOB_READ = "gas_electric.job.read"
+JOB_MOVE = "gas_electric.job.move"
+JOB_OVERRIDE = "gas_electric.job.override"
+JOB_GENERATE = "gas_electric.job.generate"
+
+PERMISSIONS += [
+    Permission(JOB_READ, "See servicing jobs, their stage history and their letters."),
+    Permission(JOB_MOVE, "Move servicing jobs between stages, recording visits and letters."),
+    Permission(
+        JOB_OVERRIDE, "Move a servicing job past a required stage, giving a reason (audited)."
+    ),
+    Permission(JOB_GENERATE, "Open servicing jobs for every home falling due."),
+]

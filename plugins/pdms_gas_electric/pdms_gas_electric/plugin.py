@@ -6,8 +6,11 @@ records at the top; GraphQL types, services and models load inside the hooks.
 
 from __future__ import annotations
 
+import click
 from pdms_core.plugin import (
+    DocumentHolder,
     GraphQLContribution,
+    LetterPurpose,
     LookupSetSpec,
     ModuleRecordSource,
     Permission,
@@ -15,7 +18,7 @@ from pdms_core.plugin import (
     hookimpl,
 )
 
-from pdms_gas_electric.permissions import PERMISSIONS, READ
+from pdms_gas_electric.permissions import JOB_READ, PERMISSIONS, READ
 
 
 @hookimpl
@@ -32,7 +35,8 @@ def pdms_plugin_manifest() -> PluginManifest:
 
 @hookimpl
 def pdms_graphql() -> GraphQLContribution:
-    from pdms_gas_electric import services
+    from pdms_gas_electric import jobs, services
+    from pdms_gas_electric.graphql.job_types import GasElectricJob
     from pdms_gas_electric.graphql.schema import GasElectricMutation, GasElectricQuery
     from pdms_gas_electric.graphql.types import GasElectricGasCheck, GasElectricHome
 
@@ -52,6 +56,12 @@ def pdms_graphql() -> GraphQLContribution:
                 load=services.checks_by_place,
                 permission=READ,
             ),
+            ModuleRecordSource(
+                holder="Place",
+                record_type=GasElectricJob,
+                load=jobs.jobs_by_place,
+                permission=JOB_READ,
+            ),
         ),
     )
 
@@ -66,3 +76,25 @@ def pdms_lookup_sets() -> list[LookupSetSpec]:
     from pdms_gas_electric.lists import lookup_sets
 
     return lookup_sets()
+
+
+@hookimpl
+def pdms_document_holders() -> list[DocumentHolder]:
+    from pdms_gas_electric.models import Job
+
+    # Certificates and stage letters are kept on the servicing job.
+    return [DocumentHolder("GasElectricJob", Job, JOB_READ)]
+
+
+@hookimpl
+def pdms_letter_purposes() -> list[LetterPurpose]:
+    from pdms_gas_electric.letters import letter_purposes
+
+    return letter_purposes()
+
+
+@hookimpl
+def pdms_register_commands(cli: click.Group) -> None:
+    from pdms_gas_electric.cli import group
+
+    cli.add_command(group)

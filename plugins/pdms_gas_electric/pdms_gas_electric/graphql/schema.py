@@ -5,13 +5,14 @@ from __future__ import annotations
 import strawberry
 
 from pdms_gas_electric.graphql.homes import GasElectricHomesMutation, GasElectricHomesQuery
+from pdms_gas_electric.graphql.jobs import GasElectricJobsMutation, GasElectricJobsQuery
 
 
 @strawberry.type
-class GasElectricQuery(GasElectricHomesQuery):
+class GasElectricQuery(GasElectricHomesQuery, GasElectricJobsQuery):
     pass
 
 
 @strawberry.type
-class GasElectricMutation(GasElectricHomesMutation):
+class GasElectricMutation(GasElectricHomesMutation, GasElectricJobsMutation):
     pass
