@@ -10,6 +10,7 @@ import click
 from pdms_core.plugin import (
     GraphQLContribution,
     LookupSetSpec,
+    MeasureSpec,
     ModuleRecordSource,
     Permission,
     PluginManifest,
@@ -69,6 +70,13 @@ def pdms_lookup_sets() -> list[LookupSetSpec]:
     from pdms_customer_interactions.lists import lookup_sets
 
     return lookup_sets()
+
+
+@hookimpl
+def pdms_measures() -> list[MeasureSpec]:
+    from pdms_customer_interactions.measures import measures
+
+    return measures()
 
 
 @hookimpl
