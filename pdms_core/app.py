@@ -32,6 +32,7 @@ from pdms_core.graphql.trusted_documents import TrustedDocuments
 from pdms_core.host import PluginHost
 from pdms_core.http import SecurityMiddleware
 from pdms_core.readiness import Readiness
+from pdms_core.routes import RouteContext, plugin_routes
 from pdms_core.settings import Settings
 
 log = logging.getLogger("pdms.app")
@@ -222,6 +223,8 @@ def create_app(
                 methods=["GET"],
             ),
             *(graphiql.routes() if settings.debug else []),
+            # Modules' own HTTP routes (PluginManifest.routes), checked in routes.py.
+            *plugin_routes(host, RouteContext(host, database, graphql.signins)),
         ],
     )
     app.add_middleware(

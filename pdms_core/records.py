@@ -60,6 +60,11 @@ class PluginManifest:
     migrations_dir: Path | None = None
     #: A pydantic model validating the plugin's settings section.
     settings_model: type[BaseModel] | None = None
+    #: HTTP routes beside ``/graphql`` (a standard's plain HTTP API, say): a callable
+    #: ``(RouteContext) -> [starlette Route | Mount]``, called once when the app is built
+    #: (``pdms_core/routes.py``). Import the route code inside it to keep ``pdms --help``
+    #: light.
+    routes: Callable[[Any], Sequence[Any]] | None = None
 
 
 @dataclass(frozen=True)
