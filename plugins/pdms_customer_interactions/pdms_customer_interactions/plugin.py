@@ -6,6 +6,8 @@ records at the top; GraphQL types, services and models load inside the hooks.
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 from pdms_core.plugin import (
     GraphQLContribution,
@@ -77,6 +79,13 @@ def pdms_measures() -> list[MeasureSpec]:
     from pdms_customer_interactions.measures import measures
 
     return measures()
+
+
+@hookimpl
+def pdms_demo_seed(database: Any, size: str, seed: int) -> Any:
+    from pdms_customer_interactions.demo import seed_contacts
+
+    return seed_contacts(database, size, seed)
 
 
 @hookimpl
