@@ -118,7 +118,10 @@ async def record_activity(
 async def remove_activity(
     session: AsyncSession, actor: Actor, *, activity_id: int, expected_version: int
 ) -> Activity:
-    """Remove an activity recorded in error, with its tasks."""
+    """Remove an activity recorded in error, with its tasks; its documents are
+    deleted with it (softly: they are purged after the grace period)."""
+    from pdms_core.documents.services import documents_removed_with
+
     activity = await session.get(Activity, activity_id)
     if activity is None:
         raise NotFound("There is no such activity.", field="id")
@@ -130,6 +133,7 @@ async def remove_activity(
         raise NotAllowed(
             "A system condition is linked to the activity; unlink it first.", field="id"
         )
+    await documents_removed_with(session, "Activity", activity_id, actor)
     await session.execute(delete(Task).where(Task.activity_id == activity_id))
     await session.execute(delete(ActivityPerson).where(ActivityPerson.activity_id == activity_id))
     await session.delete(activity)

@@ -18,9 +18,8 @@ name the same model and permission.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
 
-from sqlalchemy import and_, false, or_, select
+from sqlalchemy import and_, exists, false, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -88,16 +87,24 @@ async def check_holder_reach(
 
 
 def document_condition(actor: Actor) -> ColumnElement[bool] | None:
-    """The documents ``actor`` reaches: not deleted, held by a record they may read."""
+    """The documents ``actor`` reaches: not deleted, held by a record that exists and
+    that they may read.
+
+    The holder must exist: documents name it without a foreign key, so a holder row
+    deleted by a path that forgot :func:`~pdms_core.documents.services.documents_removed_with`
+    must not leave its documents readable (nor hand them to a later row given the same
+    id). A correlated EXISTS reads the holder by primary key, one index probe a row.
+    """
     reachable = []
     for holder in _HOLDERS.values():
         if not actor.has(holder.read_permission):
             continue
-        of_type: list[Any] = [Document.holder_type == holder.type_name]
-        condition = row_condition(holder.model, actor)
+        model = holder.model
+        present = select(model.id).where(model.id == Document.holder_id)
+        condition = row_condition(model, actor)
         if condition is not None:
-            of_type.append(Document.holder_id.in_(select(holder.model.id).where(condition)))
-        reachable.append(and_(*of_type))
+            present = present.where(condition)
+        reachable.append(and_(Document.holder_type == holder.type_name, exists(present)))
     return and_(Document.deleted_at.is_(None), or_(*reachable) if reachable else false())
 
 

@@ -12,10 +12,10 @@ downloaded, which nothing would notice.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdms_core.auth.actor import Actor
@@ -126,6 +126,40 @@ async def delete_document(
     document.deleted_by_actor = actor.id
     await session.flush()
     return document
+
+
+async def documents_removed_with(
+    session: AsyncSession, holder_type: str, holder_ids: int | Iterable[int], actor: Actor
+) -> int:
+    """Soft-delete the live documents of holders that are being deleted for good; how
+    many. Call it in the transaction that deletes the holder rows.
+
+    Documents name their holder without a foreign key (a module's types are not known
+    to core's schema), so nothing else removes them. Left behind, they would belong to
+    nobody, and where the database reuses ids (SQLite hands a deleted last row's id to
+    the next row) to whichever record is given the id next, perhaps another team's
+    case. Deleted like this they go the way of any deleted document: hidden at once,
+    purged after ``PDMS_DOCUMENT_DELETED_DAYS``.
+    """
+    ids = sorted({holder_ids} if isinstance(holder_ids, int) else set(holder_ids))
+    removed = 0
+    for start in range(0, len(ids), 500):
+        result = await session.execute(
+            update(Document)
+            .where(
+                Document.holder_type == holder_type,
+                Document.holder_id.in_(ids[start : start + 500]),
+                Document.deleted_at.is_(None),
+            )
+            .values(
+                deleted_at=now(),
+                deleted_by_actor=actor.id,
+                version=Document.version + 1,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        removed += result.rowcount or 0
+    return removed
 
 
 async def _value_id(session: AsyncSession, set_code: str, code: str, *, field: str) -> int:

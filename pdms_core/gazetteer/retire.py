@@ -4,7 +4,7 @@ When a UPRN is retired (deleted, or made historical with a successor), people wh
 *current* address is that place are moved to the successor's place, with a note on the
 address saying who moved them and why; their ended addresses stay where they were,
 because that is where they lived. A deleted place that something still points at (an
-ended address, a module's record) cannot simply go: it is kept and marked historical
+ended address, a module's record, a document) cannot simply go: it is kept and marked historical
 (LOGICAL_STATUS 8), which is what the gazetteer itself does with retired addresses.
 
 What points at a place is read from the database's own foreign keys, as
@@ -21,6 +21,7 @@ from typing import NamedTuple, TypeVar
 from sqlalchemy import case, column, delete, inspect, select, table, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from pdms_core.documents.models import Document
 from pdms_core.gazetteer.records import DELETE, SuccessorRecord
 from pdms_core.people.models import Person, PersonAddress
 from pdms_core.places.models import HISTORICAL, Place
@@ -217,4 +218,18 @@ async def _referenced(connection: AsyncConnection, ids: list[int]) -> set[int]:
                 .distinct()
             )
             used.update(value for (value,) in await connection.execute(statement))
+    # Documents name their holder without a foreign key; a place holding any keeps
+    # them as a historical place, like any other record pointing at it.
+    held = Document.__table__
+    for chunk in chunks(ids):
+        statement = (
+            select(held.c.holder_id)
+            .where(
+                held.c.holder_type == "Place",
+                held.c.holder_id.in_(chunk),
+                held.c.deleted_at.is_(None),
+            )
+            .distinct()
+        )
+        used.update(value for (value,) in await connection.execute(statement))
     return used
