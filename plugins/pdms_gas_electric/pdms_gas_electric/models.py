@@ -193,3 +193,54 @@ class JobMove(Base):
     skipped: Mapped[str] = mapped_column(String(400), default="")
     letter_document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"), index=True)
     condition_id: Mapped[int | None] = mapped_column(ForeignKey("system_condition.id"), index=True)
+
+
+OBSERVATION_CODES = ("C1", "C2", "C3", "FI")
+#: Codes that make a report unsatisfactory whatever its summary says (C3 alone does not).
+UNSATISFACTORY_CODES = ("C1", "C2", "FI")
+
+
+class Eicr(Base):
+    """An electrical installation condition report for one inspection."""
+
+    __tablename__ = "gas_electric_eicr"
+    __table_args__ = (UniqueConstraint("home_id", "report_number", name="report_once"),)
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    home_id: Mapped[int] = mapped_column(ForeignKey("gas_electric_home.id"), index=True)
+    inspected_on: Mapped[date] = mapped_column(Date, index=True)
+    report_number: Mapped[str] = mapped_column(String(40))
+    inspector_name: Mapped[str] = mapped_column(String(100))
+    contractor_id: Mapped[int | None] = mapped_column(ForeignKey("lookup_value.id"), index=True)
+    #: What the report's summary box says; the overall result is computed from the codes.
+    stated_satisfactory: Mapped[bool] = mapped_column(Boolean)
+    satisfactory: Mapped[bool] = mapped_column(Boolean, index=True)
+    #: The report's own next-inspection date and remedial period, when shorter.
+    recommended_next_on: Mapped[date | None] = mapped_column(Date)
+    remedial_days: Mapped[int | None] = mapped_column(Integer)
+    next_due_on: Mapped[date] = mapped_column(Date)
+    remedial_due_on: Mapped[date | None] = mapped_column(Date, index=True)
+    remedials_completed_on: Mapped[date | None] = mapped_column(Date)
+    copy_given_on: Mapped[date | None] = mapped_column(Date)
+    recorded_by: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), server_default=func.now())
+
+    @property
+    def summary(self) -> str:
+        result = "satisfactory" if self.satisfactory else "unsatisfactory"
+        return f"EICR {self.report_number} of {self.inspected_on.isoformat()}, {result}"
+
+
+class EicrObservation(Base):
+    """One coded observation on an EICR."""
+
+    __tablename__ = "gas_electric_eicr_observation"
+    __table_args__ = (
+        CheckConstraint("code IN ('C1', 'C2', 'C3', 'FI')", name="observation_code_known"),
+    )
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    eicr_id: Mapped[int] = mapped_column(ForeignKey("gas_electric_eicr.id"), index=True)
+    code: Mapped[str] = mapped_column(String(2))
+    description: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)

@@ -38,7 +38,11 @@ def pdms_graphql() -> GraphQLContribution:
     from pdms_gas_electric import jobs, services
     from pdms_gas_electric.graphql.job_types import GasElectricJob
     from pdms_gas_electric.graphql.schema import GasElectricMutation, GasElectricQuery
-    from pdms_gas_electric.graphql.types import GasElectricGasCheck, GasElectricHome
+    from pdms_gas_electric.graphql.types import (
+        GasElectricEicr,
+        GasElectricGasCheck,
+        GasElectricHome,
+    )
 
     return GraphQLContribution(
         query=GasElectricQuery,
@@ -54,6 +58,12 @@ def pdms_graphql() -> GraphQLContribution:
                 holder="Place",
                 record_type=GasElectricGasCheck,
                 load=services.checks_by_place,
+                permission=READ,
+            ),
+            ModuleRecordSource(
+                holder="Place",
+                record_type=GasElectricEicr,
+                load=services.eicrs_by_place,
                 permission=READ,
             ),
             ModuleRecordSource(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
+from typing import Any
 
 from pdms_core.plugin import (
     Actor,
@@ -204,3 +205,21 @@ async def checks_by_place(
 
 async def home_of_place(session: AsyncSession, place_id: int) -> Home | None:
     return await session.scalar(select(Home).where(Home.place_id == place_id))
+
+
+async def eicrs_by_place(
+    session: AsyncSession, actor: Actor, place_ids: Sequence[int]
+) -> Mapping[int, Sequence[Any]]:
+    """``Place.moduleRecords``: every EICR of many places, newest first."""
+    from pdms_gas_electric.models import Eicr
+
+    rows = await session.execute(
+        select(Home.place_id, Eicr)
+        .join(Home, Home.id == Eicr.home_id)
+        .where(Home.place_id.in_(place_ids))
+        .order_by(Eicr.inspected_on.desc(), Eicr.id.desc())
+    )
+    found: dict[int, list[Any]] = {}
+    for place_id, eicr in rows:
+        found.setdefault(place_id, []).append(eicr)
+    return found

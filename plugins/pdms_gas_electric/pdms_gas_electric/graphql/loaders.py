@@ -10,7 +10,15 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdms_gas_electric.checks import results_by_check
-from pdms_gas_electric.models import Alarm, Appliance, GasCheck, GasCheckResult
+from pdms_gas_electric.eicrs import observations_by_eicr
+from pdms_gas_electric.models import (
+    Alarm,
+    Appliance,
+    Eicr,
+    EicrObservation,
+    GasCheck,
+    GasCheckResult,
+)
 
 LOOKUP_VALUE = core_tables.lookup_value
 
@@ -64,3 +72,17 @@ class ResultsByCheckLoader(SessionLoader[int, list[GasCheckResult]]):
 
     async def load_many_from(self, session: AsyncSession, keys: Sequence[int]) -> Mapping[int, Any]:
         return await results_by_check(session, keys)
+
+
+class EicrsByHomeLoader(_ByHomeLoader):
+    """Newest first."""
+
+    model = Eicr
+    order = (Eicr.inspected_on.desc(), Eicr.id.desc())
+
+
+class ObservationsByEicrLoader(SessionLoader[int, list[EicrObservation]]):
+    missing: ClassVar[list[Any]] = []
+
+    async def load_many_from(self, session: AsyncSession, keys: Sequence[int]) -> Mapping[int, Any]:
+        return await observations_by_eicr(session, keys)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from pdms_gas_electric.graphql.eicrs import GasElectricEicrsMutation
 from pdms_gas_electric.graphql.homes import GasElectricHomesMutation, GasElectricHomesQuery
 from pdms_gas_electric.graphql.jobs import GasElectricJobsMutation, GasElectricJobsQuery
 
@@ -14,5 +15,7 @@ class GasElectricQuery(GasElectricHomesQuery, GasElectricJobsQuery):
 
 
 @strawberry.type
-class GasElectricMutation(GasElectricHomesMutation, GasElectricJobsMutation):
+class GasElectricMutation(
+    GasElectricHomesMutation, GasElectricEicrsMutation, GasElectricJobsMutation
+):
     pass

@@ -10,14 +10,17 @@ from strawberry import relay
 from strawberry.types import Info
 
 from pdms_gas_electric.checks import check_breaches, home_breaches
+from pdms_gas_electric.eicrs import eicr_breaches
 from pdms_gas_electric.graphql.loaders import (
     AlarmsByHomeLoader,
     AppliancesByHomeLoader,
+    EicrsByHomeLoader,
     GasChecksByHomeLoader,
     LookupCodesByIdLoader,
+    ObservationsByEicrLoader,
     ResultsByCheckLoader,
 )
-from pdms_gas_electric.models import Alarm, Appliance, GasCheck, Home
+from pdms_gas_electric.models import Alarm, Appliance, Eicr, GasCheck, Home
 from pdms_gas_electric.permissions import READ
 
 
@@ -131,6 +134,63 @@ class GasElectricGasCheck(ModelNode, ModuleRecord):
         return check_breaches(self, results, today())
 
 
+@strawberry.type(description="A coded observation on an EICR.")
+class GasElectricEicrObservation:
+    code: str = strawberry.field(
+        description="C1 (danger present), C2 (potentially dangerous), C3 (improvement "
+        "recommended) or FI (further investigation)."
+    )
+    description: str = strawberry.field(description="The inspector's words.")
+
+
+@strawberry.type(description="An electrical installation condition report (EICR).")
+class GasElectricEicr(ModelNode, ModuleRecord):
+    model = Eicr
+    read_permission = READ
+
+    id: relay.NodeID[int]
+    inspected_on: date = strawberry.field(description="The day of the inspection.")
+    report_number: str = strawberry.field(description="The report's number.")
+    inspector_name: str = strawberry.field(description="Who inspected.")
+    stated_satisfactory: bool = strawberry.field(description="What the summary box says.")
+    satisfactory: bool = strawberry.field(
+        description="The overall result: false when any C1, C2 or FI observation is recorded, "
+        "whatever the summary box says."
+    )
+    recommended_next_on: date | None = strawberry.field(
+        description="The report's own next-inspection date, if it gives one."
+    )
+    remedial_days: int | None = strawberry.field(
+        description="The report's remedial period in days, when shorter than 28."
+    )
+    next_due_on: date = strawberry.field(
+        description="Next inspection: 5 years on, or the report's date when sooner."
+    )
+    remedial_due_on: date | None = strawberry.field(
+        description="Last day for remedial work on an unsatisfactory report (the inspection "
+        "day is day 1 of 28, or of the report's shorter period)."
+    )
+    remedials_completed_on: date | None = strawberry.field(
+        description="When the remedial work was completed."
+    )
+    copy_given_on: date | None = strawberry.field(description="When the tenant got a copy.")
+
+    @strawberry.field(description="Who inspected (gas_electric.contractor).")
+    async def contractor(self, info: Info) -> GasElectricCode | None:
+        return await code_of(info, self.contractor_id)
+
+    @strawberry.field(description="The coded observations, in the report's order.")
+    async def observations(self, info: Info) -> list[GasElectricEicrObservation]:
+        return await info.context.loaders.get(ObservationsByEicrLoader).load(self.id)
+
+    @strawberry.field(
+        description="Breaches today: remedial_overdue (unsatisfactory, not put right, past "
+        "its remedial deadline)."
+    )
+    def breaches(self) -> list[str]:
+        return eicr_breaches(self)
+
+
 @strawberry.type(description="The servicing record of one core place: gas, alarms, electrics.")
 class GasElectricHome(ModelNode, ModuleRecord):
     model = Home
@@ -167,6 +227,22 @@ class GasElectricHome(ModelNode, ModuleRecord):
     @strawberry.field(description="Gas safety records, newest first.")
     async def gas_checks(self, info: Info) -> list[GasElectricGasCheck]:
         return await info.context.loaders.get(GasChecksByHomeLoader).load(self.id)
+
+    @strawberry.field(description="Electrical installation condition reports, newest first.")
+    async def eicrs(self, info: Info) -> list[GasElectricEicr]:
+        return await info.context.loaders.get(EicrsByHomeLoader).load(self.id)
+
+    @strawberry.field(
+        description="Electrical breaches today: eicr_missing (no report recorded), "
+        "eicr_overdue (the next inspection date has passed), then the latest report's "
+        "remedial_overdue."
+    )
+    async def electrical_breaches(self, info: Info) -> list[str]:
+        reports = await info.context.loaders.get(EicrsByHomeLoader).load(self.id)
+        if not reports:
+            return ["eicr_missing"]
+        flags = ["eicr_overdue"] if self.eicr_due_on < today() else []
+        return flags + eicr_breaches(reports[0])
 
     @strawberry.field(
         description="Breaches today: overdue (needs a check and none is in date), then the "
