@@ -70,7 +70,7 @@ def test_the_image_install_steps_then_core_alone(tmp_path: Path):
         env=env,
     )
     built = sorted(path.name.split("-")[0] for path in wheels.glob("*.whl"))
-    assert built == ["pdms_core", "pdms_dummy", "pdms_rent_arrears"]
+    assert built == ["pdms_core", "pdms_customer_interactions", "pdms_dummy", "pdms_rent_arrears"]
     (core_wheel,) = wheels.glob("pdms_core-*.whl")
     # debug mode's GraphiQL page, its vendored assets and their licences
     graphiql = ROOT / "pdms_core" / "graphiql"
@@ -108,7 +108,7 @@ def test_the_image_install_steps_then_core_alone(tmp_path: Path):
     assert plugins["core"][:2] == ["enabled", "pdms-core 0.1.0"]
     assert plugins["rent_arrears"] == ["enabled", "pdms-rent-arrears 0.1.0", "Rent arrears"]
     assert plugins["dummy"] == ["enabled", "pdms-dummy 0.1.0", "Dummy widgets"]
-    assert set(plugins) == {"core", "rent_arrears", "dummy"}
+    assert set(plugins) == {"core", "customer_interactions", "rent_arrears", "dummy"}
 
     sdl = cli("schema", "export", "-o", "-")
     assert "type Place implements Node" in sdl
@@ -118,11 +118,11 @@ def test_the_image_install_steps_then_core_alone(tmp_path: Path):
 
     upgraded = cli("db", "upgrade")
     assert upgraded.startswith("Applied: ")
-    for label in ("core", "dummy", "rent_arrears"):
+    for label in ("core", "customer_interactions", "dummy", "rent_arrears"):
         assert f"{label}@" in upgraded
     assert (tmp_path / "data" / "pdms.sqlite3").exists()
     heads = sorted(line.split("\t")[0] for line in cli("db", "heads").splitlines())
-    assert heads == ["core", "dummy", "rent_arrears"]
+    assert heads == ["core", "customer_interactions", "dummy", "rent_arrears"]
     assert cli("db", "upgrade").startswith("Nothing to apply.\n")
     assert cli("dummy", "hello") == "hello from dummy\n"
 
@@ -134,7 +134,8 @@ def test_the_image_install_steps_then_core_alone(tmp_path: Path):
     assert plugins["dummy"] == ["disabled", "pdms-dummy 0.1.0", "(not loaded)"]
 
     # -- core alone: the modules' distributions uninstalled -------------------------------
-    run([python, "-m", "pip", "uninstall", "-q", "-y", "pdms-dummy", "pdms-rent-arrears"])
+    modules = ["pdms-dummy", "pdms-rent-arrears", "pdms-customer-interactions"]
+    run([python, "-m", "pip", "uninstall", "-q", "-y", *modules])
     env["PDMS_DATA_DIR"] = str(tmp_path / "data-core")
     assert "\nDatabase is up to date: core@" in cli("db", "upgrade")
     assert (tmp_path / "data-core" / "pdms.sqlite3").exists()

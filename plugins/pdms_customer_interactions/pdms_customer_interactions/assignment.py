@@ -145,9 +145,11 @@ async def team_states(
             )
         ).all()
     )
+    members_of = select(MEMBERSHIP.c.user_id).where(MEMBERSHIP.c.team_id.in_(list(teams)))
+    # Count open cases of these teams' members only, not of every officer in the council.
     open_work = (
         select(CASE_RECORD.c.officer_id, func.count().label("open_cases"))
-        .where(CASE_RECORD.c.closed_on.is_(None), CASE_RECORD.c.officer_id.is_not(None))
+        .where(CASE_RECORD.c.closed_on.is_(None), CASE_RECORD.c.officer_id.in_(members_of))
         .group_by(CASE_RECORD.c.officer_id)
         .subquery()
     )

@@ -214,3 +214,25 @@ async def test_bad_rules_are_refused_with_field_errors_and_nothing_saved(
     assert all(e["code"] == "VALIDATION" for e in refused["errors"])
     book = await graphql.as_actor(RULE_MAKER).execute(BOOK)
     assert book.ok()["customerInteractionsRuleBook"] is None
+
+
+async def test_a_night_window_wraps_midnight_in_uk_time(graphql, pdms_db, pdms_host):
+    ids = await prepared(pdms_db, pdms_host)
+    g = ids["gid"]
+    await save(
+        graphql,
+        [
+            rule("night", teamId=g["housing"], fromTime="22:00", toTime="06:00"),
+            rule("day", teamId=g["street"], choose="TEAM_ONLY"),
+        ],
+    )
+    # 23:30 GMT in December is 23:30 in London: inside the window
+    late = await open_case(graphql, startedAt="2026-12-01T23:30:00+00:00")
+    assert late["routing"]["ruleCode"] == "night"
+    # 12:15 is not; the day rule gives the case to the team without an officer
+    noon = await open_case(graphql, startedAt="2026-12-01T12:15:00+00:00")
+    assert noon["routing"]["explanation"].splitlines() == [
+        "night: skipped: the time is 12:15, the rule wants 22:00-06:00",
+        "day: matched: every condition holds; routed to Street scene (the team picks the officer)",
+    ]
+    assert noon["case"]["team"] == {"name": "Street scene"} and noon["case"]["officer"] is None
