@@ -184,6 +184,11 @@ CODE_DEFINED_ENUMS = {
     "StandardKind",
     "TimelineKind",
     "LetterFormat",
+    # customer_interactions: who started a contact, value or failure, rule targets
+    "CustomerInteractionsDirection",
+    "CustomerInteractionsNature",
+    "CustomerInteractionsTargetKind",
+    "CustomerInteractionsChoice",
 }
 
 
