@@ -97,6 +97,8 @@ class TicketEvent(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     #: Shown to the public (Open311 status notes and servicerequestupdates).
     public: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: The ticket's status after the event, for servicerequestupdates.
+    status_id: Mapped[int] = mapped_column(ForeignKey("lookup_value.id"), index=True)
 
 
 class InterestedParty(Base):

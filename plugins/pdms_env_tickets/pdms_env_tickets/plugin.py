@@ -6,6 +6,8 @@ records at the top; GraphQL types, services and models load inside the hooks.
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 from pdms_core.plugin import (
     DocumentHolder,
@@ -26,6 +28,17 @@ class EnvTicketsSettings(BaseModel):
     duplicate_radius_m: float = Field(default=250, gt=0, le=5000)
     #: The most duplicates offered.
     duplicate_limit: int = Field(default=5, ge=1, le=5)
+    #: Core channel code recorded on reports that arrive over Open311.
+    open311_channel: str = "web"
+    #: Open311 ``agency_responsible`` of tickets no team holds yet.
+    agency_responsible: str = "Environmental services"
+
+
+def open311_routes(context: Any) -> list[Any]:
+    """The Open311 GeoReport v2 server under /open311/v2/ (core's PluginManifest.routes)."""
+    from pdms_env_tickets.open311.app import routes
+
+    return routes(context)
 
 
 @hookimpl
@@ -37,6 +50,7 @@ def pdms_plugin_manifest() -> PluginManifest:
         "channel, with duplicates caught.",
         requires_core=">=0.1,<0.2",
         settings_model=EnvTicketsSettings,
+        routes=open311_routes,
     )
 
 

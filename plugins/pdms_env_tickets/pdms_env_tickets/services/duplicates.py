@@ -10,6 +10,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from pdms_core.plugin import (
+    SYSTEM,
     Actor,
     DemandFields,
     ErrorCode,
@@ -131,7 +132,7 @@ async def add_interested_party(
     version = await session.scalar(select(CASE.c.version).where(CASE.c.id == ticket.case_id))
     demand = await add_demand(
         session,
-        actor,
+        SYSTEM,
         case_id=ticket.case_id,
         expected_version=version,
         fields=DemandFields(

@@ -38,6 +38,7 @@ def record(
         new_value=new[:200],
         note=note,
         public=public,
+        status_id=ticket.status_id,
     )
     session.add(event)
     return event

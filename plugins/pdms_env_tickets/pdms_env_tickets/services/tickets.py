@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from pdms_core.plugin import (
+    SYSTEM,
     Actor,
     DemandFields,
     NewParty,
@@ -222,9 +223,11 @@ async def report_ticket(
             _vehicle(ticket, new.vehicle, errors)
     if errors:
         raise UserErrors(errors)
+    # The module keeps its own case: the caller's right to log a report is the module's
+    # permission, not core's case permissions (a reporting site's key holds no others).
     case = await open_case(
         session,
-        actor,
+        SYSTEM,
         module=MODULE,
         known_modules=known_modules,
         summary=f"{kind.label}: {ticket.description}"[:2000],
@@ -234,7 +237,7 @@ async def report_ticket(
     )
     demand = await add_demand(
         session,
-        actor,
+        SYSTEM,
         case_id=case.id,
         expected_version=case.version,
         fields=DemandFields(

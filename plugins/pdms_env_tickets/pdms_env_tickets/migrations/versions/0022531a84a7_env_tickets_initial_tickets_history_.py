@@ -183,6 +183,14 @@ def upgrade() -> None:
         sa.Column("new_value", sa.String(length=200), nullable=False),
         sa.Column("note", sa.Text(), nullable=False),
         sa.Column("public", sa.Boolean(), nullable=False),
+        sa.Column(
+            "status_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
+        ),
+        sa.ForeignKeyConstraint(
+            ["status_id"],
+            ["lookup_value.id"],
+            name=op.f("fk_env_tickets_event_status_id_lookup_value"),
+        ),
         sa.ForeignKeyConstraint(
             ["ticket_id"],
             ["env_tickets_ticket.id"],
@@ -192,6 +200,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("env_tickets_event", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_env_tickets_event_at"), ["at"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_env_tickets_event_status_id"), ["status_id"], unique=False
+        )
         batch_op.create_index(
             batch_op.f("ix_env_tickets_event_ticket_id"), ["ticket_id"], unique=False
         )
@@ -251,6 +262,7 @@ def downgrade() -> None:
     op.drop_table("env_tickets_interested_party")
     with op.batch_alter_table("env_tickets_event", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_env_tickets_event_ticket_id"))
+        batch_op.drop_index(batch_op.f("ix_env_tickets_event_status_id"))
         batch_op.drop_index(batch_op.f("ix_env_tickets_event_at"))
 
     op.drop_table("env_tickets_event")
