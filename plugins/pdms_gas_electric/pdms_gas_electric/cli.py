@@ -6,6 +6,7 @@ them) are imported inside each command, so help stays fast.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import click
@@ -36,3 +37,39 @@ def generate_jobs(within_days: int, kind: str) -> None:
 
     opened = run_command(work, audit="gasElectricGenerateJobs")
     click.echo(f"opened {opened} {kind} job{'s' if opened != 1 else ''}")
+
+
+def _settings() -> Any:
+    state = click.get_current_context().find_root().obj
+    return state.host.plugin("gas_electric").settings
+
+
+@group.command("import-return")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--preview", is_flag=True, help="Check and count, store nothing.")
+def import_return(path: Path, preview: bool) -> None:
+    """Import a contractor's return (.xlsx or .csv): all rows or none."""
+    from pdms_gas_electric.returns import import_return as run
+
+    settings = _settings()
+
+    async def work(session: Any) -> Any:
+        return await run(
+            session,
+            SYSTEM,
+            content=path.read_bytes(),
+            file_name=path.name,
+            max_bytes=settings.max_return_bytes,
+            preview=preview,
+        )
+
+    outcome = run_command(work, audit=None if preview else "gasElectricImportReturn")
+    for error in outcome.row_errors:
+        click.echo(f"row {error.row}, {error.column}: {error.message}", err=True)
+    state = "previewed" if preview else ("imported" if outcome.imported else "refused")
+    click.echo(
+        f"{state}: {outcome.rows} rows, {outcome.gas_checks} gas checks, {outcome.eicrs} EICRs, "
+        f"{outcome.already_imported} already imported, {len(outcome.row_errors)} errors"
+    )
+    if outcome.row_errors:
+        raise SystemExit(1)

@@ -27,3 +27,8 @@ PERMISSIONS += [
     ),
     Permission(JOB_GENERATE, "Open servicing jobs for every home falling due."),
 ]
+
+IMPORT = "gas_electric.return.import"
+PERMISSIONS += [
+    Permission(IMPORT, "Import contractors' returns of completed gas checks and EICRs."),
+]

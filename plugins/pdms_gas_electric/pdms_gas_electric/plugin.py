@@ -17,8 +17,16 @@ from pdms_core.plugin import (
     PluginManifest,
     hookimpl,
 )
+from pydantic import BaseModel, Field
 
 from pdms_gas_electric.permissions import JOB_READ, PERMISSIONS, READ
+
+
+class GasElectricSettings(BaseModel):
+    """``[plugins.gas_electric]`` / ``PDMS_GAS_ELECTRIC__<FIELD>``."""
+
+    #: Largest contractor return accepted (the GraphQL body limit also applies to uploads).
+    max_return_bytes: int = Field(default=20_000_000, gt=0)
 
 
 @hookimpl
@@ -30,6 +38,7 @@ def pdms_plugin_manifest() -> PluginManifest:
         label="Gas and electrical servicing",
         description="Homes' gas and electrical safety checks on the legal clock.",
         requires_core=">=0.1,<0.2",
+        settings_model=GasElectricSettings,
     )
 
 

@@ -7,6 +7,7 @@ import strawberry
 from pdms_gas_electric.graphql.eicrs import GasElectricEicrsMutation
 from pdms_gas_electric.graphql.homes import GasElectricHomesMutation, GasElectricHomesQuery
 from pdms_gas_electric.graphql.jobs import GasElectricJobsMutation, GasElectricJobsQuery
+from pdms_gas_electric.graphql.returns import GasElectricReturnsMutation
 
 
 @strawberry.type
@@ -16,6 +17,9 @@ class GasElectricQuery(GasElectricHomesQuery, GasElectricJobsQuery):
 
 @strawberry.type
 class GasElectricMutation(
-    GasElectricHomesMutation, GasElectricEicrsMutation, GasElectricJobsMutation
+    GasElectricHomesMutation,
+    GasElectricEicrsMutation,
+    GasElectricJobsMutation,
+    GasElectricReturnsMutation,
 ):
     pass
