@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pdms_core.plugin import (
     Actor,
@@ -30,6 +32,12 @@ from pdms_customer_interactions.models import Decision, Interaction
 CASE_WRITE = "core.cases.write"
 CASE_RECORD = core_tables.case_record
 SUBJECT = "subject"
+LONDON = ZoneInfo("Europe/London")
+
+
+def local_day(given: services.NewInteraction) -> date:
+    """The contact's day in England and Wales (a call at 00:30 BST is that day's)."""
+    return given.started_at.astimezone(LONDON).date()
 
 
 @dataclass(frozen=True)
@@ -74,7 +82,7 @@ async def _add_demand(
             nature=given.nature,
             channel_code=await _demand_channel(session, given.channel_code),
             description=given.caller_words,
-            received_on=given.started_at.date(),
+            received_on=local_day(given),
         ),
     )
 
@@ -121,7 +129,7 @@ async def record(
         summary=open_request.summary or given.caller_words[:200],
         team_id=team_id,
         officer_id=officer_id,
-        opened_on=given.started_at.date(),
+        opened_on=local_day(given),
         parties=[NewParty(given.person_id, SUBJECT)] if given.person_id else [],
         place_ids=[given.place_id] if given.place_id else [],
     )

@@ -135,3 +135,38 @@ async def test_opening_a_case_needs_case_write(graphql, pdms_db, pdms_host):
     )
     errors = done.ok()["customerInteractionsRecord"]["errors"]
     assert [e["code"] for e in errors] == ["PERMISSION_DENIED"]
+
+
+async def test_a_call_just_after_midnight_bst_opens_the_case_that_day(graphql, pdms_db, pdms_host):
+    await prepared(pdms_db, pdms_host)
+    # 23:30 UTC on 1 July is 00:30 on 2 July in England
+    done = await graphql.as_actor(HANDLER).execute(
+        RECORD,
+        {
+            "input": contact(
+                outcomeCode="case_opened", openCase={}, startedAt="2026-07-01T23:30:00+00:00"
+            )
+        },
+    )
+    case_id = done.ok()["customerInteractionsRecord"]["case"]["id"]
+    opened = await graphql.as_actor(HANDLER).execute(
+        "query($id: ID!) { case(id: $id) { openedOn demands { receivedOn } } }", {"id": case_id}
+    )
+    assert opened.ok()["case"] == {
+        "openedOn": "2026-07-02",
+        "demands": [{"receivedOn": "2026-07-02"}],
+    }
+
+
+async def test_the_caller_view_without_person_or_place_is_empty(graphql, pdms_db, pdms_host):
+    await prepared(pdms_db, pdms_host)
+    seen = await graphql.as_actor(HANDLER).execute(
+        "{ customerInteractionsCaller { person { surname } openCases { id } lastContacts { id }"
+        " suggestion { ruleCode } } }"
+    )
+    assert seen.ok()["customerInteractionsCaller"] == {
+        "person": None,
+        "openCases": [],
+        "lastContacts": [],
+        "suggestion": None,
+    }

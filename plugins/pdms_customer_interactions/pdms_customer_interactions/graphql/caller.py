@@ -87,6 +87,8 @@ async def _open_cases(
         reach.append(
             case.id.in_(select(CASE_PLACE.c.case_id).where(CASE_PLACE.c.place_id == place_id))
         )
+    if not reach:
+        return []
     statement = select(case).where(case.closed_on.is_(None), or_(*reach))
     teams = actor.teams_for(CASES_READ)
     if teams is not None:  # a team-scoped reader sees only their teams' cases
