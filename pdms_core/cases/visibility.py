@@ -19,7 +19,7 @@ from pdms_core.activities.models import Activity
 from pdms_core.auth.actor import Actor
 from pdms_core.cases.models import CaseParty, CasePause, CasePlace, CaseRecord
 from pdms_core.conditions.models import SystemConditionEffect
-from pdms_core.db.row_rules import register_row_rule
+from pdms_core.db.row_rules import register_row_rule, register_scoped_rule
 from pdms_core.demands.models import Demand
 from pdms_core.errors import NotFound, PermissionDenied
 from pdms_core.intentions.models import Intention
@@ -83,5 +83,10 @@ def _rule(model: Any) -> Any:
     return lambda actor: case_condition(actor, model, code=READ)
 
 
+def _scoped(model: Any) -> Any:
+    return lambda actor, code: case_condition(actor, model, code=code)
+
+
 for _model in (CaseRecord, SystemConditionEffect, *CASE_CHILDREN):
     register_row_rule(_model, _rule(_model))
+    register_scoped_rule(_model, _scoped(_model))

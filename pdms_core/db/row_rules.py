@@ -16,13 +16,31 @@ from sqlalchemy.sql.elements import ColumnElement
 from pdms_core.auth.actor import Actor
 
 RowRule = Callable[[Actor], ColumnElement[bool] | None]
+#: A rule that depends on the permission the caller acts under (a write's own code).
+ScopedRule = Callable[[Actor, str], ColumnElement[bool] | None]
 
 _RULES: dict[Any, RowRule] = {}
+_SCOPED: dict[Any, ScopedRule] = {}
 
 
 def register_row_rule(model: Any, rule: RowRule) -> None:
     """Make every by-id or by-parent load of ``model`` meet ``rule(actor)``."""
     _RULES[model] = rule
+
+
+def register_scoped_rule(model: Any, rule: ScopedRule) -> None:
+    """Say which rows of ``model`` a permission granted within teams reaches:
+    ``rule(actor, code)`` is the condition for ``actor`` acting under ``code`` (None:
+    every row). Callers that change rows under a permission of their own (uploading a
+    document to a case, say) check it with :func:`scoped_condition`."""
+    _SCOPED[model] = rule
+
+
+def scoped_condition(model: Any, actor: Actor, code: str) -> ColumnElement[bool] | None:
+    """``model``'s condition for ``actor`` acting under ``code``; None when the model
+    is not team-owned (no scoped rule) or the grant reaches every row."""
+    rule = _SCOPED.get(model)
+    return None if rule is None else rule(actor, code)
 
 
 def row_condition(model: Any, actor: Actor | None) -> ColumnElement[bool] | None:

@@ -87,6 +87,7 @@ class DocumentMutation:
                 declared_type=upload.content_type,
                 settings=info.context.settings,
                 holders=info.context.host.document_holders,
+                permission=UPLOAD,
             )
 
         document, errors = await run_mutation(info, action)
@@ -107,7 +108,11 @@ class DocumentMutation:
     ) -> DocumentPayload:
         async def action(session: Any) -> Any:
             return await services.delete_document(
-                session, info.context.actor, decode_id(id, "Document"), expected_version
+                session,
+                info.context.actor,
+                decode_id(id, "Document"),
+                expected_version,
+                permission=DELETE,
             )
 
         document, errors = await run_mutation(info, action)

@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
 from pdms_core.auth.actor import Actor
-from pdms_core.db.row_rules import register_row_rule, row_condition
+from pdms_core.db.row_rules import register_row_rule, row_condition, scoped_condition
 from pdms_core.documents.models import Document
 from pdms_core.errors import NotFound, PermissionDenied, PluginError, ValidationFailed
 from pdms_core.records import DocumentHolder
@@ -69,21 +69,42 @@ async def check_holder_reach(
     holder_id: int,
     *,
     field: str = "holderId",
+    permission: str | None = None,
 ) -> None:
-    """Refuse unless ``actor`` may read this holder, as ``node(id:)`` would decide.
+    """Refuse unless ``actor`` may read this holder, as ``node(id:)`` would decide, and,
+    given ``permission`` (the caller's own: ``core.document.upload`` ...), unless that
+    permission reaches it too.
 
     PERMISSION_DENIED without the type's read permission; NOT_FOUND when the row does
-    not exist or lies outside the actor's reach (another team's case looks absent).
+    not exist or lies outside the actor's reach (another team's case looks absent). A
+    ``permission`` granted only within teams reaches only those teams' records of a
+    team-owned type (a case, its demands and activities), as case writes do
+    (``cases/visibility.py``), however widely the actor may read.
     """
     if not actor.has(holder.read_permission):
         raise PermissionDenied(f"This needs the permission {holder.read_permission}.", field=field)
+    if not await holder_within(session, actor, holder, holder_id, permission):
+        raise NotFound(f"There is no such {holder.type_name}.", field=field)
+
+
+async def holder_within(
+    session: AsyncSession,
+    actor: Actor,
+    holder: DocumentHolder,
+    holder_id: int,
+    permission: str | None = None,
+) -> bool:
+    """Whether the holder row exists within ``actor``'s read reach and, given
+    ``permission``, within that permission's team scope (see ``db/row_rules.py``)."""
     model = holder.model
     statement = select(model.id).where(model.id == holder_id)
-    condition = row_condition(model, actor)
-    if condition is not None:
-        statement = statement.where(condition)
-    if await session.scalar(statement) is None:
-        raise NotFound(f"There is no such {holder.type_name}.", field=field)
+    conditions = [row_condition(model, actor)]
+    if permission is not None:
+        conditions.append(scoped_condition(model, actor, permission))
+    for condition in conditions:
+        if condition is not None:
+            statement = statement.where(condition)
+    return await session.scalar(statement) is not None
 
 
 def document_condition(actor: Actor) -> ColumnElement[bool] | None:

@@ -23,8 +23,8 @@ from pdms_core.auth.permissions import user_id_of
 from pdms_core.auth.tokens import now
 from pdms_core.db.row_rules import restrict
 from pdms_core.db.unit_of_work import expect_version
-from pdms_core.documents.holders import check_holder_reach, holder_named
-from pdms_core.documents.lookups import CATEGORY, RETENTION
+from pdms_core.documents.holders import check_holder_reach, holder_named, holder_within
+from pdms_core.documents.lookups import CATEGORY, DELETE, RETENTION
 from pdms_core.documents.models import Document
 from pdms_core.errors import NotFound, ValidationFailed
 from pdms_core.lookups.models import LookupSet, LookupValue
@@ -48,6 +48,7 @@ async def add_document(
     declared_type: str | None = None,
     settings: Settings,
     holders: Mapping[str, DocumentHolder] | None = None,
+    permission: str | None = None,
 ) -> Document:
     """Store ``content`` as a document held by ``holder_type`` ``holder_id``.
 
@@ -56,8 +57,10 @@ async def add_document(
     content type is detected from the bytes; executables and files that are not what
     their name says are refused (VALIDATION on ``file``). The actor must be able to
     read the holder (see ``documents/holders.py``); the caller's entry point checks
-    its own permission (``core.document.upload`` for ``uploadDocument``). Flushes,
-    never commits: the row commits with the caller's transaction.
+    its own permission (``core.document.upload`` for ``uploadDocument``) and passes
+    it as ``permission``: granted only within teams, it then reaches only those
+    teams' cases (and their demands and activities), as NOT_FOUND on ``holderId``
+    otherwise. Flushes, never commits: the row commits with the caller's transaction.
 
     Example (a module storing a generated letter)::
 
@@ -70,7 +73,7 @@ async def add_document(
     from pdms_core.documents.storage import document_store, new_key
 
     holder = holder_named(holder_type, holders)
-    await check_holder_reach(session, actor, holder, holder_id)
+    await check_holder_reach(session, actor, holder, holder_id, permission=permission)
     category_id = await _value_id(session, CATEGORY, category, field="category")
     retention_id = await _retention_id(session, retention)
     inspected = inspect_upload(filename, content, declared_type)
@@ -116,11 +119,21 @@ async def reachable_document(
 
 
 async def delete_document(
-    session: AsyncSession, actor: Actor, document_id: int, expected_version: int | None = None
+    session: AsyncSession,
+    actor: Actor,
+    document_id: int,
+    expected_version: int | None = None,
+    *,
+    permission: str | None = DELETE,
 ) -> Document:
     """Soft-delete: the document disappears at once and is purged after the grace
-    period (``PDMS_DOCUMENT_DELETED_DAYS``)."""
+    period (``PDMS_DOCUMENT_DELETED_DAYS``). ``permission`` (``core.document.delete``)
+    granted only within teams reaches only those teams' records' documents: any
+    other is NOT_FOUND, even when the actor may read it."""
     document = await reachable_document(session, actor, document_id)
+    holder = holder_named(document.holder_type)
+    if not await holder_within(session, actor, holder, document.holder_id, permission):
+        raise NotFound("There is no such document.", field="id")
     expect_version(document, expected_version)
     document.deleted_at = now()
     document.deleted_by_actor = actor.id

@@ -303,7 +303,7 @@ class LetterMutation:
             if isinstance(prepared, Exception):
                 raise prepared
             return await services.store_letter(
-                session, info.context.actor, _settings(info), prepared
+                session, info.context.actor, _settings(info), prepared, permission=GENERATE
             )
 
         document, errors = await run_mutation(info, action)

@@ -36,6 +36,9 @@ from pdms_core.records import LetterPurpose, MissingField
 from pdms_core.settings import Settings
 from pdms_core.today import today
 
+#: The permission generating a letter needs (``types.GENERATE``; no strawberry here).
+GENERATE = "core.letter.generate"
+
 #: The ``document_category`` code generated letters are stored under.
 LETTER_CATEGORY = "letter"
 
@@ -189,10 +192,16 @@ async def prepare_letter(
 
 
 async def store_letter(
-    session: AsyncSession, actor: Actor, settings: Settings, letter: PreparedLetter
+    session: AsyncSession,
+    actor: Actor,
+    settings: Settings,
+    letter: PreparedLetter,
+    *,
+    permission: str | None = GENERATE,
 ) -> Any:
     """Keep a prepared letter as a ``letter`` document on its record (whose reach
-    ``add_document`` checks again, in this transaction)."""
+    ``add_document`` checks again, in this transaction, with ``permission``'s team
+    scope: a ``core.letter.generate`` granted within teams writes only to their cases)."""
     from pdms_core.documents.services import add_document
 
     return await add_document(
@@ -205,6 +214,7 @@ async def store_letter(
         category=LETTER_CATEGORY,
         title=letter.title,
         settings=settings,
+        permission=permission,
     )
 
 

@@ -500,3 +500,60 @@ async def test_a_letter_to_the_occupier_is_addressed_to_the_place(
 LIST_PLAIN = """
 { letterTemplates(purpose: "core.occupier_letter") { nodes { id name } } }
 """
+
+
+async def test_a_letter_permission_granted_within_a_team_writes_only_to_its_cases(
+    graphql, manager, pdms_db, synced
+):
+    # given an officer who reads every case but generates letters within north only
+    from pdms_core.auth.models import Team
+    from pdms_core.graphql.node import global_id
+
+    caseworker = await _officer(graphql, pdms_db, *OFFICER_PERMISSIONS)
+    async with pdms_db.sessionmaker() as session, session.begin():
+        north, south = (
+            Team(module="core", code="north", name="North"),
+            Team(module="core", code="south", name="South"),
+        )
+        session.add_all([north, south])
+    base = await add_officer(pdms_db, "Nell North", "North Desk", *OFFICER_PERMISSIONS)
+    scoped = dataclasses.replace(
+        base,
+        global_permissions=base.permissions - {"core.letter.generate"},
+        team_grants=frozenset({("core.letter.generate", north.id)}),
+    )
+    assert scoped.teams_for("core.cases.read") is None
+    home, _ = await _places(pdms_db)
+    person = await _person(caseworker, "Ms", "Alex", "Doe", (home, "home", None))
+    cases = {}
+    for team in (north, south):
+        opened = await caseworker.execute(
+            OPEN_CASE,
+            {
+                "i": {
+                    "summary": "Noise",
+                    "teamId": global_id("Team", team.id),
+                    "parties": [{"personId": person, "roleCode": "reporter"}],
+                }
+            },
+        )
+        cases[team.code] = opened.ok()["openCase"]["case"]["id"]
+    await upload(manager, "core.case_acknowledgement", "Ack", word_file(["{{ case_reference }}"]))
+    officer = graphql.as_actor(scoped)
+
+    # when they generate a letter on both cases, then only north's case gets one
+    results = {
+        code: (
+            await officer.execute(
+                GENERATE, {"input": {"purpose": "core.case_acknowledgement", "holderId": case}}
+            )
+        ).ok()["generateLetter"]
+        for code, case in cases.items()
+    }
+    assert results["north"]["errors"] == [] and results["north"]["document"]
+    assert results["south"] == {
+        "document": None,
+        "errors": [{"code": "NOT_FOUND", "field": "holderId", "message": "There is no such Case."}],
+    }
+    async with pdms_db.sessionmaker() as session:
+        assert await session.scalar(select(func.count()).select_from(Document)) == 1
