@@ -219,7 +219,7 @@ def create_app(
             Route("/ready", ready, methods=["GET"]),
             Route(
                 "/documents/{document_id}/content",
-                download_endpoint(host, database, graphql.signins),
+                download_endpoint(host, database, graphql.signins, schema.limiter),
                 methods=["GET"],
             ),
             *(graphiql.routes() if settings.debug else []),

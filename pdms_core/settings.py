@@ -116,6 +116,9 @@ class Settings:
     document_link_seconds: int = 300
     #: Days a deleted document is kept before ``pdms documents purge`` removes it.
     document_deleted_days: int = 30
+    #: Requests to the document download route one client address may make a minute
+    #: (429 beyond); counted per process, or shared through ``redis_url``.
+    document_downloads_per_minute: int = 300
     #: The council's name as letters print it (the ``council_name`` merge field).
     council_name: str = "The Council"
     #: LibreOffice's program for PDF letters; None: ``soffice`` or ``libreoffice`` on PATH.
@@ -267,6 +270,7 @@ _SECURITY_FIELDS = {
     "secret_key": str,
     "document_link_seconds": int,
     "document_deleted_days": int,
+    "document_downloads_per_minute": int,
 }
 #: ``PDMS_EXECUTOR``'s values (graphql/executors.py, which imports too much to import here).
 EXECUTORS = ("fast", "stock")
@@ -283,6 +287,7 @@ _MINIMUMS = {
     "read_your_writes_seconds": 0,
     "document_link_seconds": 1,
     "document_deleted_days": 0,
+    "document_downloads_per_minute": 1,
     "letter_converter_timeout_seconds": 1,
 }
 

@@ -9,6 +9,15 @@ reach the document, by its holder's rules (``documents/holders.py``), and hold
 ``core.document.read``. Every answer is audited: a download as two rows (the
 document, and its holder), each refusal as one. Refusals say nothing about why
 beyond a plain sentence.
+
+Two exceptions keep the route from being a way to fill the audit table: each client
+address may make ``PDMS_DOCUMENT_DOWNLOADS_PER_MINUTE`` requests a minute (429
+beyond, with the GraphQL limits' counters, in memory or Redis), and a request with
+no credentials whose link is not genuine (a guess, a scan) is not audited: it names
+nobody and proves nothing, so it is counted in a warning instead (the 1st, 10th,
+100th ... of the process, without the URL). A genuine link that is refused (expired,
+its actor gone or no longer permitted) is audited as before, and so is a forged one
+presented with credentials.
 """
 
 from __future__ import annotations
@@ -37,13 +46,46 @@ NOT_VALID = "This link is not valid. Ask for a new one."
 GONE = "This link has expired. Ask for a new one."
 NOT_FOUND = "This document is not available."
 UNAVAILABLE = "Documents cannot be read just now. Try again later."
+TOO_MANY = "Too many requests. Wait a minute and try again."
+#: The limiter's window, in seconds (also the 429's Retry-After).
+WINDOW = 60
 
 
-def download_endpoint(host: Any, database: Any, signins: Any = None) -> Any:
-    """The Starlette endpoint serving document content for ``host`` and ``database``."""
+class _Forgeries:
+    """Counts anonymous requests with links that are not genuine, for the log."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def seen(self) -> None:
+        self.count += 1
+        if _power_of_ten(self.count):
+            log.warning(
+                "document download refused: a link that is not genuine, without "
+                "credentials (%d in this process so far; not audited)",
+                self.count,
+            )
+
+
+def _power_of_ten(number: int) -> bool:
+    while number % 10 == 0:
+        number //= 10
+    return number == 1
+
+
+def download_endpoint(host: Any, database: Any, signins: Any = None, limiter: Any = None) -> Any:
+    """The Starlette endpoint serving document content for ``host`` and ``database``;
+    ``limiter`` (``ratelimit.py``) counts each client address's requests."""
     settings = host.settings
+    forgeries = _Forgeries()
 
     async def download(request: Request) -> Response:
+        if limiter is not None and not await limiter.hit(
+            f"download:{client_ip(request)}", 1, settings.document_downloads_per_minute, WINDOW
+        ):
+            response = _plain(429, TOO_MANY)
+            response.headers["retry-after"] = str(WINDOW)
+            return response
         raw_id = request.path_params.get("document_id", "")
         if not (raw_id.isascii() and raw_id.isdigit()) or len(raw_id) > 18:
             return _plain(404, NOT_FOUND)
@@ -56,6 +98,9 @@ def download_endpoint(host: Any, database: Any, signins: Any = None) -> Any:
             settings, document_id, actor_id, query.get("expires", ""), query.get("sig", "")
         )
         if verdict == INVALID:
+            if not caller.is_authenticated:
+                forgeries.seen()
+                return _plain(403, NOT_VALID)
             return await trail.refuse(caller, 403, NOT_VALID, "denied")
         if verdict == EXPIRED:
             return await trail.refuse(caller, 410, GONE, "rejected")
