@@ -282,9 +282,12 @@ class LetterMutation:
         # Filled (and converted) in a read session first, so no write transaction waits
         # on the template or LibreOffice; the unit of work only stores the result. A
         # refusal is raised again inside it, to be a typed error and audited as one.
+        # Once the record is within reach its personal data is merged, or quoted by the
+        # refusal ("Ms Alex Doe has no correspondence address"): a read of the record,
+        # noted as letterFields notes it, whether or not a letter is stored.
         prepared: Any
         try:
-            _, holder_id = _holder_id(info, input.purpose, input.holder_id)
+            holder, holder_id = _holder_id(info, input.purpose, input.holder_id)
             async with info.context.session() as session:
                 prepared = await services.prepare_letter(
                     session,
@@ -295,6 +298,7 @@ class LetterMutation:
                     holder_id=holder_id,
                     template_id=_template_id(input.template_id, "templateId"),
                     file_format=input.format.value,
+                    reached=lambda: info.context.audit.note_read(holder, holder_id),
                 )
         except (UserError, UserErrors) as refusal:
             prepared = refusal

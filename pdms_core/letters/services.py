@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -78,13 +78,17 @@ async def preview_letter(
     purpose: str,
     holder_id: int,
     template_id: int | None,
+    reached: Callable[[], None] | None = None,
 ) -> LetterPreview:
     """The fields the template uses, filled for the record; the caller must be able to
-    read the record, as ``node(id:)`` decides."""
+    read the record, as ``node(id:)`` decides. ``reached`` is called once it can: from
+    then on the record's personal data is read (the API notes it for the audit trail)."""
     from pdms_core.documents.holders import check_holder_reach, holder_named
 
     chosen = purpose_named(purposes, purpose)
     await check_holder_reach(session, actor, holder_named(chosen.holder), holder_id)
+    if reached is not None:
+        reached()
     template = await choose_template(session, chosen, template_id)
     values = {
         **await common_letter_fields(session, actor, settings),
@@ -146,6 +150,7 @@ async def prepare_letter(
     holder_id: int,
     template_id: int | None,
     file_format: str = DOCX,
+    reached: Callable[[], None] | None = None,
 ) -> PreparedLetter:
     """Fill the template for the record (and make the PDF), without storing anything.
 
@@ -166,6 +171,7 @@ async def prepare_letter(
         purpose=purpose,
         holder_id=holder_id,
         template_id=template_id,
+        reached=reached,
     )
     if preview.missing:
         raise UserErrors(

@@ -557,3 +557,56 @@ async def test_a_letter_permission_granted_within_a_team_writes_only_to_its_case
     }
     async with pdms_db.sessionmaker() as session:
         assert await session.scalar(select(func.count()).select_from(Document)) == 1
+
+
+async def _audit_rows(db, actor_id, after=0):
+    """The actor's audit rows after row ``after``: (action, outcome, target)."""
+    async with db.sessionmaker() as session:
+        rows = await session.execute(
+            select(
+                AuditEvent.action, AuditEvent.outcome, AuditEvent.target_type, AuditEvent.target_id
+            ).where(AuditEvent.actor_id == actor_id, AuditEvent.id > after)
+        )
+        return sorted(rows.all())
+
+
+async def test_generating_audits_a_read_of_the_record_it_merges_or_quotes(
+    graphql, manager, pdms_db
+):
+    # given a person with an address, one without, and an officer who may not read people
+    actor = await add_officer(pdms_db, "Sam Officer", "Housing Needs", *OFFICER_PERMISSIONS)
+    officer = graphql.as_actor(actor)
+    home, _ = await _places(pdms_db)
+    housed = await _person(officer, "Ms", "Alex", "Doe", (home, "home", None))
+    unhoused = await _person(officer, "Mr", "Bo", "Roe")
+    await upload(manager, "core.person_letter", "General", PERSON_LETTER)
+    outsider = await add_officer(pdms_db, "Out Sider", None, "core.letter.generate")
+    generate = {"input": {"purpose": "core.person_letter"}}
+    async with pdms_db.sessionmaker() as session:
+        before = await session.scalar(select(func.max(AuditEvent.id)))
+
+    # when a letter is generated, refused for missing data, and refused out of reach
+    def holder(person_id):
+        return {"input": {**generate["input"], "holderId": person_id}}
+
+    ok = await officer.execute(GENERATE, holder(housed))
+    refused = await officer.execute(GENERATE, holder(unhoused))
+    unreached = await graphql.as_actor(outsider).execute(GENERATE, holder(housed))
+
+    # then the stored letter and the refusal quoting the person are each a read of them
+    document = ok.ok()["generateLetter"]["document"]
+    assert "Mr Bo Roe has no correspondence address" in str(refused.ok())
+    assert await _audit_rows(pdms_db, actor.id, before) == sorted(
+        [
+            ("generateLetter", "ok", "Document", person_id_number(document["id"])),
+            ("generateLetter", "rejected", "Person", person_id_number(unhoused)),
+            ("read", "ok", "Document", person_id_number(document["id"])),
+            ("read", "ok", "Person", person_id_number(housed)),
+            ("read", "ok", "Person", person_id_number(unhoused)),
+        ]
+    )
+    # and a refusal before the record is within reach read nothing of it
+    assert unreached.ok()["generateLetter"]["errors"][0]["code"] == "PERMISSION_DENIED"
+    assert await _audit_rows(pdms_db, outsider.id, before) == [
+        ("generateLetter", "rejected", "Person", person_id_number(housed))
+    ]
