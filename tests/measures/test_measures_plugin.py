@@ -41,7 +41,9 @@ async def test_a_plugin_measure_is_listed_computed_and_exported(graphql, widgets
     reader = graphql.as_actor(READER)
     listed = (await reader.execute(MEASURES)).ok()["measures"]
     assert {"name": "dummy.widgets_by_colour", "module": "dummy"} in listed
-    assert listed[-1]["module"] == "dummy"  # core's first, then plugins by name
+    modules = [m["module"] for m in listed]  # core's first, then plugins by name
+    assert modules == sorted(modules, key=lambda module: (module != "core", module))
+    assert modules[0] == "core"
     data = (await reader.execute(MEASURE, {"name": "dummy.widgets_by_colour"})).ok()["measure"]
     assert data["title"] == "Widgets by colour"
     assert [c["name"] for c in data["columns"]] == ["colour_code", "colour", "widgets"]

@@ -28,3 +28,31 @@ def count() -> None:
         return await session.scalar(select(func.count()).select_from(Ticket)) or 0
 
     click.echo(run_command(work))
+
+
+@group.command("fly-tipping-return")
+@click.option(
+    "--quarter-start",
+    required=True,
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="First day of the quarter (1 January, April, July or October).",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="CSV file (default: stdout).")
+def fly_tipping_return(quarter_start: Any, output: str | None) -> None:
+    """Write the national fly-tipping return for a quarter as CSV."""
+    from pdms_core.plugin import UserError
+
+    from pdms_env_tickets.services.returns import fly_tipping_return as make
+
+    async def work(session: Any) -> str:
+        return await make(session, quarter_start.date())
+
+    try:
+        text = run_command(work)
+    except UserError as error:
+        raise click.ClickException(error.message) from None
+    if output:
+        with open(output, "w", newline="", encoding="utf-8") as file:
+            file.write(text)
+    else:
+        click.echo(text, nl=False)

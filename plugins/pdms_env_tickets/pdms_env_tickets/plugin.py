@@ -13,6 +13,7 @@ from pdms_core.plugin import (
     DocumentHolder,
     GraphQLContribution,
     LookupSetSpec,
+    MeasureSpec,
     ModuleRecordSource,
     Permission,
     PluginManifest,
@@ -91,6 +92,51 @@ def pdms_lookup_sets() -> list[LookupSetSpec]:
     from pdms_env_tickets.lists import lookup_sets
 
     return lookup_sets()
+
+
+@hookimpl
+def pdms_measures() -> list[MeasureSpec]:
+    from pdms_env_tickets.services import measures
+
+    def spec(name: str, title: str, description: str, compute: Any) -> MeasureSpec:
+        return MeasureSpec(f"env_tickets.{name}", title, description, compute)
+
+    return [
+        spec(
+            "volume_by_type_and_ward",
+            "Street reports by type and ward",
+            "Tickets reported in the range, by ticket type and the ward of their place.",
+            measures.volume_by_type_and_ward,
+        ),
+        spec(
+            "time_to_close",
+            "Time to close street reports",
+            "Tickets closed in the range, by type: days from report to close (median, 80th "
+            "and 95th percentiles) and the share closed by their due date.",
+            measures.time_to_close,
+        ),
+        spec(
+            "hotspots",
+            "Street report hotspots",
+            "The places, or 100 m cells for reports without one, with most tickets reported "
+            "in the range (top 20).",
+            measures.hotspots,
+        ),
+        spec(
+            "failure_demand_share",
+            "Failure demand in street reports",
+            "Value demands (reports) and failure demands (chasers about an existing ticket) "
+            "received in the range, by type, and the failure share.",
+            measures.failure_demand_share,
+        ),
+        spec(
+            "duplicates_caught",
+            "Duplicate street reports caught",
+            "Callers added to an existing ticket instead of a new one, and tickets marked "
+            "as duplicates, by type, in the range.",
+            measures.duplicates_caught,
+        ),
+    ]
 
 
 @hookimpl

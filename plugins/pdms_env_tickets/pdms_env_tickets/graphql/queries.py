@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 import strawberry
@@ -20,8 +21,8 @@ from strawberry.types import Info
 from pdms_env_tickets.graphql.types import EnvTicketsNearby, EnvTicketsTicket
 from pdms_env_tickets.lists import TICKET_TYPE
 from pdms_env_tickets.models import Ticket
-from pdms_env_tickets.permissions import READ
-from pdms_env_tickets.services import queue
+from pdms_env_tickets.permissions import READ, RETURN
+from pdms_env_tickets.services import queue, returns
 from pdms_env_tickets.services.codes import values_by_code
 from pdms_env_tickets.services.duplicates import nearby_open_tickets
 
@@ -103,3 +104,18 @@ class EnvTicketsQuery:
             return await queue.work_queue(
                 session, team_id=team, limit=max(1, min(limit, MAX_QUEUE))
             )
+
+    @query_field(
+        description="The national fly-tipping return for a quarter, as CSV: incidents by "
+        "size, land type and waste type (duplicates left out), then a total row.",
+        permission=RETURN,
+    )
+    async def env_tickets_fly_tipping_return(
+        self,
+        info: Info,
+        quarter_start: Annotated[
+            date, described("First day of the quarter: 1 January, April, July or October.")
+        ],
+    ) -> str:
+        async with info.context.session() as session:
+            return await returns.fly_tipping_return(session, quarter_start)
