@@ -12,6 +12,7 @@ from pdms_core.plugin import (
     GraphQLContribution,
     LetterPurpose,
     LookupSetSpec,
+    MeasureSpec,
     ModuleRecordSource,
     Permission,
     PluginManifest,
@@ -95,6 +96,13 @@ def pdms_lookup_sets() -> list[LookupSetSpec]:
     from pdms_gas_electric.lists import lookup_sets
 
     return lookup_sets()
+
+
+@hookimpl
+def pdms_measures() -> list[MeasureSpec]:
+    from pdms_gas_electric.measures import measure_specs
+
+    return measure_specs()
 
 
 @hookimpl

@@ -86,3 +86,16 @@ class ObservationsByEicrLoader(SessionLoader[int, list[EicrObservation]]):
 
     async def load_many_from(self, session: AsyncSession, keys: Sequence[int]) -> Mapping[int, Any]:
         return await observations_by_eicr(session, keys)
+
+
+class PlacesByIdLoader(SessionLoader[int, Any]):
+    """(address, uprn) of core places by id."""
+
+    async def load_many_from(self, session: AsyncSession, keys: Sequence[int]) -> Mapping[int, Any]:
+        place = core_tables.place
+        rows = await session.execute(
+            select(place.c.id, place.c.single_line_address, place.c.uprn).where(
+                place.c.id.in_(keys)
+            )
+        )
+        return {row.id: row for row in rows}

@@ -18,6 +18,7 @@ from pdms_gas_electric.graphql.loaders import (
     GasChecksByHomeLoader,
     LookupCodesByIdLoader,
     ObservationsByEicrLoader,
+    PlacesByIdLoader,
     ResultsByCheckLoader,
 )
 from pdms_gas_electric.models import Alarm, Appliance, Eicr, GasCheck, Home
@@ -215,6 +216,16 @@ class GasElectricHome(ModelNode, ModuleRecord):
     @strawberry.field(description="Global ID of the core Place.")
     def place_id(self) -> strawberry.ID:
         return strawberry.ID(global_id("Place", self.place_id))
+
+    @strawberry.field(description="The place's address.")
+    async def address(self, info: Info) -> str | None:
+        place = await info.context.loaders.get(PlacesByIdLoader).load(self.place_id)
+        return None if place is None else place.single_line_address
+
+    @strawberry.field(description="The place's UPRN, when it has one.")
+    async def uprn(self, info: Info) -> str | None:
+        place = await info.context.loaders.get(PlacesByIdLoader).load(self.place_id)
+        return None if place is None or place.uprn is None else str(place.uprn)
 
     @strawberry.field(description="Gas appliances and flues, removed ones included.")
     async def appliances(self, info: Info) -> list[GasElectricAppliance]:

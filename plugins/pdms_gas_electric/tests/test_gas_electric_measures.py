@@ -1,0 +1,164 @@
+"""Measures (BS01 and friends) on a small hand-computed fixture, and their drill-down lists."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from gas_electric_support import (
+    ADD_APPLIANCE,
+    OFFICER,
+    SET_HOME,
+    add_place,
+    gas_home,
+    ok,
+    record,
+)
+from pdms_core.plugin import today
+from pdms_core.testing.actors import staff
+
+VIEWER = staff("core.measures.read", "gas_electric.home.read", name="Vic Viewer")
+MEASURE = """
+query($name: String!, $to: Date) {
+  measure(name: $name, filter: {to: $to}) { columns { name } rows }
+}
+"""
+LIST = """
+query($status: GasElectricHomeStatus!, $first: Int) {
+  gasElectricHomeList(status: $status, first: $first) {
+    nodes { address uprn gasDueOn breaches appliances { id } }
+  }
+}
+"""
+
+
+def ago(days: int) -> str:
+    return (today() - timedelta(days=days)).isoformat()
+
+
+async def checked(graphql, db, address: str, days_ago: int | None) -> dict:
+    home = await gas_home(graphql, db, address)
+    if days_ago is not None:
+        ok(
+            await record(graphql, home["home"], ago(days_ago), f"CP-{address[:2]}"),
+            "gasElectricRecordGasCheck",
+        )
+    return home
+
+
+async def fixture(graphql, db) -> None:
+    """Four homes need a check (A, B, C, F); two are in date today (A, F)."""
+    await checked(graphql, db, "A in date", 100)
+    await checked(graphql, db, "B lapsed", 400)
+    await checked(graphql, db, "C never", None)
+    await checked(graphql, db, "F due soon", 340)
+    client = graphql.as_actor(OFFICER)
+    tenant = await add_place(db, "D tenant cooker only")
+    home = ok(
+        await client.execute(SET_HOME, {"input": {"placeId": tenant, "gasSupply": "live"}}),
+        "gasElectricSetHome",
+    )["home"]
+    ok(
+        await client.execute(
+            ADD_APPLIANCE,
+            {"input": {"homeId": home["id"], "typeCode": "cooker", "landlordOwned": False}},
+        ),
+        "gasElectricAddAppliance",
+    )
+    capped = await gas_home(graphql, db, "E capped")
+    ok(
+        await client.execute(
+            SET_HOME, {"input": {"placeId": capped["place"], "gasSupply": "capped"}}
+        ),
+        "gasElectricSetHome",
+    )
+
+
+async def measure(graphql, name: str, to: str | None = None) -> dict:
+    found = await graphql.as_actor(VIEWER).execute(MEASURE, {"name": name, "to": to})
+    table = found.ok()["measure"]
+    names = [c["name"] for c in table["columns"]]
+    return [dict(zip(names, row, strict=True)) for row in table["rows"]]
+
+
+async def test_bs01_matches_the_hand_count(graphql, pdms_db, lookups):
+    await fixture(graphql, pdms_db)
+    (row,) = await measure(graphql, "gas_electric.bs01")
+    assert (row["homes"], row["valid"], row["percent"]) == ("4", "2", "50.0")
+    # 380 days ago only B's check (400 days ago) had been done: A and F came later
+    (then,) = await measure(graphql, "gas_electric.bs01", ago(380))
+    assert (then["measured_on"], then["homes"], then["valid"], then["percent"]) == (
+        ago(380),
+        "4",
+        "1",
+        "25.0",
+    )
+
+
+async def test_due_bands_and_their_lists(graphql, pdms_db, lookups):
+    await fixture(graphql, pdms_db)
+    bands = await measure(graphql, "gas_electric.gas_due")
+    assert [(b["status"], b["homes"]) for b in bands] == [
+        ("GAS_OVERDUE", "2"),
+        ("GAS_DUE_30", "1"),
+        ("GAS_DUE_60", "0"),
+        ("GAS_DUE_90", "0"),
+    ]
+    overdue = await graphql.as_actor(VIEWER).execute(LIST, {"status": "GAS_OVERDUE"})
+    nodes = overdue.ok()["gasElectricHomeList"]["nodes"]
+    assert [(n["address"], n["breaches"][0]) for n in nodes] == [
+        ("B lapsed", "overdue"),
+        ("C never", "overdue"),
+    ]
+    soon = await graphql.as_actor(VIEWER).execute(LIST, {"status": "GAS_DUE_30"})
+    assert [n["address"] for n in soon.ok()["gasElectricHomeList"]["nodes"]] == ["F due soon"]
+    valid = await graphql.as_actor(VIEWER).execute(LIST, {"status": "GAS_VALID"})
+    assert [n["address"] for n in valid.ok()["gasElectricHomeList"]["nodes"]] == [
+        "A in date",
+        "F due soon",
+    ]
+
+
+async def test_a_list_costs_the_same_statements_for_more_homes(
+    graphql, pdms_db, lookups, sql_statements
+):
+    for n in range(2):
+        await checked(graphql, pdms_db, f"Overdue {n}", 500 + n)
+    sql_statements.reset()
+    few = await graphql.as_actor(VIEWER).execute(LIST, {"status": "GAS_OVERDUE", "first": 100})
+    assert len(few.ok()["gasElectricHomeList"]["nodes"]) == 2
+    small = sql_statements.count
+    for n in range(2, 8):
+        await checked(graphql, pdms_db, f"Overdue {n}", 500 + n)
+    sql_statements.reset()
+    many = await graphql.as_actor(VIEWER).execute(LIST, {"status": "GAS_OVERDUE", "first": 100})
+    assert len(many.ok()["gasElectricHomeList"]["nodes"]) == 8
+    assert sql_statements.count == small
+    sql_statements.reset()
+    await measure(graphql, "gas_electric.bs01")
+    bs01 = sql_statements.count
+    await checked(graphql, pdms_db, "One more", 20)
+    sql_statements.reset()
+    await measure(graphql, "gas_electric.bs01")
+    assert sql_statements.count == bs01
+
+
+async def test_jobs_access_and_remedial_measures(graphql, pdms_db, lookups):
+    await checked(graphql, pdms_db, "J due", 340)
+    mover = staff("gas_electric.job.generate", "gas_electric.job.move", "gas_electric.job.read")
+    generated = await graphql.as_actor(mover).execute(
+        "mutation { gasElectricGenerateJobs(withinDays: 60) { opened } }"
+    )
+    assert generated.ok()["gasElectricGenerateJobs"]["opened"] == 1
+    stages = await measure(graphql, "gas_electric.jobs_by_stage")
+    assert stages == [
+        {
+            "kind": "gas",
+            "stage_code": "appointment_letter_1",
+            "stage": "Appointment letter 1",
+            "open_jobs": "1",
+        }
+    ]
+    (access,) = await measure(graphql, "gas_electric.access")
+    assert (access["jobs"], access["no_access_jobs"], access["no_access_rate"]) == ("1", "0", "0.0")
+    (remedial,) = await measure(graphql, "gas_electric.remedials_overdue")
+    assert remedial["homes"] == "0"
