@@ -135,3 +135,50 @@ async def add_officer(db: Any, name: str, team: str | None, *permissions: str) -
         display_name=name,
         permissions=frozenset(permissions),
     )
+
+
+#: Runs as Word writes a paragraph someone typed, corrected and bookmarked: the merge
+#: fields split into several runs (a change of formatting, a spelling mark, a bookmark
+#: between the pieces, even between the two braces).
+WORD_SHAPED_PARAGRAPHS = (
+    # "{{ salutation }}," with the braces and the name cut apart, a spelling mark round it
+    "<w:r><w:t>{</w:t></w:r>"
+    "<w:r><w:rPr><w:b/></w:rPr><w:t>{ </w:t></w:r>"
+    '<w:proofErr w:type="spellStart"/>'
+    "<w:r><w:t>salu</w:t></w:r>"
+    "<w:r><w:rPr><w:i/></w:rPr><w:t>tation</w:t></w:r>"
+    '<w:proofErr w:type="spellEnd"/>'
+    '<w:r><w:t xml:space="preserve"> }},</w:t></w:r>',
+    # "{{ full_name }} of {{ correspondence_address }}" with a bookmark inside a field
+    '<w:r><w:t xml:space="preserve">{{ full_</w:t></w:r>'
+    '<w:bookmarkStart w:id="0" w:name="_GoBack"/>'
+    '<w:r><w:t xml:space="preserve">name }} of </w:t></w:r>'
+    '<w:bookmarkEnd w:id="0"/>'
+    "<w:r><w:t>{{</w:t></w:r>"
+    '<w:proofErr w:type="gramStart"/>'
+    '<w:r><w:t xml:space="preserve"> correspondence_address</w:t></w:r>'
+    '<w:proofErr w:type="gramEnd"/>'
+    '<w:r><w:t xml:space="preserve"> }</w:t></w:r>'
+    "<w:r><w:t>}</w:t></w:r>",
+    # "{% if officer_team %}From {{ officer_team }}{% endif %}" cut at the percent signs
+    "<w:r><w:t>{</w:t></w:r>"
+    '<w:r><w:t xml:space="preserve">% if officer_</w:t></w:r>'
+    '<w:proofErr w:type="spellStart"/>'
+    '<w:r><w:t xml:space="preserve">team %</w:t></w:r>'
+    '<w:proofErr w:type="spellEnd"/>'
+    '<w:r><w:t xml:space="preserve">}From {{ officer_team }}{% endif %}</w:t></w:r>',
+)
+
+
+def word_shaped_file(paragraphs: Sequence[str] = WORD_SHAPED_PARAGRAPHS) -> bytes:
+    """A .docx whose paragraphs are the given runs' XML, as Word itself writes them."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = WordDocument()
+    body = document.element.body
+    for runs in paragraphs:
+        body.insert(len(body) - 1, parse_xml(f"<w:p {nsdecls('w')}>{runs}</w:p>"))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

@@ -610,3 +610,37 @@ async def test_generating_audits_a_read_of_the_record_it_merges_or_quotes(
     assert await _audit_rows(pdms_db, outsider.id, before) == [
         ("generateLetter", "rejected", "Person", person_id_number(housed))
     ]
+
+
+async def test_a_template_as_word_writes_it_lists_and_fills_its_fields(
+    graphql, manager, pdms_db, pdms_settings
+):
+    # given a template whose fields Word split into runs, with spelling marks and a
+    # bookmark between the pieces (even between a field's two braces)
+    from tests.letters.letters_support import word_shaped_file
+
+    officer = await _officer(graphql, pdms_db, *OFFICER_PERMISSIONS)
+    home, _ = await _places(pdms_db)
+    person_id = await _person(officer, "Ms", "Alex", "Doe", (home, "home", None))
+
+    # when it is uploaded, then its fields are listed whole
+    uploaded = await upload(manager, "core.person_letter", "Typed in Word", word_shaped_file())
+    assert uploaded["errors"] == []
+    assert sorted(uploaded["template"]["mergeFields"]) == [
+        "correspondence_address",
+        "full_name",
+        "officer_team",
+        "salutation",
+    ]
+
+    # and a letter generated from it has every field filled where it was typed
+    result = await officer.execute(
+        GENERATE, {"input": {"purpose": "core.person_letter", "holderId": person_id}}
+    )
+    document = result.ok()["generateLetter"]["document"]
+    paragraphs, _ = word_text(await stored_bytes(pdms_db, pdms_settings, document["id"]))
+    assert paragraphs == [
+        "Dear Ms Doe,",
+        "Ms Alex Doe of 14 High Street\nTestville\nTE1 1ST",
+        "From Housing Needs",
+    ]
