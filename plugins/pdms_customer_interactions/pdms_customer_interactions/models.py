@@ -74,6 +74,9 @@ class RuleBook(Base):
     id: Mapped[int] = mapped_column(IdType, primary_key=True)
     number: Mapped[int] = mapped_column(Integer, unique=True)
     rules: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    #: SHA-256 of the rules as saved: decisions reuse parsed rules by it, not by number
+    #: (a number names different rules in two databases).
+    digest: Mapped[str] = mapped_column(String(64), default="")
     note: Mapped[str] = mapped_column(Text, default="")
     saved_by: Mapped[str] = mapped_column(String(200), default="")
     saved_at: Mapped[datetime] = mapped_column(UtcDateTime(), server_default=func.now())
