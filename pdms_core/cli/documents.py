@@ -2,7 +2,8 @@
 
 Run ``purge`` from cron (daily, say); it is idempotent. ``orphans`` lists objects in
 the store that no row names (a transaction that failed after its upload reached the
-store, or a purge whose object delete failed) and removes them with ``--delete``.
+store, or a purge whose object delete failed) and removes them with ``--delete``: only
+objects with keys of the shape PDMS makes, at least an hour old.
 """
 
 from __future__ import annotations
@@ -75,14 +76,18 @@ def purge(state: CliState, dry_run: bool, deleted_days: int | None) -> None:
 @click.option("--delete", "remove", is_flag=True, help="Delete the orphaned objects.")
 @click.option(
     "--older-than-hours",
-    type=click.IntRange(0),
+    type=click.IntRange(1),
     default=24,
     show_default=True,
-    help="Leave objects written more recently (an upload may still be committing).",
+    help="Leave objects written more recently (an upload may still be committing); at least 1.",
 )
 @pass_state
 def orphans(state: CliState, remove: bool, older_than_hours: int) -> None:
-    """List objects in the document store that no document names."""
+    """List objects in the document store that no document names.
+
+    Only objects whose keys have the shape PDMS gives its own (``2026/12/`` and 32 hex
+    digits, or a local store's ``.partial`` temporary file of one) are counted: other
+    objects in a shared bucket are never listed or deleted."""
     from datetime import timedelta
 
     from pdms_core.auth.tokens import now

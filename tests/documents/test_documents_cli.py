@@ -4,6 +4,7 @@ orphans``, run through the real command line against the test database and store
 from __future__ import annotations
 
 import asyncio
+import os
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -20,7 +21,7 @@ from pdms_core.db.unit_of_work import unit_of_work
 from pdms_core.documents.models import Document
 from pdms_core.documents.purge import years_before
 from pdms_core.documents.services import add_document
-from pdms_core.documents.storage import document_store
+from pdms_core.documents.storage import document_store, new_key
 from pdms_core.graphql.node import decode_id
 
 
@@ -121,40 +122,78 @@ async def test_purge_honours_retention_and_the_grace_period_for_deleted(world, p
     assert shorter.splitlines()[-1] == "1 document(s) purged."
 
 
+def aged(world, key: str, hours: float) -> None:
+    """Make the local store's object ``key`` look written ``hours`` ago."""
+    past = (datetime.now(UTC) - timedelta(hours=hours)).timestamp()
+    os.utime(world.host.settings.data_dir / "documents" / key, (past, past))
+
+
 async def test_orphans_are_found_and_deleted_but_young_ones_are_left(world, pdms_db):
     person = await given_person(world.as_actor(OFFICER), "Gale")
     kept = (await world.upload(OFFICER, person, pdf_bytes(), "kept.pdf"))["document"]
     store = document_store(world.host.settings)
-    # given two objects no row names: one written just now, one whose row was lost
-    await store.put("2020/01/orphan-old", png_bytes(), content_type="image/png")
-    await store.put("2026/12/orphan-young", png_bytes(), content_type="image/png")
-    old = world.host.settings.data_dir / "documents" / "2020" / "01" / "orphan-old"
-    past = (datetime.now(UTC) - timedelta(days=3)).timestamp()
-    import os
-
-    os.utime(old, (past, past))
+    # given objects no row names: one whose row was lost, one two hours old, one just
+    # written (an upload may still be committing)
+    old, recent, young = (new_key(datetime(2020, 1, 5, tzinfo=UTC)), new_key(), new_key())
+    for key in (old, recent, young):
+        await store.put(key, png_bytes(), content_type="image/png")
+    aged(world, old, 72)
+    aged(world, recent, 2)
 
     listed = await asyncio.to_thread(pdms, world, "documents", "orphans")
     lines = listed.splitlines()
     assert lines[-1] == "1 orphaned object(s)."
-    assert lines[0].startswith(f"2020/01/orphan-old\t{len(png_bytes())} bytes\t")
-    everything = await asyncio.to_thread(
-        pdms, world, "documents", "orphans", "--older-than-hours", "0"
+    assert lines[0].startswith(f"{old}\t{len(png_bytes())} bytes\t")
+    shorter = await asyncio.to_thread(
+        pdms, world, "documents", "orphans", "--older-than-hours", "1"
     )
-    assert everything.splitlines()[-1] == "2 orphaned object(s)."
+    assert shorter.splitlines()[-1] == "2 orphaned object(s)."
 
     deleted = await asyncio.to_thread(pdms, world, "documents", "orphans", "--delete")
     assert deleted.splitlines()[-1] == "1 orphaned object(s) deleted."
     keys = await stored_keys(world)
-    assert "2020/01/orphan-old" not in keys and "2026/12/orphan-young" in keys
-    assert len(keys) == 2  # the young orphan and the document's own object
+    assert old not in keys and {recent, young} <= keys
+    assert len(keys) == 3  # the younger orphans and the document's own object
     async with pdms_db.sessionmaker() as session:
         assert await session.scalar(select(func.count(Document.id))) == 1
         audited = await session.scalar(
             select(AuditEvent.target_id).where(AuditEvent.action == "deleteOrphanObject")
         )
-    assert audited == "2020/01/orphan-old"
+    assert audited == old
     assert kept["id"]
+
+
+async def test_the_orphan_cleanup_takes_only_objects_of_the_shape_pdms_makes(world):
+    # given a store shared with other files (a bucket without a prefix, say), some with
+    # names that look like ours, all old and named by no row
+    store = document_store(world.host.settings)
+    ours = new_key(datetime(2020, 1, 5, tzinfo=UTC))
+    foreign = [
+        "backups/2020-01-05.sql",
+        "2020/01/payroll.csv",
+        "2020/01/" + "f" * 31,
+        "2020/13/" + "a" * 32,
+        ours + ".bak",
+        "index.html",
+    ]
+    for key in (ours, *foreign):
+        await store.put(key, b"data", content_type="application/octet-stream")
+        aged(world, key, 72)
+
+    deleted = await asyncio.to_thread(pdms, world, "documents", "orphans", "--delete")
+
+    # then only our own orphan went
+    lines = deleted.splitlines()
+    assert len(lines) == 2 and lines[0].startswith(f"{ours}\t")
+    assert lines[1] == "1 orphaned object(s) deleted."
+    assert await stored_keys(world) == set(foreign)
+
+
+def test_the_orphan_grace_period_is_at_least_an_hour(world):
+    cli = build_cli(CliState.for_host(world.host))
+    refused = CliRunner().invoke(cli, ["documents", "orphans", "--older-than-hours", "0"])
+    assert refused.exit_code == 2
+    assert "0 is not in the range x>=1" in refused.output
 
 
 async def test_a_transaction_that_fails_after_the_upload_leaves_an_orphan_to_clean(world, pdms_db):
@@ -182,10 +221,11 @@ async def test_a_transaction_that_fails_after_the_upload_leaves_an_orphan_to_cle
         assert await session.scalar(select(func.count(Document.id))) == 0
     orphan = (await stored_keys(world)).pop()
 
-    # then the cleanup finds it, and removes it
-    listed = await asyncio.to_thread(pdms, world, "documents", "orphans", "--older-than-hours", "0")
+    # then, once past the grace period, the cleanup finds it, and removes it
+    aged(world, orphan, 2)
+    listed = await asyncio.to_thread(pdms, world, "documents", "orphans", "--older-than-hours", "1")
     assert listed.splitlines()[0].startswith(f"{orphan}\t")
     await asyncio.to_thread(
-        pdms, world, "documents", "orphans", "--older-than-hours", "0", "--delete"
+        pdms, world, "documents", "orphans", "--older-than-hours", "1", "--delete"
     )
     assert await stored_keys(world) == set()

@@ -3,12 +3,19 @@ real S3 server on loopback; and what a store that fails leaves behind (nothing).
 
 from __future__ import annotations
 
+import asyncio
+from datetime import timedelta
+
+from click.testing import CliRunner
 from problems.problem_steps import given_person
 from sqlalchemy import func, select
 
 from documents.conftest import OFFICER, pdf_bytes, world_for
 from documents.s3_server import S3Server
+from pdms_core.cli import build_cli
+from pdms_core.cli.context import CliState
 from pdms_core.documents.models import Document
+from pdms_core.documents.storage import document_store, new_key
 
 PERSON_DOCUMENTS = (
     "query($id: ID!) { node(id: $id) { ... on Person { documents { nodes { id } } } } }"
@@ -84,3 +91,37 @@ async def test_a_store_that_fails_leaves_no_row(
     listed = await world.as_actor(OFFICER).execute(PERSON_DOCUMENTS, {"id": person})
     assert listed.ok()["node"]["documents"]["nodes"] == []
     pdms_test_actors.reset()
+
+
+def backdate(bucket: str, hours: int) -> None:
+    """Make every object in ``bucket`` look written ``hours`` earlier (the server runs in
+    this process; S3 itself offers no way to change an object's time)."""
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.s3.models import s3_backends
+
+    for key in s3_backends[DEFAULT_ACCOUNT_ID]["global"].buckets[bucket].keys.values():
+        key.last_modified -= timedelta(hours=hours)
+
+
+async def test_the_orphan_cleanup_leaves_other_objects_in_an_unprefixed_bucket(
+    s3_server: S3Server, pdms_host, synced, pdms_test_actors, tmp_path
+):
+    # given a bucket shared without a prefix: other systems' objects, and one of ours
+    # whose row was lost, all old
+    bucket = s3_server.new_bucket()
+    world = world_for(pdms_host, synced, pdms_test_actors, **s3(s3_server, bucket, tmp_path))
+    ours = new_key()
+    foreign = ["backups/pdms.sql.gz", "2026/12/invoice-0042.pdf", "2026/12/" + "a" * 32 + "x"]
+    await document_store(world.host.settings).put(ours, pdf_bytes(), content_type="text/plain")
+    for key in foreign:
+        s3_server.client().put_object(Bucket=bucket, Key=key, Body=b"not PDMS's")
+    backdate(bucket, 48)
+
+    cli = build_cli(CliState.for_host(world.host))
+    result = await asyncio.to_thread(CliRunner().invoke, cli, ["documents", "orphans", "--delete"])
+
+    # then only ours goes
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1] == "1 orphaned object(s) deleted."
+    listed = s3_server.client().list_objects_v2(Bucket=bucket)["Contents"]
+    assert sorted(item["Key"] for item in listed) == sorted(foreign)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import time
 
 from click.testing import CliRunner
 
@@ -22,6 +24,15 @@ mutation($input: ReplaceLetterTemplateInput!) {
   replaceLetterTemplate(input: $input) { template { version } errors { message } }
 }
 """
+
+
+def _aged(settings) -> None:
+    """Make every object in the local store look written two hours ago (the cleanup
+    leaves objects younger than an hour)."""
+    past = time.time() - 2 * 3600
+    for path in (settings.data_dir / "documents").rglob("*"):
+        if path.is_file():
+            os.utime(path, (past, past))
 
 
 def _orphans(host, *args: str) -> list[str]:
@@ -46,7 +57,8 @@ async def test_template_files_are_not_orphans_until_replaced(
     assert len(first_keys) == 1
 
     # when the clean-up runs, then it keeps the template's file
-    kept = await asyncio.to_thread(_orphans, host, "--older-than-hours", "0", "--delete")
+    _aged(settings)
+    kept = await asyncio.to_thread(_orphans, host, "--older-than-hours", "1", "--delete")
     assert kept[-1] == "0 orphaned object(s) deleted."
     assert {item.key async for item in store.objects()} == first_keys
 
@@ -66,7 +78,8 @@ async def test_template_files_are_not_orphans_until_replaced(
         files={"0": ("new.docx", word_file(["{{ full_name }}"]), "application/octet-stream")},
     )
     assert replaced.json()["data"]["replaceLetterTemplate"]["errors"] == []
-    taken = await asyncio.to_thread(_orphans, host, "--older-than-hours", "0", "--delete")
+    _aged(settings)
+    taken = await asyncio.to_thread(_orphans, host, "--older-than-hours", "1", "--delete")
     assert taken[0].startswith(next(iter(first_keys)))
     assert taken[-1] == "1 orphaned object(s) deleted."
     remaining = {item.key async for item in store.objects()}

@@ -28,6 +28,11 @@ from pdms_core.settings import Settings
 #: starting with a dot: so no ``..``, no absolute path, no backslash, no hidden file.
 _KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}(/[A-Za-z0-9][A-Za-z0-9._-]{0,127}){0,7}")
 MAX_KEY_LENGTH = 512
+#: What :func:`new_key` makes (``2026/12/<32 hex digits>``), and the local store's
+#: temporary file for one (``<key>.<random>.partial``): the only objects PDMS writes,
+#: so the only ones the orphan cleanup may take. Anything else in a shared, unprefixed
+#: bucket (a backup, another system's files) is not ours, whatever its name.
+_OWN_KEY = re.compile(r"[0-9]{4}/(?:0[1-9]|1[0-2])/[0-9a-f]{32}(?:\.[A-Za-z0-9_]{1,32}\.partial)?")
 
 
 @dataclass(frozen=True)
@@ -95,6 +100,12 @@ def new_key(now: datetime | None = None) -> str:
     return f"{now:%Y/%m}/{uuid.uuid4().hex}"
 
 
+def is_own_key(key: str) -> bool:
+    """Whether ``key`` has the shape of a key PDMS made (:func:`new_key`, or the local
+    store's ``.partial`` temporary file for one)."""
+    return _OWN_KEY.fullmatch(key) is not None
+
+
 async def orphaned(
     store: DocumentStore,
     known_keys: set[str],
@@ -103,7 +114,9 @@ async def orphaned(
     now: datetime | None = None,
 ) -> list[StoredObject]:
     """Objects no row names that were last written more than ``older_than`` before
-    ``now`` (default: the current time), in key order.
+    ``now`` (default: the current time), in key order; only objects whose keys PDMS
+    could have made (:func:`is_own_key`), so a bucket shared without a prefix loses
+    nothing of anyone else's.
 
     The grace period keeps an upload in flight (stored, its row not yet committed) from
     being taken: make it longer than any upload's transaction. Whether ``known_keys`` is
@@ -114,7 +127,7 @@ async def orphaned(
     found = [
         item
         async for item in store.objects()
-        if item.key not in known_keys and item.modified < cutoff
+        if item.key not in known_keys and item.modified < cutoff and is_own_key(item.key)
     ]
     return sorted(found, key=lambda item: item.key)
 
