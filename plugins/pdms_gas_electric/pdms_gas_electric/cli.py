@@ -73,3 +73,29 @@ def import_return(path: Path, preview: bool) -> None:
     )
     if outcome.row_errors:
         raise SystemExit(1)
+
+
+@group.command("remind")
+def remind() -> None:
+    """Queue today's digests (stalled jobs, checks falling due) in the outbox; run daily."""
+    from pdms_gas_electric.reminders import queue_reminders
+
+    settings = _settings()
+    if not settings.reminder_email:
+        raise click.ClickException(
+            "Set the servicing team's address: PDMS_GAS_ELECTRIC__REMINDER_EMAIL."
+        )
+
+    async def work(session: Any) -> Any:
+        return await queue_reminders(
+            session,
+            recipient=settings.reminder_email,
+            stall_days=settings.stall_days,
+            due_days=settings.reminder_due_days,
+        )
+
+    outcome = run_command(work)
+    click.echo(
+        f"{outcome.stalled_jobs} stalled jobs, {outcome.homes_due} homes due; "
+        f"{outcome.queued} reminders queued"
+    )

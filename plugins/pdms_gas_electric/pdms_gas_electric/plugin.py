@@ -6,6 +6,8 @@ records at the top; GraphQL types, services and models load inside the hooks.
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 from pdms_core.plugin import (
     DocumentHolder,
@@ -28,6 +30,12 @@ class GasElectricSettings(BaseModel):
 
     #: Largest contractor return accepted (the GraphQL body limit also applies to uploads).
     max_return_bytes: int = Field(default=20_000_000, gt=0)
+    #: Where `pdms gas_electric remind` sends its daily digests (the servicing team).
+    reminder_email: str | None = None
+    #: A job at one stage for longer than this many days is stalled.
+    stall_days: int = Field(default=14, ge=0)
+    #: Gas checks falling due within this many days are in the daily digest.
+    reminder_due_days: int = Field(default=30, ge=0)
 
 
 @hookimpl
@@ -118,6 +126,13 @@ def pdms_letter_purposes() -> list[LetterPurpose]:
     from pdms_gas_electric.letters import letter_purposes
 
     return letter_purposes()
+
+
+@hookimpl
+def pdms_demo_seed(database: Any, size: str, seed: int) -> Any:
+    from pdms_gas_electric.demo import seed_demo
+
+    return seed_demo(database, size, seed)
 
 
 @hookimpl
