@@ -148,6 +148,14 @@ def pdms_document_holders() -> list[DocumentHolder]:
 
 
 @hookimpl
+def pdms_demo_seed(database: Any, size: str, seed: int) -> Any:
+    from pdms_env_tickets.demo import seed_tickets
+
+    # open_case checks the module against the enabled ones: only this module's are opened.
+    return seed_tickets(database, size, seed, {"core", "env_tickets"})
+
+
+@hookimpl
 def pdms_register_commands(cli: click.Group) -> None:
     from pdms_env_tickets.cli import group
 

@@ -138,6 +138,8 @@ async def add_interested_party(
         fields=DemandFields(
             type_code=kind,
             nature="failure",
+            # The case's presenting demand is the first report; a chaser is a later one.
+            is_presenting=False,
             channel_code=channel.code if channel else None,
             description=f"Reported again: {chaser.note.strip()}".strip(": ")[:4000],
         ),
