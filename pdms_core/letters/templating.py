@@ -159,13 +159,13 @@ class LetterEnvironment(ImmutableSandboxedEnvironment):
     escaping, none that pads text to a width the template chooses, no random output, no
     ``range`` or ``namespace`` (letters loop over their fields, and change nothing), no
     method that pads, repeats or translates text, and limits on size and work: every
-    value the template builds (by ``*``, ``**``, ``+``, ``~``, a filter or a method) is
+    value the template builds (by ``*``, ``**``, ``+``, ``%``, ``~``, a filter or a method) is
     measured (``MAX_VALUE_SIZE``, ``MAX_DIGITS``), ``*`` and ``**`` are refused before
     they build a huge value, loops and calls share a budget (``MAX_STEPS``), and the
     rendered XML has a ceiling (``MAX_OUTPUT``). Make one per letter: it counts.
     """
 
-    intercepted_binops = frozenset({"*", "**", "+"})
+    intercepted_binops = frozenset({"*", "**", "+", "%"})
     code_generator_class = _LetterCodeGenerator
 
     def __init__(self) -> None:
@@ -240,6 +240,10 @@ class LetterEnvironment(ImmutableSandboxedEnvironment):
                 if repeats and _size(sized, MAX_REPEAT) * count > MAX_REPEAT:
                     raise SecurityError(f"a value longer than {MAX_REPEAT:,} is not allowed")
             return self.sized(left * right)
+        if operator == "%":
+            if isinstance(left, str):  # text formatting, as the format filter does it
+                _check_width(left)
+            return self.sized(left % right)
         return self.sized(left + right)
 
     def concat(self, parts: Any) -> str:  # type: ignore[override]

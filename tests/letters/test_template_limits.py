@@ -36,6 +36,7 @@ REFUSED_WHEN_GENERATING = {
     "{{ '%0100000000d'|format(1) }}": "a format wider or more precise than 100 is not allowed",
     "{{ '%*d'|format(100000000, 1) }}": "a format wider or more precise than 100 is not allowed",
     "{{ '%.100000000f'|format(1) }}": "a format wider or more precise than 100 is not allowed",
+    "{{ ('%0100000000d' % 1)|length }}": "a format wider or more precise than 100 is not allowed",
     "{{ (((9 ** 100) ** 100) ** 100)|string|length }}": "a number longer than 1,000 digits "
     "is not allowed",
     "{{ (9 ** 600) * (9 ** 600) }}": "a number longer than 1,000 digits is not allowed",
@@ -112,7 +113,7 @@ async def test_a_letter_within_the_limits_fills(graphql, manager, pdms_db, pdms_
     source = (
         "{% for a in 'x' * 300 %}{% for b in 'x' * 300 %}{% endfor %}{% endfor %}"
         "{{ '%05.2f'|format(3.14159) }} {{ (9 ** 100)|string|length }} "
-        "{{ ['a', 'b']|join('-') }} {{ full_name|replace('Doe', 'D.') }}"
+        "{{ ['a', 'b']|join('-') }} {{ full_name|replace('Doe', 'D.') }} {{ '%03d' % 7 }}"
     )
     await upload(manager, "core.person_letter", "Fine", word_file([source]))
 
@@ -122,4 +123,4 @@ async def test_a_letter_within_the_limits_fills(graphql, manager, pdms_db, pdms_
 
     document = result.ok()["generateLetter"]["document"]
     paragraphs, _ = word_text(await stored_bytes(pdms_db, pdms_settings, document["id"]))
-    assert paragraphs == ["03.14 96 a-b Ms Alex D."]
+    assert paragraphs == ["03.14 96 a-b Ms Alex D. 007"]
