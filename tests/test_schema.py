@@ -189,6 +189,8 @@ CODE_DEFINED_ENUMS = {
     "CustomerInteractionsNature",
     "CustomerInteractionsTargetKind",
     "CustomerInteractionsChoice",
+    # gas_electric: which homes a drill-down list holds (the measures' rows name them)
+    "GasElectricHomeStatus",
 }
 
 

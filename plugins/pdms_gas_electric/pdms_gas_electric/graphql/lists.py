@@ -12,19 +12,39 @@ from sqlalchemy import select
 from strawberry.types import Info
 
 from pdms_gas_electric.graphql.types import GasElectricHome
-from pdms_gas_electric.measures import STATUSES, status_condition
+from pdms_gas_electric.measures import status_condition
 from pdms_gas_electric.models import Home
 from pdms_gas_electric.permissions import READ
 
-GasElectricHomeStatus = strawberry.enum(
-    Enum("GasElectricHomeStatus", {name: name for name in STATUSES}),
-    description="Which homes a list holds (each measure row names one). GAS_NEEDS_CHECK: a "
-    "live supply and a landlord appliance; GAS_VALID / GAS_NOT_VALID: of those, with / without "
-    "a check in date on the day; GAS_OVERDUE: deadline passed or never checked; GAS_DUE_30, "
-    "GAS_DUE_60, GAS_DUE_90: deadline within 0-30, 31-60, 61-90 days; EICR_VALID / "
-    "EICR_NOT_VALID: an EICR in date or not; EICR_OVERDUE: next inspection passed; "
-    "EICR_MISSING: none recorded; EICR_REMEDIAL_OVERDUE: remedial work past its deadline.",
-)
+
+@strawberry.enum(description="Which homes a list holds (each measure row names one).")
+class GasElectricHomeStatus(Enum):
+    GAS_NEEDS_CHECK = strawberry.enum_value(
+        "GAS_NEEDS_CHECK", description="A live supply and a landlord appliance in use."
+    )
+    GAS_VALID = strawberry.enum_value(
+        "GAS_VALID", description="Needing a check, with one in date on the day."
+    )
+    GAS_NOT_VALID = strawberry.enum_value(
+        "GAS_NOT_VALID", description="Needing a check, with none in date on the day."
+    )
+    GAS_OVERDUE = strawberry.enum_value(
+        "GAS_OVERDUE", description="Needing a check: the deadline has passed, or never checked."
+    )
+    GAS_DUE_30 = strawberry.enum_value("GAS_DUE_30", description="Deadline within 0-30 days.")
+    GAS_DUE_60 = strawberry.enum_value("GAS_DUE_60", description="Deadline in 31-60 days.")
+    GAS_DUE_90 = strawberry.enum_value("GAS_DUE_90", description="Deadline in 61-90 days.")
+    EICR_VALID = strawberry.enum_value("EICR_VALID", description="An EICR in date on the day.")
+    EICR_NOT_VALID = strawberry.enum_value(
+        "EICR_NOT_VALID", description="No EICR in date on the day."
+    )
+    EICR_OVERDUE = strawberry.enum_value(
+        "EICR_OVERDUE", description="The next inspection date has passed."
+    )
+    EICR_MISSING = strawberry.enum_value("EICR_MISSING", description="No EICR recorded.")
+    EICR_REMEDIAL_OVERDUE = strawberry.enum_value(
+        "EICR_REMEDIAL_OVERDUE", description="Electrical remedial work past its deadline."
+    )
 
 
 @strawberry.type
@@ -38,7 +58,7 @@ class GasElectricListsQuery:
     async def gas_electric_home_list(
         self,
         info: Info,
-        status: Annotated[GasElectricHomeStatus, described("Which homes.")],  # type: ignore[valid-type]
+        status: Annotated[GasElectricHomeStatus, described("Which homes.")],
         on: Annotated[date | None, described("The day (default today).")] = None,
         first: First = None,
         after: After = None,
