@@ -247,9 +247,11 @@ async def save_rules(
             field="expectedVersion",
         )
     rules = await check_rules(session, specs)
+    saved = [engine.rule_to_json(r) for r in rules]
     book = RuleBook(
         number=number + 1,
-        rules=[engine.rule_to_json(r) for r in rules],
+        rules=saved,
+        digest=assignment.digest_of(saved),
         note=note.strip()[:2000],
         saved_by=actor.display_name[:200],
     )
