@@ -236,3 +236,21 @@ async def test_a_night_window_wraps_midnight_in_uk_time(graphql, pdms_db, pdms_h
         "day: matched: every condition holds; routed to Street scene (the team picks the officer)",
     ]
     assert noon["case"]["team"] == {"name": "Street scene"} and noon["case"]["officer"] is None
+
+
+async def test_each_save_is_a_new_version_with_the_rules_digest(graphql, pdms_db, pdms_host):
+    ids = await prepared(pdms_db, pdms_host)
+    street = [rule("a", teamId=ids["gid"]["street"])]
+    versions = "query($v: Int) { customerInteractionsRuleBook(version: $v) { version digest } }"
+    await save(graphql, street)
+    await save(graphql, [rule("a", teamId=ids["gid"]["housing"])], expected=1)
+    await save(graphql, street, expected=2)
+    books = [
+        (await graphql.as_actor(RULE_MAKER).execute(versions, {"v": v})).ok()[
+            "customerInteractionsRuleBook"
+        ]
+        for v in (1, 2, 3)
+    ]
+    assert [b["version"] for b in books] == [1, 2, 3]
+    assert len(books[0]["digest"]) == 64
+    assert books[0]["digest"] == books[2]["digest"] != books[1]["digest"]

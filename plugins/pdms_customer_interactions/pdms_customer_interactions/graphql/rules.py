@@ -196,6 +196,9 @@ def rule_view(data: dict[str, Any]) -> CustomerInteractionsRule:
 @strawberry.type(description="One version of the assignment rules.")
 class CustomerInteractionsRuleBook:
     version: int = strawberry.field(description="Version number; send it as expectedVersion.")
+    digest: str = strawberry.field(
+        description="SHA-256 of the rules: two versions with the same digest route alike."
+    )
     note: str = strawberry.field(description="What changed, as the editor said.")
     saved_by: str = strawberry.field(description="Who saved it.")
     saved_at: datetime = strawberry.field(description="When.")
@@ -207,6 +210,7 @@ class CustomerInteractionsRuleBook:
 def book_view(book: Any) -> CustomerInteractionsRuleBook:
     return CustomerInteractionsRuleBook(
         version=book.number,
+        digest=book.digest,
         note=book.note,
         saved_by=book.saved_by,
         saved_at=book.saved_at,
