@@ -31,16 +31,17 @@ class Readiness:
         self.host = host
         self.database = database
         self.limiter = limiter
-        self._heads: dict[str, str] | None = None
+        self._heads: dict[str, frozenset[str]] | None = None
 
-    async def load_heads(self) -> dict[str, str]:
-        """Each enabled branch's head revision, read from the scripts once per process."""
+    async def load_heads(self) -> dict[str, frozenset[str]]:
+        """Each enabled branch's head, as the version-table rows that show it has run
+        (``migrations.head_markers``), read from the scripts once per process."""
         if self._heads is None:
             from pdms_core.db import migrations  # alembic: only servers need it
 
             # Reading the revision scripts is file work (and, with a dormant plugin,
             # a query on a loop of its own): off the event loop.
-            self._heads = await asyncio.to_thread(migrations.heads, self.host)
+            self._heads = await asyncio.to_thread(migrations.head_markers, self.host)
         return self._heads
 
     async def reasons(self) -> list[str]:
@@ -50,7 +51,7 @@ class Readiness:
             async with self.database.engine.connect() as connection:
                 applied = await _applied_revisions(connection)
             behind = [
-                label for label, head in (await self.load_heads()).items() if head not in applied
+                label for label, marks in (await self.load_heads()).items() if not marks & applied
             ]
         except Exception as exc:  # the probe must answer, whatever broke
             log.warning("readiness check failed: %s", type(exc).__name__)

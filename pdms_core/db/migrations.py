@@ -68,7 +68,25 @@ def upgrade(host: PluginHost, url: str | None = None) -> list[tuple[str, str]]:
 def pending(host: PluginHost) -> list[str]:
     """Labels of the enabled branches whose head the database has not reached."""
     applied = _run_coroutine(_applied_revisions(host.settings.resolved_database_url))
-    return [label for label, head in heads(host).items() if head not in applied]
+    return [label for label, marks in head_markers(host).items() if not marks & applied]
+
+
+def head_markers(host: PluginHost) -> dict[str, frozenset[str]]:
+    """Branch label -> the revisions whose row in the version table shows that branch's
+    head has run: the head itself and every revision descending from it.
+
+    The version table keeps only the tips: once a module's revision that ``depends_on``
+    core's head is applied, alembic drops core's row, and core's head is reached through
+    the module's row alone."""
+    script = ScriptDirectory.from_config(alembic_config(host))
+    ancestry = {
+        revision.revision: _with_ancestors(script, {revision.revision})
+        for revision in script.walk_revisions()
+    }
+    return {
+        label: frozenset(rev for rev, ancestors in ancestry.items() if head in ancestors)
+        for label, head in heads(host).items()
+    }
 
 
 def _with_ancestors(script: ScriptDirectory, revisions: set[str]) -> set[str]:
