@@ -17,7 +17,7 @@ from pdms_core.auth.models import StaffUser, Team, TeamMembership
 from pdms_core.cases.models import CaseParty, CasePlace, CaseRecord
 from pdms_core.demands.models import Demand
 from pdms_core.lookups.models import LookupSet, LookupValue
-from pdms_core.people.models import ExternalReference, Person
+from pdms_core.people.models import ExternalReference, Person, PersonAddress
 from pdms_core.places.models import Place
 
 
@@ -31,6 +31,9 @@ class CoreTables:
     place: Table
     #: id, person_id, type_id (``external_reference_type`` list), value
     external_reference: Table
+    #: id, person_id, place_id, role_id (``address_role`` list: ``home`` is where they
+    #: live), from_date, to_date (null while current)
+    person_address: Table
     #: id, display_name, is_active (never the sign-in columns)
     staff_user: Table
     #: id, reference, module, status_id, team_id, officer_id, opened_on, closed_on
@@ -55,6 +58,7 @@ core_tables = CoreTables(
     person=Person.__table__,
     place=Place.__table__,
     external_reference=ExternalReference.__table__,
+    person_address=PersonAddress.__table__,
     staff_user=StaffUser.__table__,
     case_record=CaseRecord.__table__,
     case_party=CaseParty.__table__,

@@ -59,8 +59,9 @@ class Home(Versioned, Base):
 
     @property
     def summary(self) -> str:
-        due = self.gas_due_on.isoformat() if self.gas_due_on else "no check recorded"
-        return f"Gas supply {self.gas_supply}; gas check due {due}"
+        if self.gas_due_on is None:
+            return f"Gas supply {self.gas_supply}; no gas check recorded"
+        return f"Gas supply {self.gas_supply}; gas check due {self.gas_due_on.isoformat()}"
 
 
 class Appliance(Versioned, Base):

@@ -73,6 +73,12 @@ def pdms_graphql() -> GraphQLContribution:
                 permission=READ,
             ),
             ModuleRecordSource(
+                holder="Person",
+                record_type=GasElectricHome,
+                load=services.homes_by_person,
+                permission=READ,
+            ),
+            ModuleRecordSource(
                 holder="Place",
                 record_type=GasElectricGasCheck,
                 load=services.checks_by_place,

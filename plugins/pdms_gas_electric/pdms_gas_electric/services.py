@@ -223,3 +223,26 @@ async def eicrs_by_place(
     for place_id, eicr in rows:
         found.setdefault(place_id, []).append(eicr)
     return found
+
+
+async def homes_by_person(
+    session: AsyncSession, actor: Actor, person_ids: Sequence[int]
+) -> Mapping[int, Sequence[Home]]:
+    """``Person.moduleRecords``: the servicing record of each person's current home."""
+    address = core_tables.person_address
+    role = core_tables.lookup_value
+    rows = await session.execute(
+        select(address.c.person_id, Home)
+        .join(Home, Home.place_id == address.c.place_id)
+        .join(role, role.c.id == address.c.role_id)
+        .where(
+            address.c.person_id.in_(person_ids),
+            address.c.to_date.is_(None),
+            role.c.code == "home",
+        )
+        .order_by(address.c.person_id, Home.id)
+    )
+    found: dict[int, list[Home]] = {}
+    for person_id, home in rows:
+        found.setdefault(person_id, []).append(home)
+    return found

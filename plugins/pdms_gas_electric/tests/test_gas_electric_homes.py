@@ -7,6 +7,7 @@ from gas_electric_support import (
     ADD_APPLIANCE,
     HOME,
     OFFICER,
+    READ,
     READER,
     REMOVE_APPLIANCE,
     SET_HOME,
@@ -15,7 +16,10 @@ from gas_electric_support import (
     ok,
     record,
 )
+from pdms_core.plugin import core_tables, global_id
 from pdms_core.testing.actors import staff
+from sqlalchemy import insert, select
+from strawberry import relay
 
 PLACE_RECORDS = """
 query($id: ID!) {
@@ -134,3 +138,50 @@ async def test_each_field_needs_its_permission(graphql, pdms_db, lookups):
     assert anonymous.error_codes() == ["PERMISSION_DENIED"]
     hidden = await graphql.as_actor(staff("core.places.read")).execute(PLACE_RECORDS, {"id": place})
     assert hidden.ok()["place"]["moduleRecords"] == []
+
+
+PERSON_RECORDS = """
+query($id: ID!) {
+  person(id: $id) {
+    moduleRecords { module summary ... on GasElectricHome { gasSupply address } }
+  }
+}
+"""
+
+
+async def test_the_tenants_home_is_on_the_person(graphql, pdms_db, lookups):
+    home = await gas_home(graphql, pdms_db, "8 Tenant Row")
+    place_id = int(relay.GlobalID.from_id(home["place"]).node_id)
+    async with pdms_db.sessionmaker() as session, session.begin():
+        person = await session.execute(
+            insert(core_tables.person).values(forenames="Tess", surname="Tenant", version=1)
+        )
+        person_id = person.inserted_primary_key[0]
+        role = await session.scalar(
+            select(core_tables.lookup_value.c.id)
+            .join(
+                core_tables.lookup_set,
+                core_tables.lookup_set.c.id == core_tables.lookup_value.c.set_id,
+            )
+            .where(
+                core_tables.lookup_set.c.code == "address_role",
+                core_tables.lookup_value.c.code == "home",
+            )
+        )
+        await session.execute(
+            insert(core_tables.person_address).values(
+                person_id=person_id, place_id=place_id, role_id=role, note=""
+            )
+        )
+    reader = staff(READ, "core.people.read", name="Rita Reader")
+    found = await graphql.as_actor(reader).execute(
+        PERSON_RECORDS, {"id": global_id("Person", person_id)}
+    )
+    assert found.ok()["person"]["moduleRecords"] == [
+        {
+            "module": "gas_electric",
+            "summary": "Gas supply live; no gas check recorded",
+            "gasSupply": "live",
+            "address": "8 Tenant Row",
+        }
+    ]
