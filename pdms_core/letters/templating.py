@@ -79,6 +79,9 @@ MAX_REPEAT = 100_000
 #: The most characters (list items, weighted by their own size) any value a template
 #: builds may hold: the result of every operator, filter, method call and ``~``.
 MAX_VALUE_SIZE = 1_000_000
+#: The most characters one letter's built values may add up to (a loop building a big
+#: value on every step is work, even when each value is within ``MAX_VALUE_SIZE``).
+MAX_BUILT = 50_000_000
 #: The most decimal digits a number a template builds may have (``9**100**100``).
 MAX_DIGITS = 1_000
 #: The widest field or longest precision a ``format`` filter may ask for (``%0100d``).
@@ -159,10 +162,11 @@ class LetterEnvironment(ImmutableSandboxedEnvironment):
     escaping, none that pads text to a width the template chooses, no random output, no
     ``range`` or ``namespace`` (letters loop over their fields, and change nothing), no
     method that pads, repeats or translates text, and limits on size and work: every
-    value the template builds (by ``*``, ``**``, ``+``, ``%``, ``~``, a filter or a method) is
-    measured (``MAX_VALUE_SIZE``, ``MAX_DIGITS``), ``*`` and ``**`` are refused before
-    they build a huge value, loops and calls share a budget (``MAX_STEPS``), and the
-    rendered XML has a ceiling (``MAX_OUTPUT``). Make one per letter: it counts.
+    value the template builds (by ``*``, ``**``, ``+``, ``%``, ``~``, a filter or a
+    method) is measured (``MAX_VALUE_SIZE``, ``MAX_DIGITS``; all of them together
+    ``MAX_BUILT``), ``*`` and ``**`` are refused before they build a huge value, loops
+    and calls share a budget (``MAX_STEPS``), and the rendered XML has a ceiling
+    (``MAX_OUTPUT``). Make one per letter: it counts.
     """
 
     intercepted_binops = frozenset({"*", "**", "+", "%"})
@@ -172,6 +176,7 @@ class LetterEnvironment(ImmutableSandboxedEnvironment):
         super().__init__(undefined=StrictUndefined, autoescape=True, finalize=_printable)
         self.steps = 0
         self.output = 0
+        self.built = 0
         for name in BLOCKED_FILTERS:
             self.filters.pop(name, None)
         for name in ("lipsum", "range", "namespace"):
@@ -201,8 +206,12 @@ class LetterEnvironment(ImmutableSandboxedEnvironment):
         """``value``, unless it is bigger than a template may build."""
         if _digits(value) > MAX_DIGITS:
             raise SecurityError(f"a number longer than {MAX_DIGITS:,} digits is not allowed")
-        if _size(value, MAX_VALUE_SIZE) > MAX_VALUE_SIZE:
+        size = _size(value, MAX_VALUE_SIZE)
+        if size > MAX_VALUE_SIZE:
             raise SecurityError(f"a value longer than {MAX_VALUE_SIZE:,} is not allowed")
+        self.built += size
+        if self.built > MAX_BUILT:
+            raise SecurityError(f"the letter builds more than {MAX_BUILT:,} characters of values")
         return value
 
     def step(self) -> None:

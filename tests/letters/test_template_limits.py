@@ -51,6 +51,8 @@ REFUSED_WHEN_GENERATING = {
     "longer than 1,000,000 is not allowed",
     "{% for a in 'x' * 3000 %}{% for b in 'x' * 3000 %}{% endfor %}{% endfor %}done": "more "
     "than 100,000 loop steps and calls in one letter",
+    "{% for a in 'x' * 100 %}{{ ('x' * 100000)|join('y' * 5)|length }}{% endfor %}": "the "
+    "letter builds more than 50,000,000 characters of values",
     "{% for a in 'x' * 50000 %}{{ 'y' * 100000 }}{% endfor %}": "the letter would be longer "
     "than 20,000,000 characters",
     "{{ full_name['ljust'](100000000) }}": "access to attribute 'ljust' of 'str' object is unsafe.",
