@@ -28,12 +28,15 @@ def group() -> None:
     help="Open jobs for homes due within this many days.",
 )
 @click.option("--kind", type=click.Choice(["gas", "electrical"]), default="gas", show_default=True)
-def generate_jobs(within_days: int, kind: str) -> None:
+@click.option("--contractor", "contractor_code", help="Give the new jobs to this contractor code.")
+def generate_jobs(within_days: int, kind: str, contractor_code: str | None) -> None:
     """Open a servicing job for every home falling due that has none open (idempotent)."""
     from pdms_gas_electric import jobs
 
     async def work(session: Any) -> int:
-        return await jobs.generate_jobs(session, SYSTEM, kind=kind, within_days=within_days)
+        return await jobs.generate_jobs(
+            session, SYSTEM, kind=kind, within_days=within_days, contractor_code=contractor_code
+        )
 
     opened = run_command(work, audit="gasElectricGenerateJobs")
     click.echo(f"opened {opened} {kind} job{'s' if opened != 1 else ''}")

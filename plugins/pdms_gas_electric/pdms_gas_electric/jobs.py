@@ -29,6 +29,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdms_gas_electric.lists import (
+    CONTRACTOR,
     ELECTRICAL_STAGE,
     NO_ACCESS_CONDITION,
     STAGE,
@@ -102,6 +103,7 @@ async def generate_jobs(
     kind: str = "gas",
     within_days: int,
     on: date | None = None,
+    contractor_code: str | None = None,
 ) -> int:
     """Open a job for every home of ``kind`` due within ``within_days`` and without an open
     one; returns how many were opened (0 the second time: the database holds one open job
@@ -111,6 +113,7 @@ async def generate_jobs(
     if not 0 <= within_days <= MAX_DAYS:
         raise ValidationFailed(f"Within 0 to {MAX_DAYS} days.", field="withinDays")
     on = on or today()
+    contractor = await lookup_value_id(session, CONTRACTOR, contractor_code, field="contractorCode")
     start = first_stage(await stages(session, kind))
     due_column = Home.gas_due_on if kind == "gas" else Home.eicr_due_on
     open_job = select(Job.id).where(
@@ -135,10 +138,11 @@ async def generate_jobs(
             "stage_since",
             "opened_on",
             "no_access_count",
+            "contractor_id",
             "version",
         ],
         [
-            (home_id, kind, f"{home_id}:{kind}", due, start.id, on, on, 0, 1)
+            (home_id, kind, f"{home_id}:{kind}", due, start.id, on, on, 0, contractor, 1)
             for home_id, due in rows
         ],
     )

@@ -28,7 +28,7 @@ from pdms_core.plugin import (
 from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pdms_gas_electric.models import Eicr, GasCheck, Home, Job
+from pdms_gas_electric.models import Eicr, GasCheck, Home, Job, JobMove
 
 LOOKUP_VALUE = core_tables.lookup_value
 BANDS = ((30, "GAS_DUE_30"), (60, "GAS_DUE_60"), (90, "GAS_DUE_90"))
@@ -183,21 +183,80 @@ async def jobs_by_stage(session: AsyncSession, measure_filter: MeasureFilter) ->
 
 
 async def access(session: AsyncSession, measure_filter: MeasureFilter) -> MeasureTable:
-    """Jobs opened in the date range: the share with a no-access visit."""
-    statement = select(Job.kind, func.count(), func.count(case((Job.no_access_count > 0, 1))))
+    """Jobs opened in the date range: the share with a no-access visit, and the average days
+    from opening to access (the first move to an outcome stage that does not close the job,
+    e.g. serviced, dated by its visit or else by the move)."""
+    from pdms_gas_electric.jobs import STAGE_LISTS, stages
+
+    reached = [
+        s.id
+        for kind in STAGE_LISTS
+        for s in await stages(session, kind)
+        if s.outcome and not s.closes
+    ]
+    first_access = (
+        select(
+            JobMove.job_id,
+            func.min(func.coalesce(JobMove.visit_on, func.date(JobMove.moved_at))).label("on"),
+        )
+        .where(JobMove.to_stage_id.in_(reached))
+        .group_by(JobMove.job_id)
+        .subquery()
+    )
+    statement = select(Job.kind, Job.opened_on, Job.no_access_count, first_access.c.on).outerjoin(
+        first_access, first_access.c.job_id == Job.id
+    )
     if measure_filter.date_from:
         statement = statement.where(Job.opened_on >= measure_filter.date_from)
     if measure_filter.date_to:
         statement = statement.where(Job.opened_on <= measure_filter.date_to)
-    rows = await session.execute(statement.group_by(Job.kind).order_by(Job.kind))
+    totals: dict[str, list[Any]] = {}
+    for kind, opened_on, no_access, access_on in await session.execute(statement):
+        row = totals.setdefault(kind, [0, 0, []])
+        row[0] += 1
+        row[1] += no_access > 0
+        if access_on is not None:
+            day = access_on if isinstance(access_on, date) else date.fromisoformat(str(access_on))
+            row[2].append((day - opened_on).days)
     return MeasureTable(
         columns=(
             MeasureColumn("kind", "Job kind"),
             MeasureColumn("jobs", "Jobs opened", "integer"),
             MeasureColumn("no_access_jobs", "Jobs with a no-access visit", "integer"),
             MeasureColumn("no_access_rate", "No-access rate (%)", "number"),
+            MeasureColumn("accessed_jobs", "Jobs that gained access", "integer"),
+            MeasureColumn("average_days_to_access", "Average days to gain access", "number"),
         ),
-        rows=tuple((kind, jobs, hit, _share(hit, jobs)) for kind, jobs, hit in rows),
+        rows=tuple(
+            (
+                kind,
+                jobs,
+                hit,
+                _share(hit, jobs),
+                len(days),
+                round(sum(days) / len(days), 1) if days else None,
+            )
+            for kind, (jobs, hit, days) in sorted(totals.items())
+        ),
+    )
+
+
+async def jobs_by_contractor(session: AsyncSession, measure_filter: MeasureFilter) -> MeasureTable:
+    rows = await session.execute(
+        select(Job.kind, LOOKUP_VALUE.c.code, LOOKUP_VALUE.c.label, func.count(Job.id))
+        .outerjoin(LOOKUP_VALUE, LOOKUP_VALUE.c.id == Job.contractor_id)
+        .where(Job.closed_on.is_(None))
+        .group_by(Job.kind, LOOKUP_VALUE.c.code, LOOKUP_VALUE.c.label)
+        .order_by(Job.kind, LOOKUP_VALUE.c.code.is_(None), LOOKUP_VALUE.c.code)
+    )
+    return MeasureTable(
+        columns=(
+            MeasureColumn("kind", "Job kind"),
+            MeasureColumn("contractor_code", "Contractor code"),
+            MeasureColumn("contractor", "Contractor"),
+            MeasureColumn("open_jobs", "Open jobs", "integer"),
+        ),
+        rows=tuple(tuple(row) for row in rows),
     )
 
 
@@ -247,10 +306,18 @@ def measure_specs() -> list[MeasureSpec]:
             compute=jobs_by_stage,
         ),
         MeasureSpec(
+            name="gas_electric.jobs_by_contractor",
+            title="Open servicing jobs by contractor",
+            description="Open gas and electrical servicing jobs per contractor (none: not "
+            "yet given to one).",
+            compute=jobs_by_contractor,
+        ),
+        MeasureSpec(
             name="gas_electric.access",
-            title="No-access rate",
-            description="Servicing jobs opened in the date range, and the share that had at "
-            "least one no-access visit.",
+            title="No-access rate and days to gain access",
+            description="Servicing jobs opened in the date range: the share that had at least "
+            "one no-access visit, and the average days from opening to gaining access (the "
+            "first move to an outcome stage that does not close the job, such as serviced).",
             compute=access,
         ),
         MeasureSpec(

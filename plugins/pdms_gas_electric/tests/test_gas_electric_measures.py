@@ -144,21 +144,55 @@ async def test_a_list_costs_the_same_statements_for_more_homes(
 
 async def test_jobs_access_and_remedial_measures(graphql, pdms_db, lookups):
     await checked(graphql, pdms_db, "J due", 340)
+    await checked(graphql, pdms_db, "K due", 345)
     mover = staff("gas_electric.job.generate", "gas_electric.job.move", "gas_electric.job.read")
     generated = await graphql.as_actor(mover).execute(
-        "mutation { gasElectricGenerateJobs(withinDays: 60) { opened } }"
+        'mutation { gasElectricGenerateJobs(withinDays: 60, contractorCode: "in_house") '
+        "{ opened errors { field } } }"
     )
-    assert generated.ok()["gasElectricGenerateJobs"]["opened"] == 1
+    assert generated.ok()["gasElectricGenerateJobs"] == {"opened": 2, "errors": []}
     stages = await measure(graphql, "gas_electric.jobs_by_stage")
     assert stages == [
         {
             "kind": "gas",
             "stage_code": "appointment_letter_1",
             "stage": "Appointment letter 1",
-            "open_jobs": "1",
+            "open_jobs": "2",
         }
     ]
+    contractors = await measure(graphql, "gas_electric.jobs_by_contractor")
+    assert [(c["contractor_code"], c["open_jobs"]) for c in contractors] == [("in_house", "2")]
+    jobs = await graphql.as_actor(mover).execute("{ gasElectricJobs { nodes { id version } } }")
+    first, second = jobs.ok()["gasElectricJobs"]["nodes"]
+    move = """mutation($input: GasElectricMoveJobInput!) {
+      gasElectricMoveJob(input: $input) { job { id version } errors { field } } }"""
+    for job, steps in (
+        (first, [("appointment_letter_2", None), ("no_access_visit", ago(0))]),
+        (second, [("serviced", ago(0))]),
+    ):
+        for stage, day in steps:
+            moved = await graphql.as_actor(mover).execute(
+                move,
+                {
+                    "input": {
+                        "jobId": job["id"],
+                        "expectedVersion": job["version"],
+                        "stageCode": stage,
+                        "visitOn": day,
+                    }
+                },
+            )
+            payload = moved.ok()["gasElectricMoveJob"]
+            assert payload["errors"] == []
+            job = payload["job"]
     (access,) = await measure(graphql, "gas_electric.access")
-    assert (access["jobs"], access["no_access_jobs"], access["no_access_rate"]) == ("1", "0", "0.0")
+    assert access == {
+        "kind": "gas",
+        "jobs": "2",
+        "no_access_jobs": "1",
+        "no_access_rate": "50.0",
+        "accessed_jobs": "1",
+        "average_days_to_access": "0.0",
+    }
     (remedial,) = await measure(graphql, "gas_electric.remedials_overdue")
     assert remedial["homes"] == "0"

@@ -88,6 +88,10 @@ class GasElectricJob(ModelNode, ModuleRecord):
     async def stage(self, info: Info) -> GasElectricCode | None:
         return await code_of(info, self.stage_id)
 
+    @strawberry.field(description="The contractor the job is given to (gas_electric.contractor).")
+    async def contractor(self, info: Info) -> GasElectricCode | None:
+        return await code_of(info, self.contractor_id)
+
     @strawberry.field(description="The home.")
     async def home(self, info: Info) -> GasElectricHome | None:
         return await load_row(info, Home, self.home_id)

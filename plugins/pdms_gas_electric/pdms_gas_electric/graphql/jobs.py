@@ -105,10 +105,17 @@ class GasElectricJobsMutation:
         info: Info,
         within_days: Annotated[int, described("Homes due within this many days (0-3660).")],
         kind: Annotated[str, described("gas or electrical.")] = "gas",
+        contractor_code: Annotated[
+            str | None, described("Give the new jobs to this gas_electric.contractor.")
+        ] = None,
     ) -> GasElectricGenerateJobsPayload:
         async def action(session):  # type: ignore[no-untyped-def]
             return await jobs.generate_jobs(
-                session, info.context.actor, kind=kind, within_days=within_days
+                session,
+                info.context.actor,
+                kind=kind,
+                within_days=within_days,
+                contractor_code=contractor_code,
             )
 
         opened, errors = await run_mutation(info, action)
