@@ -348,3 +348,51 @@ async def test_the_command_generates_jobs_once(graphql, pdms_settings, pdms_db, 
     assert [r.returncode for r in runs] == [0, 0], runs[0].stderr
     assert [r.stdout.strip() for r in runs] == ["opened 1 gas job", "opened 0 gas jobs"]
     assert [j["home"]["propertyReference"] for j in await open_jobs(graphql)] == ["C-1"]
+
+
+UPLOAD_DOCUMENT = """
+mutation($input: UploadDocumentInput!) {
+  uploadDocument(input: $input) { document { id title } errors { code field message } }
+}
+"""
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+async def test_a_certificate_is_filed_on_the_job(graphql, pdms_db, lookups):
+    await due_home(graphql, pdms_db, "8 Certificate Row", "CERT-1")
+    await graphql.as_actor(MOVER).execute(GENERATE, {"days": 60})
+    (job,) = await open_jobs(graphql)
+    filer = staff(JOB_READ, "core.document.upload", "core.document.read", name="Fay Filer")
+    operations = {
+        "query": UPLOAD_DOCUMENT,
+        "variables": {
+            "input": {
+                "holderId": job["id"],
+                "file": None,
+                "category": "certificate",
+                "title": "LGSR CP-CERT-1",
+            }
+        },
+    }
+    uploaded = await graphql.as_actor(filer).post(
+        data={
+            "operations": json.dumps(operations),
+            "map": json.dumps({"0": ["variables.input.file"]}),
+        },
+        files={"0": ("lgsr.pdf", PDF, "application/pdf")},
+    )
+    payload = uploaded.json()["data"]["uploadDocument"]
+    assert payload["errors"] == []
+    documents = await graphql.as_actor(filer).execute(JOB_DOCUMENTS, {"id": job["id"]})
+    (document,) = documents.ok()["node"]["documents"]["nodes"]
+    assert (document["title"], document["category"]["code"]) == ("LGSR CP-CERT-1", "certificate")
+    # filing on a job needs read access to jobs, as node(id:) decides
+    outsider = staff("core.document.upload", "core.document.read", name="Otto Outsider")
+    refused = await graphql.as_actor(outsider).post(
+        data={
+            "operations": json.dumps(operations),
+            "map": json.dumps({"0": ["variables.input.file"]}),
+        },
+        files={"0": ("lgsr.pdf", PDF, "application/pdf")},
+    )
+    assert refused.json()["data"]["uploadDocument"]["document"] is None
