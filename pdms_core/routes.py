@@ -53,18 +53,27 @@ class RouteContext:
 
     async def api_key_actor(self, token: str | None) -> Actor:
         """The holder of a partner API key given in a form or query parameter (as
-        Open311's ``api_key``): the key's scope narrowed as for a bearer token, or
-        ``ANONYMOUS`` for a missing, unknown, revoked or expired key."""
-        from pdms_core.auth.apikeys import key_actor, resolve_api_key
+        Open311's ``api_key``), resolved exactly as a bearer token is (the sign-in cache,
+        the key's scope narrowed to its creator, its use noted): ``ANONYMOUS`` for a
+        missing, unknown, revoked or expired key, or any other kind of token."""
+        from pdms_core.auth.resolve import resolve_credentials
         from pdms_core.auth.tokens import API_KEY_PREFIX
 
         if not token or len(token) > MAX_KEY_LENGTH or not token.startswith(API_KEY_PREFIX):
             return ANONYMOUS
-        async with self.database.readers() as session, session.begin():
-            key = await resolve_api_key(session, token)
-            if key is None:
-                return ANONYMOUS
-            return await key_actor(session, key)
+        presented = _Presented({"authorization": f"Bearer {token}"}, {})
+        resolved = await resolve_credentials(
+            presented, self.database, self.host.settings, self.signins
+        )
+        return ANONYMOUS if resolved is None else resolved.actor
+
+
+@dataclass(frozen=True)
+class _Presented:
+    """Just what sign-in reads from a request: a key given as a parameter, as a header."""
+
+    headers: dict[str, str]
+    cookies: dict[str, str]
 
 
 def _segment(route: BaseRoute) -> str:

@@ -1,10 +1,11 @@
 """Fictional street reports for the demo council (``pdms demo seed``).
 
 Reports fall on the demo's own places (most at a property, the rest at a point near one,
-with a description), over the last year; a share come from people in the demo, the
-rest anonymously (a known person reports at a point, not at someone's home). Older tickets are mostly closed, some callers are added to an existing
-ticket (a chaser), and tickets are spread over the module's teams when there are any.
-Everything goes through the module's services, so each ticket has its case and demand.
+with a description), over the last year. A share come from people in the demo, who report
+at points (not at someone else's home); the rest are anonymous. Older tickets are mostly
+closed, some callers are added to an existing ticket (a chaser), and tickets are spread
+over the module's teams when there are any. Everything goes through the module's
+services, so each ticket has its case and demand.
 """
 
 from __future__ import annotations

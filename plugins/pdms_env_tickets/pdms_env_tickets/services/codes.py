@@ -9,7 +9,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 
 async def values_by_code(session: AsyncSession, set_code: str) -> dict[str, Any]:
-    return {row.code: row for row in await lookup_values(session, set_code)}
+    """The active values of a list by code, read once per session (one unit of work or
+    one request): a report reads the type, status and detail lists several times."""
+    cache = session.info.setdefault("env_tickets_lists", {})
+    if set_code not in cache:
+        cache[set_code] = {row.code: row for row in await lookup_values(session, set_code)}
+    return cache[set_code]
 
 
 async def value(
