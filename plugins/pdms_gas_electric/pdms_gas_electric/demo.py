@@ -133,7 +133,7 @@ async def _seed(session: Any, rng: random.Random, wanted: int, on: date, counts:
             for n, p in enumerate(places, start=1)
         ],
     )
-    homes = dict((await session.execute(select(Home.place_id, Home.id))).tuples().all())
+    homes = dict((await session.execute(select(Home.place_id, Home.id))).all())
     counts.homes, counts.gas = len(homes), len(live)
     await _appliances(session, rng, [homes[p] for p in places if p in live], codes)
     await _checks(session, rng, [homes[p] for p in places if p in live], on, codes, counts)
@@ -209,9 +209,7 @@ async def _checks(
         ],
         checks,
     )
-    ids = dict(
-        (await session.execute(select(GasCheck.certificate_number, GasCheck.id))).tuples().all()
-    )
+    ids = dict((await session.execute(select(GasCheck.certificate_number, GasCheck.id))).all())
     await insert_rows(
         session,
         GasCheckResult.__table__,
@@ -274,7 +272,7 @@ async def _eicrs(
         ],
         reports,
     )
-    ids = dict((await session.execute(select(Eicr.report_number, Eicr.id))).tuples().all())
+    ids = dict((await session.execute(select(Eicr.report_number, Eicr.id))).all())
     await insert_rows(
         session,
         EicrObservation.__table__,
