@@ -27,6 +27,11 @@ mutation($input: EnvTicketsInterestedPartyInput!) {
 CASE_DEMANDS = """
 query($id: ID!) { node(id: $id) { ... on Case { demands { nature type { code } } } } }
 """
+PERSON_RECORDS = """
+query($id: ID!) {
+  node(id: $id) { ... on Person { moduleRecords { ... on EnvTicketsTicket { reference } } } }
+}
+"""
 CLOSE = """
 mutation($id: ID!, $v: Int!) {
   envTicketsSetStatus(id: $id, expectedVersion: $v, status: "closed") { errors { code } }
@@ -123,6 +128,9 @@ async def test_a_known_person_can_join_and_nobody_joins_a_closed_ticket(graphql,
     )
     ticket = joined.ok()["envTicketsAddInterestedParty"]["ticket"]
     assert [p["personId"] for p in ticket["interestedParties"]] == [world.person]
+    # and the ticket is among the person's module records, once
+    records = await graphql.as_actor(OFFICER).execute(PERSON_RECORDS, {"id": world.person})
+    assert records.ok()["node"]["moduleRecords"] == [{"reference": existing["reference"]}]
     nobody = await graphql.as_actor(OFFICER).execute(JOIN, {"input": {"ticketId": existing["id"]}})
     assert [e["field"] for e in nobody.ok()["envTicketsAddInterestedParty"]["errors"]] == [
         "personId"

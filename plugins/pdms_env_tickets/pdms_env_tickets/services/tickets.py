@@ -281,7 +281,22 @@ async def tickets_by_place(
 async def tickets_by_person(
     session: AsyncSession, actor: Actor, person_ids: Sequence[int]
 ) -> Mapping[int, Sequence[Ticket]]:
-    rows = await session.scalars(
-        select(Ticket).where(Ticket.person_id.in_(person_ids)).order_by(Ticket.id)
+    """The tickets each person reported, or chased as an interested party, oldest first."""
+    from pdms_env_tickets.models import InterestedParty
+
+    reported = select(Ticket.person_id.label("holder"), Ticket.id.label("ticket_id")).where(
+        Ticket.person_id.in_(person_ids)
     )
-    return group_by(rows, "person_id")
+    chased = select(
+        InterestedParty.person_id.label("holder"), InterestedParty.ticket_id.label("ticket_id")
+    ).where(InterestedParty.person_id.in_(person_ids))
+    links = reported.union(chased).subquery()
+    rows = await session.execute(
+        select(links.c.holder, Ticket)
+        .join(Ticket, Ticket.id == links.c.ticket_id)
+        .order_by(links.c.holder, Ticket.id)
+    )
+    found: dict[int, list[Ticket]] = {}
+    for holder, ticket in rows:
+        found.setdefault(holder, []).append(ticket)
+    return found
