@@ -84,7 +84,8 @@ def routes(context: Any) -> list[Route]:
     async def post_request(request: Request, fmt: str) -> Response:
         async with request.form(max_fields=MAX_FORM_FIELDS, max_files=0) as data:
             form = requests.Form.parse(list(data.multi_items()))
-        actor = await context.api_key_actor(form.get("api_key") or None)
+        key = form.get("api_key") or request.query_params.get("api_key")
+        actor = await context.api_key_actor(key or None)
         if not actor.has(SUBMIT):
             raise Open311Error(403, "A valid api_key allowed to submit reports is required.")
         async with database.sessionmaker() as session, session.begin():
