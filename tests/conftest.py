@@ -5,8 +5,7 @@ from __future__ import annotations
 from importlib.metadata import EntryPoint
 
 import pytest
-
-DUMMY = EntryPoint(name="dummy", value="pdms_dummy.plugin", group="pdms")
+from dummy_entry_point import DUMMY
 
 
 @pytest.fixture(scope="session")

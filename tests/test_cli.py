@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from conftest import DUMMY
+from dummy_entry_point import DUMMY
 
 from pdms_core.cli import build_cli
 from pdms_core.cli.context import CliState

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import click
 import pytest
-from conftest import DUMMY
+from dummy_entry_point import DUMMY
 
 from pdms_core.cli import CORE_COMMANDS
 from pdms_core.errors import PluginError

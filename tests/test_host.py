@@ -9,7 +9,7 @@ from importlib.metadata import EntryPoint
 
 import click
 import pytest
-from conftest import DUMMY
+from dummy_entry_point import DUMMY
 
 from pdms_core.errors import ConfigurationError, PluginError
 from pdms_core.graphql.schema import build_schema

@@ -70,7 +70,7 @@ async def test_disabling_a_migrated_plugin_keeps_the_database_commands_working(
     pdms_database, pdms_host
 ):
     # given the dummy's branch is applied, and then a council disables the module
-    from conftest import DUMMY
+    from dummy_entry_point import DUMMY
 
     from pdms_core.host import PluginHost, installed_entry_points
 

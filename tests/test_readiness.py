@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import httpx
-from conftest import DUMMY
+from dummy_entry_point import DUMMY
 from live_server import core_env, free_port, pdms, served
 
 from pdms_core.app import create_app

@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import DUMMY
+from dummy_entry_point import DUMMY
 from graphql import (
     GraphQLEnumType,
     GraphQLInputObjectType,

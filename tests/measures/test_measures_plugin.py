@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import DUMMY
+from dummy_entry_point import DUMMY
 
 from measures.dataset import lookup_ids
 from pdms_core.app import create_app
