@@ -364,6 +364,9 @@ def aim_ids_at(targets: list[str]) -> None:
     junk = st.text(max_size=24)
     chosen = st.one_of(st.sampled_from(targets), junk)
     schemathesis.graphql.scalar("ID", chosen.map(nodes.String))
+    # Files travel in multipart requests; in the JSON bodies sent here an upload is null,
+    # which must be refused with a typed error, never a server error.
+    schemathesis.graphql.scalar("Upload", st.just(nodes.Null))
 
 
 def fuzz(url: str, roles: list[Role], examples: int, report: Report, fresh: bool = False) -> None:
