@@ -28,8 +28,11 @@ run: $(STAMP)
 	PDMS_DEBUG=1 PDMS_DEV_SUPERUSER=1 $(BIN)/pdms serve
 
 ## test: set up, lint, and run the whole suite (PostgreSQL too when PDMS_TEST_POSTGRES_URL is set)
+# One worker per core; a test file stays on one worker (its module fixtures, servers and
+# Redis database are its own). PYTEST_WORKERS=0 runs in this process.
+PYTEST_WORKERS ?= auto
 test: $(STAMP) lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -24,7 +24,7 @@ def slow_hash() -> str:
     # A real Argon2id hash whose parameters make checking it take seconds rather than
     # milliseconds (verification uses the parameters stored in the hash), so a sign-in
     # is observably in the middle of its password check while the test acts.
-    return PasswordHasher(time_cost=200, memory_cost=8192, parallelism=1).hash(PASSWORD)
+    return PasswordHasher(time_cost=600, memory_cost=8192, parallelism=1).hash(PASSWORD)
 
 
 async def _with_slow_hash(staff_users, email: str) -> None:
