@@ -54,6 +54,7 @@ from pdms_core.settings import Settings
 from pdms_core.today import today
 
 if TYPE_CHECKING:
+    from pdms_core.audit.routes import audit_request
     from pdms_core.cases.lookups import problem_lookup_sets
     from pdms_core.cases.services import NewParty, open_case
     from pdms_core.cases.types import CaseNode
@@ -122,6 +123,7 @@ _HOMES: dict[str, str] = {
     "UtcDateTime": "pdms_core.db.datetimes",
     "Versioned": "pdms_core.db.base",
     "add_demand": "pdms_core.demands.services",
+    "audit_request": "pdms_core.audit.routes",
     "add_document": "pdms_core.documents.services",
     "documents_field": "pdms_core.documents.types",
     "british_date": "pdms_core.letters.formatting",
@@ -214,6 +216,7 @@ __all__ = [
     "Versioned",
     "add_demand",
     "add_document",
+    "audit_request",
     "british_date",
     "chunks",
     "core_tables",

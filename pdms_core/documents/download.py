@@ -225,9 +225,9 @@ class _Trail:
         return _plain(status, message)
 
     async def write(self, actor: Actor, outcome: str, targets: list[tuple[str, str]]) -> None:
-        from pdms_core.documents.audit import write_audit
+        from pdms_core.audit.routes import audit_request
 
-        await write_audit(self.database, actor, self.ip, ACTION, outcome, targets)
+        await audit_request(self.database, actor, self.ip, ACTION, outcome, targets)
 
 
 def _plain(status: int, message: str) -> Response:

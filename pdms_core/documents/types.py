@@ -92,7 +92,7 @@ class DocumentNode(ModelNode):
         "`/documents/12/content?...`. Asking for it is audited, as is every download."
     )
     async def download_url(self, info: Info) -> str:
-        from pdms_core.documents.audit import write_audit
+        from pdms_core.audit.routes import audit_request
         from pdms_core.documents.links import mint_link
 
         context = info.context
@@ -100,7 +100,7 @@ class DocumentNode(ModelNode):
         if not actor.is_authenticated or not actor.id:
             raise PermissionDenied("Sign in to download documents.")
         link = mint_link(context.settings, self.id, actor.id)
-        await write_audit(
+        await audit_request(
             context.database,
             actor,
             context.client_ip,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import xml.etree.ElementTree as ET
+from typing import Any
 
 import httpx
 import pytest
@@ -12,6 +13,9 @@ from env_tickets_support import LAT, LON, OFFICER, ticket_count
 from georeport import GeoReport
 from open311_server import serving
 from pdms_core.testing.apikeys import partner_key
+from sqlalchemy import column, select, table
+
+from pdms_env_tickets.models import Ticket
 
 SUBMIT = "env_tickets.ticket.submit"
 SET_STATUS = """
@@ -274,3 +278,68 @@ async def test_a_token_answers_with_its_request(site, pdms_db):
     answer = await get(root, f"tokens/{token}.json")
     assert answer.json() == [{"service_request_id": request_id, "token": token}]
     assert (await get(root, "tokens/nothing.json")).status_code == 404
+
+
+async def open311_audit_rows(db: Any) -> list[tuple[Any, ...]]:
+    trail = table(
+        "audit_event",
+        *(column(name) for name in ("id", "action", "outcome", "actor_id", "ip")),
+        *(column(name) for name in ("target_type", "target_id")),
+    )
+    statement = (
+        select(
+            trail.c.outcome, trail.c.actor_id, trail.c.ip, trail.c.target_type, trail.c.target_id
+        )
+        .where(trail.c.action == "open311CreateRequest")
+        .order_by(trail.c.id)
+    )
+    async with db.sessionmaker() as session:
+        return [tuple(row) for row in await session.execute(statement)]
+
+
+async def key_actor_id(db: Any, name: str) -> str:
+    keys = table("api_key", column("id"), column("name"))
+    async with db.sessionmaker() as session:
+        number = await session.scalar(select(keys.c.id).where(keys.c.name == name))
+    return f"apikey:{number}"
+
+
+async def test_a_post_is_audited_naming_the_ticket_and_the_key(site, pdms_db):
+    root, key = site
+    answer = await post(root, "json", report_form(key))
+    assert answer.status_code == 200, answer.text
+    async with pdms_db.sessionmaker() as session:
+        ticket_id = await session.scalar(select(Ticket.id))
+    assert await open311_audit_rows(pdms_db) == [
+        ("ok", await key_actor_id(pdms_db, "Test feed"), "127.0.0.1", "Ticket", str(ticket_id))
+    ]
+
+
+@pytest.mark.parametrize(
+    ("change", "status", "outcome", "signed"),
+    [
+        ({"api_key": "pdms_key_00000000.wrong"}, 403, "denied", False),
+        ({"api_key": ""}, 403, "denied", False),
+        ({"attribute[size]": "mountain"}, 400, "rejected", True),
+        ({"service_code": "no_such_service"}, 404, "rejected", True),
+    ],
+)
+async def test_a_refused_post_is_audited_naming_no_record(
+    site, pdms_db, change, status, outcome, signed
+):
+    root, key = site
+    answer = await post(root, "json", report_form(key, **change))
+    assert answer.status_code == status
+    actor = await key_actor_id(pdms_db, "Test feed") if signed else None
+    assert await open311_audit_rows(pdms_db) == [(outcome, actor, "127.0.0.1", None, None)]
+    assert await ticket_count(pdms_db) == 0
+
+
+async def test_a_key_without_the_submit_permission_is_audited_as_denied(site, pdms_db, pdms_host):
+    root, _ = site
+    reader = await partner_key(pdms_db, pdms_host, "env_tickets.ticket.read", name="Reader")
+    answer = await post(root, "json", report_form(reader))
+    assert answer.status_code == 403
+    assert await open311_audit_rows(pdms_db) == [
+        ("denied", await key_actor_id(pdms_db, "Reader"), "127.0.0.1", None, None)
+    ]

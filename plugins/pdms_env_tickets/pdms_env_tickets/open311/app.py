@@ -2,13 +2,16 @@
 
 Reads (services, definitions, requests, tokens, updates) work without a key, as the UK
 reporting sites poll them, and never show a reporter's name, email or phone. A POST needs
-``api_key``: a core partner API key holding ``env_tickets.ticket.submit``.
+``api_key``: a core partner API key holding ``env_tickets.ticket.submit``. Every POST is
+audited: ``open311CreateRequest``, ``ok`` naming the ticket, else ``denied`` (no key or
+permission) or ``rejected`` (a bad report) naming nothing.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from pdms_core.plugin import audit_request
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -27,6 +30,9 @@ from pdms_env_tickets.services.codes import values_by_code
 
 PREFIX = "/open311/v2"
 MAX_FORM_FIELDS = 200
+#: The audit action of a POSTed report, refused or not (rows as a mutation's: the key's
+#: holder, the client address, and on success the ticket made).
+AUDIT_ACTION = "open311CreateRequest"
 
 
 def _list(value: str | None) -> list[str]:
@@ -86,13 +92,20 @@ def routes(context: Any) -> list[Route]:
             form = requests.Form.parse(list(data.multi_items()))
         key = form.get("api_key") or request.query_params.get("api_key")
         actor = await context.api_key_actor(key or None)
-        if not actor.has(SUBMIT):
-            raise Open311Error(403, "A valid api_key allowed to submit reports is required.")
-        async with database.sessionmaker() as session, session.begin():
-            ticket = await requests.submit(
-                session, actor, form, channel=settings().open311_channel, known_modules=modules
-            )
-            reference = ticket.reference
+        ip = request.client.host if request.client else "unknown"
+        try:
+            if not actor.has(SUBMIT):
+                raise Open311Error(403, "A valid api_key allowed to submit reports is required.")
+            async with database.sessionmaker() as session, session.begin():
+                ticket = await requests.submit(
+                    session, actor, form, channel=settings().open311_channel, known_modules=modules
+                )
+                reference, target = ticket.reference, (type(ticket).__name__, str(ticket.id))
+        except Open311Error as error:
+            outcome = "denied" if error.status in (401, 403) else "rejected"
+            await audit_request(database, actor, ip, AUDIT_ACTION, outcome, [])
+            raise
+        await audit_request(database, actor, ip, AUDIT_ACTION, "ok", [target])
         row = {"service_request_id": reference, "service_notice": None, "account_id": None}
         return respond(fmt, "service_requests", "request", [row])
 
