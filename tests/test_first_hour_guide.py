@@ -8,17 +8,14 @@ checked, not filled in.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 from pathlib import Path
 from typing import Any
 
 import httpx
-from click.testing import CliRunner
 
-from pdms_core.cli import build_cli
-from pdms_core.cli.context import CliState
+from pdms_core.testing.cli import run_pdms
 
 GUIDE = Path(__file__).parent.parent / "docs" / "first_hour.md"
 BLOCK = re.compile(r"```graphql\n(?P<document>.*?)```\s*```json\n(?P<variables>.*?)```", re.S)
@@ -33,14 +30,6 @@ DEFINED_BY = {
 
 def guide_steps() -> list[tuple[str, str]]:
     return [(m["document"], m["variables"]) for m in BLOCK.finditer(GUIDE.read_text())]
-
-
-async def _pdms(host: Any, *args: str) -> str:
-    result = await asyncio.to_thread(
-        CliRunner().invoke, build_cli(CliState.for_host(host)), list(args)
-    )
-    assert result.exit_code == 0, result.output
-    return result.output
 
 
 async def _post(app: Any, document: str, variables: Any, token: str | None) -> dict[str, Any]:
@@ -78,10 +67,10 @@ def test_the_guide_has_every_step():
 
 
 async def test_every_step_of_the_guide_works_in_order(pdms_db, pdms_host, pdms_app):
-    await _pdms(pdms_host, "lookups", "sync")
-    created = await _pdms(
-        pdms_host, "users", "create-admin", "--email", EMAIL, "--generate-password"
-    )
+    await run_pdms(pdms_host, "lookups", "sync")
+    created = (
+        await run_pdms(pdms_host, "users", "create-admin", "--email", EMAIL, "--generate-password")
+    ).output
     values = {"PASSWORD": re.search(r"Password: (\S+)", created)[1]}
     token: str | None = None
     answers: dict[str, Any] = {}

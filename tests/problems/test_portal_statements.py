@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
-from click.testing import CliRunner
-
-from pdms_core.cli import build_cli
-from pdms_core.cli.context import CliState
 from pdms_core.host import PluginHost
+from pdms_core.testing.cli import run_pdms
 
 PORTAL_LIST = (Path(__file__).parents[2] / "bench" / "queries" / "portal_list.graphql").read_text()
 MAX_STATEMENTS = 12
@@ -19,13 +15,7 @@ async def seed_small_council(host) -> None:
     """Core's small demo council, without the records enabled modules would add (their
     cases would be the newest, and these tests count core's graph)."""
     core_only = PluginHost.load(host.settings.with_changes(plugins=()))
-    # The CLI runs its own event loop, so it runs in a worker thread here.
-    result = await asyncio.to_thread(
-        CliRunner().invoke,
-        build_cli(CliState.for_host(core_only)),
-        ["demo", "seed", "--size", "small"],
-    )
-    assert result.exit_code == 0, result.output
+    await run_pdms(core_only, "demo", "seed", "--size", "small")
 
 
 async def portal_list(caseworker, sql_statements, first: int) -> tuple[list, list[str]]:
