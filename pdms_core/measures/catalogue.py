@@ -37,6 +37,15 @@ def _cols(prefix: str, title: str) -> list[tuple[str, str, str]]:
     return [(f"{prefix}_code", f"{title} code", "text"), (f"{prefix}_label", title, "text")]
 
 
+#: Column prefix and title of each lookup grouping in measure tables.
+KEY_COLUMNS = {
+    dm.TYPE: ("type", "Type"),
+    dm.CATEGORY: ("category", "Category"),
+    dm.CHANNEL: ("channel", "Channel"),
+    dm.OBJECTIVE: ("objective", "Strategic objective"),
+}
+
+
 def _volumes(group_by: str) -> Compute:
     async def compute(session: AsyncSession, f: MeasureFilter) -> MeasureTable:
         volumes = await dm.demand_volumes(session, f, group_by)
@@ -44,7 +53,7 @@ def _volumes(group_by: str) -> Compute:
             key_columns = [("nature", "Nature", "text")]
             keys = [(v.nature,) for v in volumes]
         else:
-            key_columns = _cols(group_by, group_by.capitalize())
+            key_columns = _cols(*KEY_COLUMNS[group_by])
             keys = [_ref(v.value) for v in volumes]
         return table(
             [*PERIOD, *key_columns, ("demands", "Presenting demands", "integer")],
@@ -80,6 +89,18 @@ async def failure_demand_by_type(session: AsyncSession, f: MeasureFilter) -> Mea
         [*_cols("type", "Demand type"), *SHARE],
         [(*_ref(t.type), *_share(t.share)) for t in result.by_type],
     )
+
+
+def _failure_by(grouping: str) -> Compute:
+    async def compute(session: AsyncSession, f: MeasureFilter) -> MeasureTable:
+        result = await dm.failure_demand(session, f)
+        shares = result.by_channel if grouping == dm.CHANNEL else result.by_objective
+        return table(
+            [*_cols(*KEY_COLUMNS[grouping]), *SHARE],
+            [(*_ref(s.value), *_share(s.share)) for s in shares],
+        )
+
+    return compute
 
 
 async def root_causes(session: AsyncSession, f: MeasureFilter) -> MeasureTable:
@@ -215,6 +236,18 @@ CORE_MEASURES = (
         _volumes(dm.NATURE),
     ),
     _spec(
+        "demand_volumes_by_channel",
+        "Demand by channel",
+        "Presenting demands received per period and channel (blank: none recorded).",
+        _volumes(dm.CHANNEL),
+    ),
+    _spec(
+        "demand_volumes_by_objective",
+        "Demand by strategic objective",
+        "Presenting demands received per period and strategic objective (blank: none).",
+        _volumes(dm.OBJECTIVE),
+    ),
+    _spec(
         "failure_demand",
         "Failure-demand share",
         "Share of presenting demands received that were failure demand.",
@@ -231,6 +264,18 @@ CORE_MEASURES = (
         "Failure-demand share by type",
         "Failure-demand share of presenting demands, per demand type, highest first.",
         failure_demand_by_type,
+    ),
+    _spec(
+        "failure_demand_by_channel",
+        "Failure-demand share by channel",
+        "Failure-demand share of presenting demands, per channel, highest first.",
+        _failure_by(dm.CHANNEL),
+    ),
+    _spec(
+        "failure_demand_by_objective",
+        "Failure-demand share by strategic objective",
+        "Failure-demand share of presenting demands, per strategic objective, highest first.",
+        _failure_by(dm.OBJECTIVE),
     ),
     _spec(
         "root_causes",

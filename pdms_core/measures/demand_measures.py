@@ -21,16 +21,25 @@ from pdms_core.measures.filters import MeasureFilter, bucket_end, bucket_start
 from pdms_core.measures.lookup_refs import LookupRef, lookup_refs, sort_label
 
 TYPE, CATEGORY, NATURE = "type", "category", "nature"
-GROUPINGS = (TYPE, CATEGORY, NATURE)
+CHANNEL, OBJECTIVE = "channel", "objective"
+GROUPINGS = (TYPE, CATEGORY, NATURE, CHANNEL, OBJECTIVE)
+#: The demand column each grouping counts by; all but nature are lookup values.
+GROUPING_COLUMNS = {
+    TYPE: Demand.type_id,
+    CATEGORY: Demand.category_id,
+    NATURE: Demand.nature,
+    CHANNEL: Demand.channel_id,
+    OBJECTIVE: Demand.strategic_objective_id,
+}
 
 
 @dataclass(frozen=True)
 class Volume:
-    """Presenting demands received in one period with one type, category or nature."""
+    """Presenting demands received in one period with one key (see ``GROUPINGS``)."""
 
     period_start: date
     period_end: date
-    #: The type or category grouped by (None for nature, or for "no category").
+    #: The lookup value grouped by (None for nature, or for "none recorded").
     value: LookupRef | None
     #: ``value`` or ``failure`` when grouped by nature.
     nature: str | None
@@ -50,7 +59,7 @@ async def demand_volumes(session: AsyncSession, f: MeasureFilter, group_by: str)
 
     Ordered by period, then count (highest first), then label.
     """
-    key = {TYPE: Demand.type_id, CATEGORY: Demand.category_id, NATURE: Demand.nature}[group_by]
+    key = GROUPING_COLUMNS[group_by]
     rows = await session.execute(
         select(Demand.received_on, key, func.count())
         .where(*_presenting(f))
@@ -105,42 +114,70 @@ class TypeShare:
 
 
 @dataclass(frozen=True)
+class KeyShare:
+    """Failure-demand share of one channel or strategic objective (None: none recorded)."""
+
+    value: LookupRef | None
+    share: Share
+
+
+@dataclass(frozen=True)
 class FailureDemand:
-    """Failure-demand share overall, per period (oldest first) and per demand type
-    (highest share first)."""
+    """Failure-demand share overall, per period (oldest first), and per demand type,
+    channel and strategic objective (highest share first)."""
 
     overall: Share
     by_period: list[PeriodShare]
     by_type: list[TypeShare]
+    by_channel: list[KeyShare]
+    by_objective: list[KeyShare]
+
+
+def _highest_first(share: Share, ref: LookupRef | None) -> tuple[float, int, str]:
+    return (-(share.share or 0), -share.total, sort_label(ref))
 
 
 async def failure_demand(session: AsyncSession, f: MeasureFilter) -> FailureDemand:
+    columns = (Demand.type_id, Demand.channel_id, Demand.strategic_objective_id)
     rows = (
         await session.execute(
-            select(Demand.received_on, Demand.type_id, Demand.nature, func.count())
+            select(Demand.received_on, *columns, Demand.nature, func.count())
             .where(*_presenting(f))
-            .group_by(Demand.received_on, Demand.type_id, Demand.nature)
+            .group_by(Demand.received_on, *columns, Demand.nature)
         )
     ).all()
     totals: dict[object, list[int]] = defaultdict(lambda: [0, 0])
-    for received_on, type_id, nature, count in rows:
+    for received_on, type_id, channel_id, objective_id, nature, count in rows:
         failed = count if nature == FAILURE else 0
-        for key in ("all", ("period", bucket_start(received_on, f.bucket)), ("type", type_id)):
+        keys = (
+            "all",
+            ("period", bucket_start(received_on, f.bucket)),
+            (TYPE, type_id),
+            (CHANNEL, channel_id),
+            (OBJECTIVE, objective_id),
+        )
+        for key in keys:
             totals[key][0] += count
             totals[key][1] += failed
-    refs = await lookup_refs(session, [k[1] for k in totals if k[0] == "type"])
+    refs = await lookup_refs(session, [k[1] for k in totals if k[0] in (TYPE, CHANNEL, OBJECTIVE)])
 
     def share(key: object) -> Share:
         total, failed = totals.get(key, (0, 0))
         return Share(total=total, failure=failed)
 
+    def by_key(grouping: str) -> list[KeyShare]:
+        found = [KeyShare(refs.get(k[1]), share(k)) for k in totals if k[0] == grouping]  # type: ignore[arg-type]
+        return sorted(found, key=lambda s: _highest_first(s.share, s.value))
+
     periods = sorted(k[1] for k in totals if k[0] == "period")
-    by_type = [TypeShare(refs[k[1]], share(k)) for k in totals if k[0] == "type"]
-    by_type.sort(key=lambda t: (-(t.share.share or 0), -t.share.total, sort_label(t.type)))
+    by_type = [TypeShare(refs[k[1]], share(k)) for k in totals if k[0] == TYPE]  # type: ignore[index]
+    by_type.sort(key=lambda t: _highest_first(t.share, t.type))
     return FailureDemand(
         overall=share("all"),
         by_period=[PeriodShare(p, bucket_end(p, f.bucket), share(("period", p))) for p in periods],
         by_type=by_type,
+        by_channel=by_key(CHANNEL),
+        by_objective=by_key(OBJECTIVE),
     )
 
 

@@ -19,6 +19,9 @@ Demands (P = presenting, U = underlying)
   D9  C4 U debt                       value    2024-12-31        unresolved
   D10 C1 U mental_health              value    2024-04-02        unresolved
 Root causes: D1 -> D2, D1 -> D10, D6 -> D9, D5 -> D8.
+Channels / strategic objectives of presenting demands (others: none recorded)
+  D1 phone financial_resilience   D3 phone financial_resilience   D4 email  -
+  D5 web   secure_homes           D6 phone financial_resilience   D7 -      healthy_lives
 
 System conditions (type, module, raised; effects case:minutes)
   S1 no_access              core   2024-04-05  C1:30 C2:15
@@ -86,6 +89,14 @@ DEMANDS = {
     "D9": ("C4", False, "debt", None, "value", D(2024, 12, 31), None),
     "D10": ("C1", False, "mental_health", None, "value", D(2024, 4, 2), None),
 }
+CHANNELS = {"D1": "phone", "D3": "phone", "D4": "email", "D5": "web", "D6": "phone"}
+OBJECTIVES = {
+    "D1": "financial_resilience",
+    "D3": "financial_resilience",
+    "D5": "secure_homes",
+    "D6": "financial_resilience",
+    "D7": "healthy_lives",
+}
 CAUSES = [("D1", "D2"), ("D1", "D10"), ("D6", "D9"), ("D5", "D8")]
 CONDITIONS = [
     ("no_access", "core", D(2024, 4, 5), [("C1", 30), ("C2", 15)]),
@@ -124,6 +135,8 @@ async def build(db, host) -> Dataset:
                 "demand_category",
                 "system_condition_type",
                 "task_category",
+                "channel",
+                "strategic_objective",
             )
         }
         for code in ("north", "south"):
@@ -159,6 +172,8 @@ async def build(db, host) -> Dataset:
                 is_presenting=presenting,
                 received_on=received,
                 resolved_on=resolved,
+                channel_id=ids["channel"].get(CHANNELS.get(key, "")),
+                strategic_objective_id=ids["strategic_objective"].get(OBJECTIVES.get(key, "")),
             )
             session.add(demand)
             await session.flush()

@@ -151,6 +151,39 @@ async def test_failure_share_overall_per_period_and_per_type(measure):
     ]
 
 
+async def test_volumes_by_channel_and_by_strategic_objective(measure):
+    by_channel = await measure("demand_volumes_by_channel", bucket="year")
+    assert cells(by_channel, "period_start", "channel_code", "channel_label", "demands") == [
+        (D(2024, 1, 1), "phone", "Phone", 3),
+        (D(2024, 1, 1), "email", "Email", 1),
+        (D(2024, 1, 1), "web", "Web form", 1),
+        (D(2025, 1, 1), None, None, 1),
+    ]
+    by_objective = await measure("demand_volumes_by_objective", bucket="year")
+    assert cells(by_objective, "period_start", "objective_code", "demands") == [
+        (D(2024, 1, 1), "financial_resilience", 3),
+        (D(2024, 1, 1), "secure_homes", 1),
+        (D(2024, 1, 1), None, 1),
+        (D(2025, 1, 1), "healthy_lives", 1),
+    ]
+
+
+async def test_failure_share_by_channel_and_by_strategic_objective(measure, council):
+    by_channel = await measure("failure_demand_by_channel")
+    assert cells(by_channel, "channel_code", "demands", "failure_demands", "failure_share") == [
+        ("email", 1, 1, 1.0),
+        (None, 1, 1, 1.0),
+        ("phone", 3, 1, 0.3333),
+        ("web", 1, 0, 0.0),
+    ]
+    north = (council.teams["north"],)
+    by_objective = await measure("failure_demand_by_objective", team_ids=north)
+    assert cells(by_objective, "objective_code", "demands", "failure_demands") == [
+        (None, 1, 1),
+        ("financial_resilience", 2, 1),
+    ]
+
+
 async def test_failure_share_of_nothing_is_empty_not_zero(measure):
     assert await measure("failure_demand", date_from=D(2030, 1, 1)) == [
         {"demands": 0, "failure_demands": 0, "failure_share": None}

@@ -13,7 +13,9 @@ VOLUMES = """query($f: MeasureFilterInput, $g: DemandGrouping) {
 FAILURE = """query($f: MeasureFilterInput) { failureDemand(filter: $f) {
   overall { demands failureDemands valueDemands share }
   byPeriod { periodStart periodEnd share { demands failureDemands share } }
-  byType { type { code } share { demands failureDemands share } } } }"""
+  byType { type { code } share { demands failureDemands share } }
+  byChannel { lookupValue { code } share { demands failureDemands share } }
+  byObjective { lookupValue { code } share { demands failureDemands share } } } }"""
 ROOT_CAUSES = """query($top: Int) { rootCauses(top: $top) {
   presentingType { code } presentingDemands causes { type { code } demands share } } }"""
 CONDITIONS = """query($r: ConditionRanking) { systemConditionImpact(rankBy: $r) {
@@ -83,6 +85,33 @@ async def test_failure_demand(reader):
         ("benefits", 1),
         ("rent", 2),
         ("repairs", 0),
+    ]
+
+
+async def test_failure_demand_and_volumes_by_channel_and_objective(reader):
+    data = (await reader.execute(FAILURE, {"f": {"to": "2024-12-31"}})).ok()["failureDemand"]
+    shares = [
+        (s["lookupValue"] and s["lookupValue"]["code"], s["share"]["demands"], s["share"]["share"])
+        for s in data["byChannel"]
+    ]
+    assert shares == [("email", 1, 1.0), ("phone", 3, 0.3333), ("web", 1, 0.0)]
+    assert [(s["lookupValue"], s["share"]["failureDemands"]) for s in data["byObjective"]] == [
+        (None, 1),
+        ({"code": "financial_resilience"}, 1),
+        ({"code": "secure_homes"}, 0),
+    ]
+    volumes = await reader.execute(VOLUMES, {"f": {"bucket": "YEAR"}, "g": "OBJECTIVE"})
+    assert [
+        (v["periodStart"], v["lookupValue"], v["count"]) for v in volumes.ok()["demandVolumes"]
+    ] == [
+        (
+            "2024-01-01",
+            {"code": "financial_resilience", "label": "Financially resilient households"},
+            3,
+        ),
+        ("2024-01-01", {"code": "secure_homes", "label": "Secure, affordable homes"}, 1),
+        ("2024-01-01", None, 1),
+        ("2025-01-01", {"code": "healthy_lives", "label": "Healthy, independent lives"}, 1),
     ]
 
 

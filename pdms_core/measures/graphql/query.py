@@ -52,7 +52,8 @@ class SaveMeasureSnapshotInput:
 @strawberry.type
 class MeasureQuery:
     @query_field(
-        description="Presenting demands received per period, by type, category or nature.",
+        description="Presenting demands received per period, by type, category, nature, "
+        "channel or strategic objective.",
         permission=READ,
     )
     async def demand_volumes(

@@ -22,6 +22,10 @@ class DemandGrouping(Enum):
     TYPE = strawberry.enum_value(dm.TYPE, description="Demand type.")
     CATEGORY = strawberry.enum_value(dm.CATEGORY, description="Demand category.")
     NATURE = strawberry.enum_value(dm.NATURE, description="Value or failure demand.")
+    CHANNEL = strawberry.enum_value(dm.CHANNEL, description="How the demand reached the council.")
+    OBJECTIVE = strawberry.enum_value(
+        dm.OBJECTIVE, description="The strategic objective the demand relates to."
+    )
 
 
 @strawberry.enum(description="How system-condition types are ranked.")
@@ -47,8 +51,8 @@ class DemandVolume:
     value_id: strawberry.Private[int | None]
 
     @strawberry.field(
-        description="The demand type or category grouped by; null when grouping by nature "
-        "and for demands without a category."
+        description="The lookup value grouped by (type, category, channel or objective); "
+        "null when grouping by nature and for demands without one."
     )
     async def lookup_value(self, info: Info) -> LookupValueNode | None:
         return await _lookup(info, self.value_id)
@@ -95,7 +99,23 @@ class TypeFailureShare:
         return await _lookup(info, self.type_id)  # type: ignore[return-value]
 
 
-@strawberry.type(description="Failure-demand share overall, over time and by type.")
+@strawberry.type(description="Failure-demand share of one channel or strategic objective.")
+class KeyFailureShare:
+    share: FailureShare = strawberry.field(description="The share for the value.")
+    value_id: strawberry.Private[int | None]
+
+    @strawberry.field(description="The channel or objective; null for demands without one.")
+    async def lookup_value(self, info: Info) -> LookupValueNode | None:
+        return await _lookup(info, self.value_id)
+
+    @classmethod
+    def of(cls, s: dm.KeyShare) -> KeyFailureShare:
+        return cls(share=FailureShare.of(s.share), value_id=s.value.id if s.value else None)
+
+
+@strawberry.type(
+    description="Failure-demand share overall, over time, and by type, channel and objective."
+)
 class FailureDemandMeasure:
     overall: FailureShare = strawberry.field(description="Across everything filtered.")
     by_period: list[PeriodFailureShare] = strawberry.field(
@@ -103,6 +123,12 @@ class FailureDemandMeasure:
     )
     by_type: list[TypeFailureShare] = strawberry.field(
         description="Per demand type, highest share first."
+    )
+    by_channel: list[KeyFailureShare] = strawberry.field(
+        description="Per channel, highest share first."
+    )
+    by_objective: list[KeyFailureShare] = strawberry.field(
+        description="Per strategic objective, highest share first."
     )
 
     @classmethod
@@ -121,6 +147,8 @@ class FailureDemandMeasure:
                 TypeFailureShare(share=FailureShare.of(t.share), type_id=t.type.id)
                 for t in f.by_type
             ],
+            by_channel=[KeyFailureShare.of(s) for s in f.by_channel],
+            by_objective=[KeyFailureShare.of(s) for s in f.by_objective],
         )
 
 
