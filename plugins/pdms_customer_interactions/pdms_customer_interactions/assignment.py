@@ -12,7 +12,7 @@ import json
 import re
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -230,20 +230,53 @@ async def active_officers(session: AsyncSession, rules: Sequence[engine.Rule]) -
 
 
 async def route(
-    session: AsyncSession, facts: engine.Facts, *, rules: Sequence[engine.Rule] | None = None
+    session: AsyncSession,
+    facts: engine.Facts,
+    *,
+    rules: Sequence[engine.Rule] | None = None,
+    claim: bool = False,
 ) -> Routed:
-    """Decide by the given rules, or the current rule book's."""
+    """Decide by the given rules, or the current rule book's.
+
+    With ``claim`` (work is being given, not suggested) a round-robin turn is taken
+    under a lock on the team's round-robin row, held until the caller's transaction
+    ends, so handlers routing to the same team at once get the officers in turn.
+    """
     number = None
     if rules is None:
         number, rules = await current_rules(session)
     teams = await team_states(session, _team_ids(rules, [facts]))
     officers = await active_officers(session, rules)
     decision = engine.decide(rules, facts, teams, officers)
+    locked: set[int] = set()
+    while claim and decision.choose == engine.ROUND_ROBIN and decision.team_id not in locked:
+        team_id = decision.team_id
+        assert team_id is not None
+        locked.add(team_id)
+        last = await _lock_round_robin(session, team_id)
+        if last == teams[team_id].last_officer_id:
+            break
+        # Another handler took a turn since the team was read: decide again from it.
+        teams = {**teams, team_id: replace(teams[team_id], last_officer_id=last)}
+        decision = engine.decide(rules, facts, teams, officers)
     return Routed(decision, facts, number)
 
 
+async def _lock_round_robin(session: AsyncSession, team_id: int) -> int | None:
+    """Lock the team's round-robin row (made if missing) and read its latest turn.
+
+    On PostgreSQL a second transaction waits here until the first ends and then reads
+    the turn the first took; SQLite serialises writers, so there is nothing to wait for.
+    """
+    table = RoundRobin.__table__
+    await upsert_rows(session, table, [{"team_id": team_id}], key=["team_id"], update=[])
+    return await session.scalar(
+        select(table.c.last_officer_id).where(table.c.team_id == team_id).with_for_update()
+    )
+
+
 async def decide_for(session: AsyncSession, given: Any) -> Routed:
-    """Route a contact being recorded (``services.NewInteraction``)."""
+    """Route a contact being recorded (``services.NewInteraction``), taking its turn."""
     facts = await gather_facts(
         session,
         person_id=given.person_id,
@@ -253,7 +286,7 @@ async def decide_for(session: AsyncSession, given: Any) -> Routed:
         channel=given.channel_code,
         at=given.started_at,
     )
-    return await route(session, facts)
+    return await route(session, facts, claim=True)
 
 
 async def store(
