@@ -20,6 +20,7 @@ from strawberry.types import ExecutionResult
 from pdms_core import graphiql
 from pdms_core.audit.writer import stop_audit_writer
 from pdms_core.auth.cache import SignInCache
+from pdms_core.auth.oidc_routes import oidc_routes
 from pdms_core.auth.resolve import client_ip, resolve_credentials
 from pdms_core.db.engine import Database
 from pdms_core.documents.download import download_endpoint
@@ -223,6 +224,8 @@ def create_app(
                 methods=["GET"],
             ),
             *(graphiql.routes() if settings.debug else []),
+            # Single sign-on (OpenID Connect), when settings enable it.
+            *oidc_routes(settings, database),
             # Modules' own HTTP routes (PluginManifest.routes), checked in routes.py.
             *plugin_routes(host, RouteContext(host, database, graphql.signins)),
         ],

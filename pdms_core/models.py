@@ -4,9 +4,11 @@ from pdms_core.activities.models import Activity, ActivityPerson, Task
 from pdms_core.audit.models import AuditEvent
 from pdms_core.auth.models import (
     ApiKey,
+    OidcPending,
     PasswordResetToken,
     Role,
     RolePermission,
+    StaffIdentity,
     StaffSession,
     StaffUser,
     Team,
@@ -63,6 +65,7 @@ __all__ = [
     "LookupSet",
     "LookupValue",
     "MeasureSnapshot",
+    "OidcPending",
     "OutboxMessage",
     "PasswordResetToken",
     "Person",
@@ -72,6 +75,7 @@ __all__ = [
     "Role",
     "RolePermission",
     "ServiceStandard",
+    "StaffIdentity",
     "StaffSession",
     "StaffUser",
     "SystemCondition",

@@ -125,6 +125,17 @@ class Settings:
     letter_converter: str | None = None
     #: Seconds one PDF conversion may take before it is stopped.
     letter_converter_timeout_seconds: int = 60
+    #: Single sign-on with OpenID Connect (docs/security.md), off unless enabled. The
+    #: provider is found from its issuer URL (``/.well-known/openid-configuration``).
+    oidc_enabled: bool = False
+    oidc_issuer: str | None = None
+    oidc_client_id: str | None = None
+    oidc_client_secret: str | None = field(default=None, repr=False)
+    #: The callback registered at the provider. None: ``public_url`` + /auth/oidc/callback.
+    oidc_redirect_url: str | None = None
+    oidc_scopes: str = "openid email profile"
+    #: Where the browser goes once signed in. None: ``public_url`` + /.
+    oidc_landing_url: str | None = None
     #: Per-plugin raw sections; validated by each plugin's settings model.
     plugin_sections: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
@@ -145,6 +156,8 @@ class Settings:
             )
         if self.workers is not None and self.workers < 1:
             raise ConfigurationError(f"PDMS_WORKERS must be at least 1, not {self.workers}")
+        if self.oidc_enabled:
+            _check_oidc(self)
         if self.secret_key is not None and len(self.secret_key) < 32:
             # the value itself is never echoed: it is a secret
             raise ConfigurationError("PDMS_SECRET_KEY must be at least 32 characters long")
@@ -271,6 +284,13 @@ _SECURITY_FIELDS = {
     "document_link_seconds": int,
     "document_deleted_days": int,
     "document_downloads_per_minute": int,
+    "oidc_enabled": bool,
+    "oidc_issuer": str,
+    "oidc_client_id": str,
+    "oidc_client_secret": str,
+    "oidc_redirect_url": str,
+    "oidc_scopes": str,
+    "oidc_landing_url": str,
 }
 #: ``PDMS_EXECUTOR``'s values (graphql/executors.py, which imports too much to import here).
 EXECUTORS = ("fast", "stock")
@@ -290,6 +310,15 @@ _MINIMUMS = {
     "document_downloads_per_minute": 1,
     "letter_converter_timeout_seconds": 1,
 }
+
+
+def _check_oidc(settings: Settings) -> None:
+    """Single sign-on needs a provider and a client; the secret is never echoed."""
+    for name in ("oidc_issuer", "oidc_client_id", "oidc_client_secret"):
+        if not getattr(settings, name):
+            raise ConfigurationError(f"PDMS_OIDC_ENABLED needs PDMS_{name.upper()}")
+    if "openid" not in settings.oidc_scopes.split():
+        raise ConfigurationError("PDMS_OIDC_SCOPES must include openid")
 
 
 def _security_settings(core: Mapping[str, Any]) -> dict[str, Any]:

@@ -6,7 +6,6 @@ mutations; each must be the only field of its document (see graphql/limits.py).
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime
 from typing import Annotated
 
@@ -14,6 +13,7 @@ import strawberry
 from strawberry.types import Info
 
 from pdms_core.auth import reset, sessions
+from pdms_core.auth.cookies import set_session_cookies
 from pdms_core.auth.passwords import HashingBusy
 from pdms_core.auth.permissions import user_id_of
 from pdms_core.auth.resolve import CSRF_COOKIE, SESSION_COOKIE
@@ -110,20 +110,7 @@ class AuthMutation:
             return LoginPayload(
                 token=signed.token, csrf_token=None, expires_at=expires, user=signed.user, errors=[]
             )
-        csrf = secrets.token_urlsafe(32)
-        secure = context.settings.secure_cookies
-        max_age = int((expires - signed.session.created_at).total_seconds())
-        context.response.set_cookie(
-            SESSION_COOKIE,
-            signed.token,
-            max_age=max_age,
-            httponly=True,
-            secure=secure,
-            samesite="strict",
-        )
-        context.response.set_cookie(
-            CSRF_COOKIE, csrf, max_age=max_age, httponly=False, secure=secure, samesite="strict"
-        )
+        csrf = set_session_cookies(context.response, context.settings, signed)
         return LoginPayload(
             token=None, csrf_token=csrf, expires_at=expires, user=signed.user, errors=[]
         )

@@ -24,6 +24,9 @@ class StaffUser(Versioned, Base):
     email: Mapped[str] = mapped_column(String(320))
     #: Lower-cased email: unique, so two accounts never differ only by case.
     email_key: Mapped[str] = mapped_column(String(320), unique=True)
+    #: Optional sign-in name, stored lower-cased; never contains "@", so it can never
+    #: be mistaken for another user's email address at sign-in.
+    username: Mapped[str | None] = mapped_column(String(64), unique=True)
     display_name: Mapped[str] = mapped_column(String(200))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), server_default=func.now())
@@ -170,3 +173,35 @@ class ApiKeyTeam(Base):
     team_id: Mapped[int] = mapped_column(
         IdType, ForeignKey("team.id"), primary_key=True, index=True
     )
+
+
+class StaffIdentity(Base):
+    """A staff user's account at an OpenID Connect provider (issuer and subject), linked
+    on their first single sign-on by verified email and trusted by subject afterwards."""
+
+    __tablename__ = "staff_identity"
+    __table_args__ = (UniqueConstraint("issuer", "subject"), UniqueConstraint("issuer", "user_id"))
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    issuer: Mapped[str] = mapped_column(String(300))
+    subject: Mapped[str] = mapped_column(String(255))
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    last_used_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class OidcPending(Base):
+    """A single sign-on begun and not yet finished: what the callback must check.
+
+    Found by the hash of its ``state``, removed by the callback that uses it (so a
+    state works once), and bound to the browser that began it by a cookie whose hash
+    is kept here."""
+
+    __tablename__ = "oidc_pending"
+
+    state_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    browser_hash: Mapped[str] = mapped_column(String(64))
+    nonce: Mapped[str] = mapped_column(String(100))
+    code_verifier: Mapped[str] = mapped_column(String(128))
+    keep_signed_in: Mapped[bool] = mapped_column(Boolean, default=False)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
