@@ -66,6 +66,7 @@ if TYPE_CHECKING:
     from pdms_core.db.bulk import chunks, insert_rows, upsert_rows
     from pdms_core.db.datetimes import UtcDateTime
     from pdms_core.db.loaders import SessionLoader, group_by
+    from pdms_core.db.row_rules import register_row_rule, restrict
     from pdms_core.db.unit_of_work import expect_version, unit_of_work
     from pdms_core.demands.services import DemandFields, add_demand
     from pdms_core.documents.services import add_document
@@ -90,8 +91,14 @@ if TYPE_CHECKING:
     from pdms_core.measures.filters import MeasureFilter
     from pdms_core.measures.table import MeasureColumn, MeasureTable
     from pdms_core.notifications.outbox import InvalidNotification, queue_notification
+    from pdms_core.people.services import PersonFields, create_person
     from pdms_core.people.types import PersonNode
     from pdms_core.places.graphql import PlaceNode
+    from pdms_core.standards.working_days import (
+        add_working_days,
+        is_working_day,
+        working_days_between,
+    )
 
 #: Where each lazily imported name lives.
 _HOMES: dict[str, str] = {
@@ -112,6 +119,7 @@ _HOMES: dict[str, str] = {
     "ModuleRecord": "pdms_core.graphql.module_records",
     "NewParty": "pdms_core.cases.services",
     "PageInfo": "pdms_core.graphql.pagination",
+    "PersonFields": "pdms_core.people.services",
     "PersonNode": "pdms_core.people.types",
     "PlaceNode": "pdms_core.places.graphql",
     "PLACE_LETTER_FIELDS": "pdms_core.letters.fields",
@@ -123,12 +131,14 @@ _HOMES: dict[str, str] = {
     "UtcDateTime": "pdms_core.db.datetimes",
     "Versioned": "pdms_core.db.base",
     "add_demand": "pdms_core.demands.services",
+    "add_working_days": "pdms_core.standards.working_days",
     "audit_request": "pdms_core.audit.routes",
     "add_document": "pdms_core.documents.services",
     "documents_field": "pdms_core.documents.types",
     "british_date": "pdms_core.letters.formatting",
     "chunks": "pdms_core.db.bulk",
     "core_tables": "pdms_core.core_tables",
+    "create_person": "pdms_core.people.services",
     "csv_cell": "pdms_core.csv_export",
     "csv_text": "pdms_core.csv_export",
     "decode_id": "pdms_core.graphql.node",
@@ -138,6 +148,7 @@ _HOMES: dict[str, str] = {
     "global_id": "pdms_core.graphql.node",
     "group_by": "pdms_core.db.loaders",
     "insert_rows": "pdms_core.db.bulk",
+    "is_working_day": "pdms_core.standards.working_days",
     "keyset_page": "pdms_core.graphql.pagination",
     "load_row": "pdms_core.graphql.node",
     "lookup_id": "pdms_core.lookups.reads",
@@ -153,11 +164,14 @@ _HOMES: dict[str, str] = {
     "queue_notification": "pdms_core.notifications.outbox",
     "raise_condition": "pdms_core.conditions.services",
     "recipient_letter_fields": "pdms_core.letters.fields",
+    "register_row_rule": "pdms_core.db.row_rules",
+    "restrict": "pdms_core.db.row_rules",
     "run_command": "pdms_core.cli_support",
     "run_mutation": "pdms_core.graphql.errors",
     "settled": "pdms_core.graphql.prefetch",
     "unit_of_work": "pdms_core.db.unit_of_work",
     "upsert_rows": "pdms_core.db.bulk",
+    "working_days_between": "pdms_core.standards.working_days",
     "write_csv": "pdms_core.csv_export",
 }
 
@@ -201,6 +215,7 @@ __all__ = [
     "PageInfo",
     "Permission",
     "PermissionDenied",
+    "PersonFields",
     "PersonNode",
     "PlaceNode",
     "PluginManifest",
@@ -216,10 +231,12 @@ __all__ = [
     "Versioned",
     "add_demand",
     "add_document",
+    "add_working_days",
     "audit_request",
     "british_date",
     "chunks",
     "core_tables",
+    "create_person",
     "csv_cell",
     "csv_text",
     "decode_id",
@@ -232,6 +249,7 @@ __all__ = [
     "hookimpl",
     "hookspec",
     "insert_rows",
+    "is_working_day",
     "keyset_page",
     "load_row",
     "lookup_id",
@@ -247,12 +265,15 @@ __all__ = [
     "queue_notification",
     "raise_condition",
     "recipient_letter_fields",
+    "register_row_rule",
+    "restrict",
     "run_command",
     "run_mutation",
     "settled",
     "today",
     "unit_of_work",
     "upsert_rows",
+    "working_days_between",
     "write_csv",
 ]
 

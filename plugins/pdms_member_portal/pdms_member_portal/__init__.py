@@ -1,0 +1,1 @@
+"""Member enquiry portal: councillors raise enquiries for residents; co-ordinators route them."""

@@ -1,0 +1,1 @@
+"""GraphQL types, loaders, queries and mutations of the member portal."""

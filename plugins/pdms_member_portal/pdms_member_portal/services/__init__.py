@@ -1,0 +1,1 @@
+"""Business logic over (session, actor, ...); no strawberry."""
