@@ -143,6 +143,17 @@ class MeasureFilter:
             )
         return clauses
 
+    def on_place(self, place_id: Any) -> list[ColumnElement[bool]]:
+        """Ward and postcode-area criteria, applied to a place column (for records that
+        hang on a place rather than a case; a record without a place then fails them)."""
+        clauses: list[ColumnElement[bool]] = []
+        if self.wards:
+            clauses.append(place_id.in_(select(Place.id).where(Place.ward_code.in_(self.wards))))
+        if self.postcode_areas:
+            areas = or_(*(_in_area(area) for area in self.postcode_areas))
+            clauses.append(place_id.in_(select(Place.id).where(areas)))
+        return clauses
+
     def on_case_table(self, case_id: Any, module: Any) -> list[ColumnElement[bool]]:
         """Module, team and place criteria (not dates)."""
         return [*self.on_module(module), *self.on_case(case_id)]

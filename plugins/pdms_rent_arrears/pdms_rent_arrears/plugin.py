@@ -17,6 +17,7 @@ from pdms_core.plugin import (
     GraphQLContribution,
     LetterPurpose,
     LookupSetSpec,
+    MeasureSpec,
     ModuleRecordSource,
     Permission,
     PluginManifest,
@@ -74,6 +75,13 @@ def pdms_graphql() -> GraphQLContribution:
 @hookimpl
 def pdms_permissions() -> list[Permission]:
     return PERMISSIONS
+
+
+@hookimpl
+def pdms_measures() -> list[MeasureSpec]:
+    from pdms_rent_arrears.measures import MEASURES
+
+    return list(MEASURES)
 
 
 @hookimpl
