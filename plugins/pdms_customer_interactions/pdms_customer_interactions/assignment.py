@@ -11,14 +11,14 @@ import hashlib
 import json
 import re
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from pdms_core.plugin import core_tables, upsert_rows
-from sqlalchemy import func, select
+from sqlalchemy import func, null, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdms_customer_interactions import engine
@@ -44,6 +44,9 @@ class Routed:
     decision: engine.Decision
     facts: engine.Facts
     book_number: int | None
+    #: Names of the chosen team and officer, as read for the decision.
+    team_name: str | None = None
+    officer_name: str | None = None
 
     @property
     def team_id(self) -> int | None:
@@ -52,6 +55,14 @@ class Routed:
     @property
     def officer_id(self) -> int | None:
         return self.decision.officer_id
+
+
+@dataclass(frozen=True)
+class Book:
+    """The current rule book: its number and parsed rules (empty before the first save)."""
+
+    number: int | None
+    rules: list[engine.Rule]
 
 
 def postcode_area(postcode: str | None) -> str | None:
@@ -74,33 +85,36 @@ _PARSED: OrderedDict[str, list[engine.Rule]] = OrderedDict()
 _PARSED_MAX = 8
 
 
-async def current_rules(session: AsyncSession) -> tuple[int | None, list[engine.Rule]]:
-    """The current rule book's number and rules, parsed once per process and book."""
-    head = (
-        await session.execute(
-            select(RuleBook.id, RuleBook.number, RuleBook.digest)
-            .order_by(RuleBook.number.desc())
-            .limit(1)
-        )
-    ).first()
-    if head is None:
-        return None, []
-    cached = _PARSED.get(head.digest) if head.digest else None
+def _newest_book(column: Any) -> Any:
+    return select(column).order_by(RuleBook.number.desc()).limit(1).scalar_subquery()
+
+
+async def _parsed_book(session: AsyncSession, number: int | None, digest: str | None) -> Book:
+    """The rules of book ``number``, parsed once per process and book."""
+    if number is None:
+        return Book(None, [])
+    cached = _PARSED.get(digest) if digest else None
     if cached is not None:
-        _PARSED.move_to_end(head.digest)
-        return head.number, cached
-    raw = await session.scalar(select(RuleBook.rules).where(RuleBook.id == head.id))
+        _PARSED.move_to_end(digest)  # type: ignore[arg-type]
+        return Book(number, cached)
+    raw = await session.scalar(select(RuleBook.rules).where(RuleBook.number == number))
     parsed = [engine.rule_from_json(rule) for rule in raw or []]
-    if head.digest:
-        _PARSED[head.digest] = parsed
+    if digest:
+        _PARSED[digest] = parsed
         while len(_PARSED) > _PARSED_MAX:
             _PARSED.popitem(last=False)
-    return head.number, parsed
+    return Book(number, parsed)
 
 
-async def case_teams(
-    session: AsyncSession, person_id: int | None, place_id: int | None = None
-) -> tuple[int, ...]:
+async def current_rules(session: AsyncSession) -> Book:
+    """The current rule book's number and rules."""
+    head = (
+        await session.execute(select(_newest_book(RuleBook.number), _newest_book(RuleBook.digest)))
+    ).one()
+    return await _parsed_book(session, head[0], head[1])
+
+
+async def case_teams(session: AsyncSession, person_id: int | None) -> tuple[int, ...]:
     """Teams owning the person's open cases, most recently opened first."""
     if person_id is None:
         return ()
@@ -126,99 +140,111 @@ async def gather_facts(
     demand_category: str | None,
     channel: str | None,
     at: datetime | None,
-) -> engine.Facts:
-    ward = area = None
+    known_case_teams: Sequence[int] | None = None,
+) -> tuple[engine.Facts, Book]:
+    """The facts the rules test, and the current rule book.
+
+    The place's ward and postcode, the person's flags and the rule book's head come in
+    one statement; the teams of the person's open cases in another, unless the caller
+    read them already (``known_case_teams``, most recently opened first).
+    """
+    nothing = null()
+    ward = postcode = flags = nothing
     if place_id is not None:
-        found = (
-            await session.execute(
-                select(PLACE.c.ward_code, PLACE.c.postcode).where(PLACE.c.id == place_id)
-            )
-        ).first()
-        if found is not None:
-            ward, area = found.ward_code, postcode_area(found.postcode)
-    flags: frozenset[str] = frozenset()
+        ward = select(PLACE.c.ward_code).where(PLACE.c.id == place_id).scalar_subquery()
+        postcode = select(PLACE.c.postcode).where(PLACE.c.id == place_id).scalar_subquery()
     if person_id is not None:
-        flags = frozenset(
-            await session.scalars(
-                select(LOOKUP_VALUE.c.code)
-                .join(EXTERNAL_REFERENCE, EXTERNAL_REFERENCE.c.type_id == LOOKUP_VALUE.c.id)
-                .where(EXTERNAL_REFERENCE.c.person_id == person_id)
+        # Codes are [a-z0-9_], so a comma cannot be part of one.
+        flags = (
+            select(func.aggregate_strings(LOOKUP_VALUE.c.code, ","))
+            .select_from(LOOKUP_VALUE)
+            .join(EXTERNAL_REFERENCE, EXTERNAL_REFERENCE.c.type_id == LOOKUP_VALUE.c.id)
+            .where(EXTERNAL_REFERENCE.c.person_id == person_id)
+            .scalar_subquery()
+        )
+    row = (
+        await session.execute(
+            select(
+                ward.label("ward"),
+                postcode.label("postcode"),
+                flags.label("flags"),
+                _newest_book(RuleBook.number).label("number"),
+                _newest_book(RuleBook.digest).label("digest"),
             )
         )
+    ).one()
+    book = await _parsed_book(session, row.number, row.digest)
+    if known_case_teams is None:
+        teams = await case_teams(session, person_id)
+    else:
+        teams = tuple(dict.fromkeys(known_case_teams))
     local = at.astimezone(LONDON) if at is not None else None
-    return engine.Facts(
+    facts = engine.Facts(
         demand_type=demand_type,
         demand_category=demand_category,
-        ward=ward,
-        postcode_area=area,
-        person_flags=flags,
-        case_teams=await case_teams(session, person_id),
+        ward=row.ward,
+        postcode_area=postcode_area(row.postcode),
+        person_flags=frozenset(code for code in (row.flags or "").split(",") if code),
+        case_teams=teams,
         channel=channel,
         minute_of_day=local.hour * 60 + local.minute if local else None,
     )
-
-
-def _team_ids(rules: Iterable[engine.Rule], facts: Iterable[engine.Facts]) -> set[int]:
-    wanted = {r.target.team_id for r in rules if r.target.team_id is not None}
-    for fact in facts:
-        wanted.update(fact.case_teams)
-    return wanted
+    return facts, book
 
 
 async def team_states(
     session: AsyncSession, team_ids: Iterable[int]
 ) -> dict[int, engine.TeamState]:
-    """Active teams with their active members' open cases and round-robin position."""
+    """Active teams with their active members' open cases and round-robin position,
+    in one statement."""
     ids = sorted(set(team_ids))
     if not ids:
         return {}
-    teams = dict(
-        (
-            await session.execute(
-                select(TEAM.c.id, TEAM.c.name).where(TEAM.c.id.in_(ids), TEAM.c.is_active)
-            )
-        ).all()
+    members = (
+        select(MEMBERSHIP.c.team_id, STAFF_USER.c.id.label("officer_id"), STAFF_USER.c.display_name)
+        .join(STAFF_USER, STAFF_USER.c.id == MEMBERSHIP.c.user_id)
+        .where(MEMBERSHIP.c.team_id.in_(ids), STAFF_USER.c.is_active)
+        .subquery()
     )
-    members_of = select(MEMBERSHIP.c.user_id).where(MEMBERSHIP.c.team_id.in_(list(teams)))
     # Count open cases of these teams' members only, not of every officer in the council.
     open_work = (
         select(CASE_RECORD.c.officer_id, func.count().label("open_cases"))
-        .where(CASE_RECORD.c.closed_on.is_(None), CASE_RECORD.c.officer_id.in_(members_of))
+        .where(
+            CASE_RECORD.c.closed_on.is_(None),
+            CASE_RECORD.c.officer_id.in_(select(members.c.officer_id)),
+        )
         .group_by(CASE_RECORD.c.officer_id)
         .subquery()
     )
-    members = await session.execute(
+    turns = RoundRobin.__table__
+    rows = await session.execute(
         select(
-            MEMBERSHIP.c.team_id,
-            STAFF_USER.c.id,
+            TEAM.c.id,
+            TEAM.c.name,
+            turns.c.last_officer_id,
+            members.c.officer_id,
             func.coalesce(open_work.c.open_cases, 0),
-            STAFF_USER.c.display_name,
+            members.c.display_name,
         )
-        .join(STAFF_USER, STAFF_USER.c.id == MEMBERSHIP.c.user_id)
-        .outerjoin(open_work, open_work.c.officer_id == STAFF_USER.c.id)
-        .where(MEMBERSHIP.c.team_id.in_(list(teams)), STAFF_USER.c.is_active)
-        .order_by(MEMBERSHIP.c.team_id, STAFF_USER.c.id)
+        .outerjoin(turns, turns.c.team_id == TEAM.c.id)
+        .outerjoin(members, members.c.team_id == TEAM.c.id)
+        .outerjoin(open_work, open_work.c.officer_id == members.c.officer_id)
+        .where(TEAM.c.id.in_(ids), TEAM.c.is_active)
+        .order_by(TEAM.c.id, members.c.officer_id)
     )
-    by_team: dict[int, list[tuple[int, int, str]]] = {}
-    for team_id, officer_id, open_cases, name in members:
-        by_team.setdefault(team_id, []).append((officer_id, int(open_cases), name))
-    last = dict(
-        (
-            await session.execute(
-                select(RoundRobin.team_id, RoundRobin.last_officer_id).where(
-                    RoundRobin.team_id.in_(list(teams))
-                )
-            )
-        ).all()
-    )
+    found: dict[int, tuple[str, int | None, list[tuple[int, int, str]]]] = {}
+    for team_id, name, last, officer_id, open_cases, officer_name in rows:
+        _, _, people = found.setdefault(team_id, (name, last, []))
+        if officer_id is not None:
+            people.append((officer_id, int(open_cases), officer_name))
     return {
-        team_id: engine.TeamState(name, tuple(by_team.get(team_id, ())), last.get(team_id))
-        for team_id, name in teams.items()
+        team_id: engine.TeamState(name, tuple(people), last)
+        for team_id, (name, last, people) in found.items()
     }
 
 
-async def active_officers(session: AsyncSession, rules: Sequence[engine.Rule]) -> dict[int, str]:
-    ids = {r.target.officer_id for r in rules if r.target.officer_id is not None}
+async def active_officers(session: AsyncSession, officer_ids: Iterable[int]) -> dict[int, str]:
+    ids = sorted(set(officer_ids))
     if not ids:
         return {}
     rows = await session.execute(
@@ -229,24 +255,40 @@ async def active_officers(session: AsyncSession, rules: Sequence[engine.Rule]) -
     return {key: value for key, value in rows}
 
 
-async def route(
-    session: AsyncSession,
+async def state_for(
+    session: AsyncSession, rules: Sequence[engine.Rule], facts: Iterable[engine.Facts]
+) -> tuple[dict[int, engine.TeamState], dict[int, str]]:
+    """The teams and officers the rules may route these facts to, as they are now."""
+    teams, officers = engine.reachable(rules, facts)
+    return await team_states(session, teams), await active_officers(session, officers)
+
+
+def routed_from(
+    decision: engine.Decision,
     facts: engine.Facts,
-    *,
-    rules: Sequence[engine.Rule] | None = None,
-    claim: bool = False,
+    number: int | None,
+    teams: Mapping[int, engine.TeamState],
+    officers: Mapping[int, str],
 ) -> Routed:
-    """Decide by the given rules, or the current rule book's.
+    """The decision with the names of its team and officer, from the state it used."""
+    team = teams.get(decision.team_id) if decision.team_id is not None else None
+    officer_name = officers.get(decision.officer_id) if decision.officer_id is not None else None
+    if team is not None and officer_name is None:
+        officer_name = next((m[2] for m in team.members if m[0] == decision.officer_id), None)
+    return Routed(decision, facts, number, team.name if team else None, officer_name)
+
+
+async def route(
+    session: AsyncSession, facts: engine.Facts, book: Book, *, claim: bool = False
+) -> Routed:
+    """Decide by the book's rules.
 
     With ``claim`` (work is being given, not suggested) a round-robin turn is taken
     under a lock on the team's round-robin row, held until the caller's transaction
     ends, so handlers routing to the same team at once get the officers in turn.
     """
-    number = None
-    if rules is None:
-        number, rules = await current_rules(session)
-    teams = await team_states(session, _team_ids(rules, [facts]))
-    officers = await active_officers(session, rules)
+    rules = book.rules
+    teams, officers = await state_for(session, rules, [facts])
     decision = engine.decide(rules, facts, teams, officers)
     locked: set[int] = set()
     while claim and decision.choose == engine.ROUND_ROBIN and decision.team_id not in locked:
@@ -259,7 +301,7 @@ async def route(
         # Another handler took a turn since the team was read: decide again from it.
         teams = {**teams, team_id: replace(teams[team_id], last_officer_id=last)}
         decision = engine.decide(rules, facts, teams, officers)
-    return Routed(decision, facts, number)
+    return routed_from(decision, facts, book.number, teams, officers)
 
 
 async def _lock_round_robin(session: AsyncSession, team_id: int) -> int | None:
@@ -277,7 +319,7 @@ async def _lock_round_robin(session: AsyncSession, team_id: int) -> int | None:
 
 async def decide_for(session: AsyncSession, given: Any) -> Routed:
     """Route a contact being recorded (``services.NewInteraction``), taking its turn."""
-    facts = await gather_facts(
+    facts, book = await gather_facts(
         session,
         person_id=given.person_id,
         place_id=given.place_id,
@@ -286,7 +328,7 @@ async def decide_for(session: AsyncSession, given: Any) -> Routed:
         channel=given.channel_code,
         at=given.started_at,
     )
-    return await route(session, facts, claim=True)
+    return await route(session, facts, book, claim=True)
 
 
 async def store(

@@ -271,6 +271,32 @@ def decide(
     return Decision(None, None, None, None, tuple(steps))
 
 
+def reachable(rules: Sequence[Rule], facts: Iterable[Facts]) -> tuple[set[int], set[int]]:
+    """The teams and officers :func:`decide` may look at for these facts: the targets
+    of the rules whose conditions hold, along their fallback chains. Reading only
+    their state, not that of every team the rules name, gives the same decisions."""
+    by_code = {rule.code: rule for rule in rules}
+    teams: set[int] = set()
+    officers: set[int] = set()
+    for fact in facts:
+        for rule in rules:
+            if not rule.active or mismatch(rule.conditions, fact):
+                continue
+            current: Rule | None = rule
+            tried: set[str] = set()
+            while current is not None and current.code not in tried:
+                tried.add(current.code)
+                target = current.target
+                if target.kind == CURRENT_TEAM:
+                    teams.update(fact.case_teams)
+                elif target.team_id is not None:
+                    teams.add(target.team_id)
+                if target.officer_id is not None:
+                    officers.add(target.officer_id)
+                current = by_code.get(current.fallback or "")
+    return teams, officers
+
+
 def fallback_cycle(rules: Sequence[Rule]) -> list[str] | None:
     """The codes of a cycle of fallbacks, if there is one."""
     by_code = {rule.code: rule for rule in rules}

@@ -288,9 +288,13 @@ async def dry_run(session: AsyncSession, specs: Sequence[RuleSpec], last: int) -
         )
     )
     facts = [engine.Facts.from_json(row.facts) for row in rows]
-    teams = await assignment.team_states(session, assignment._team_ids(rules, facts))
-    officers = await assignment.active_officers(session, rules)
+    teams, officers = await assignment.state_for(session, rules, facts)
     return [
-        Replay(row, assignment.Routed(engine.decide(rules, fact, teams, officers), fact, None))
+        Replay(
+            row,
+            assignment.routed_from(
+                engine.decide(rules, fact, teams, officers), fact, None, teams, officers
+            ),
+        )
         for row, fact in zip(rows, facts, strict=True)
     ]

@@ -16,7 +16,7 @@ from pdms_core.plugin import (
     load_row,
     query_field,
 )
-from sqlalchemy import or_, select
+from sqlalchemy import false, select, union
 from strawberry.types import Info
 
 from pdms_customer_interactions import assignment, services
@@ -74,27 +74,37 @@ class CustomerInteractionsCallerView:
 
 async def _open_cases(
     session: Any, actor: Any, person_id: int | None, place_id: int | None
-) -> list[Any]:
+) -> tuple[list[Any], list[int] | None]:
+    """Open cases of the person or at the place the actor may see, newest first; and the
+    teams owning the person's open cases (whoever may see them), for the rules' facts.
+    Both from one statement; (``[]``, None) without ``core.cases.read``."""
     if not actor.has(CASES_READ):
-        return []
+        return [], None
     case = CaseNode.model
     reach = []
+    of_person: Any = false()
     if person_id is not None:
-        reach.append(
-            case.id.in_(select(CASE_PARTY.c.case_id).where(CASE_PARTY.c.person_id == person_id))
-        )
+        parties = select(CASE_PARTY.c.case_id).where(CASE_PARTY.c.person_id == person_id)
+        reach.append(parties)
+        of_person = case.id.in_(parties)
     if place_id is not None:
-        reach.append(
-            case.id.in_(select(CASE_PLACE.c.case_id).where(CASE_PLACE.c.place_id == place_id))
-        )
+        reach.append(select(CASE_PLACE.c.case_id).where(CASE_PLACE.c.place_id == place_id))
     if not reach:
-        return []
-    statement = select(case).where(case.closed_on.is_(None), or_(*reach))
-    teams = actor.teams_for(CASES_READ)
-    if teams is not None:  # a team-scoped reader sees only their teams' cases
-        statement = statement.where(case.team_id.in_(sorted(teams)))
-    rows = await session.scalars(statement.order_by(case.opened_on.desc(), case.id.desc()))
-    return list(rows)
+        return [], []
+    # One list of ids (a UNION), not "in these OR in those": PostgreSQL cannot use an
+    # index for an OR of two subqueries and scanned every case at a county (~25 ms).
+    ids = union(*reach) if len(reach) > 1 else reach[0]
+    rows = (
+        await session.execute(
+            select(case, of_person.label("of_person"))
+            .where(case.closed_on.is_(None), case.id.in_(ids))
+            .order_by(case.opened_on.desc(), case.id.desc())
+        )
+    ).all()
+    teams = actor.teams_for(CASES_READ)  # a team-scoped reader sees only their teams' cases
+    seen = [row[0] for row in rows if teams is None or row[0].team_id in teams]
+    person_teams = [row[0].team_id for row in rows if row.of_person and row[0].team_id is not None]
+    return seen, person_teams
 
 
 @strawberry.type
@@ -123,7 +133,7 @@ class CustomerInteractionsCallerQuery:
         last = max(0, min(last, MAX_CONTACTS))
         actor = info.context.actor
         async with info.context.session() as session:
-            cases = await _open_cases(session, actor, person, place)
+            cases, person_teams = await _open_cases(session, actor, person, place)
             contacts = (
                 await services.last_interactions(
                     session, person_id=person, place_id=place, limit=last
@@ -133,7 +143,7 @@ class CustomerInteractionsCallerQuery:
             )
             routed = None
             if demand_type_code:
-                facts = await assignment.gather_facts(
+                facts, book = await assignment.gather_facts(
                     session,
                     person_id=person,
                     place_id=place,
@@ -141,8 +151,9 @@ class CustomerInteractionsCallerQuery:
                     demand_category=demand_category_code,
                     channel=channel_code,
                     at=datetime.now(UTC),
+                    known_case_teams=person_teams,
                 )
-                routed = await assignment.route(session, facts)
+                routed = await assignment.route(session, facts, book)
         return CustomerInteractionsCallerView(
             person_id=person, place_id=place, cases=cases, contacts=contacts, routed=routed
         )

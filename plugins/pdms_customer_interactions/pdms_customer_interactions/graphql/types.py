@@ -144,6 +144,8 @@ class CustomerInteractionsRouting:
     team_id: strawberry.Private[int | None]
     officer_id: strawberry.Private[int | None]
     raw_steps: strawberry.Private[Any]
+    #: (team name, officer name) when the decision read them already.
+    names: strawberry.Private[tuple[str | None, str | None] | None] = None
 
     @strawberry.field(description="Every rule in order of precedence, and how it fared.")
     def steps(self) -> list[CustomerInteractionsDecisionStep]:
@@ -159,6 +161,8 @@ class CustomerInteractionsRouting:
 
     @strawberry.field(description="Name of the chosen team.")
     async def team_name(self, info: Info) -> str | None:
+        if self.names is not None:
+            return self.names[0]
         return await team_name(info, self.team_id)
 
     @strawberry.field(description="Global ID of the chosen officer.")
@@ -167,6 +171,8 @@ class CustomerInteractionsRouting:
 
     @strawberry.field(description="Name of the chosen officer.")
     async def officer_name(self, info: Info) -> str | None:
+        if self.names is not None:
+            return self.names[1]
         return await officer_name(info, self.officer_id)
 
 
@@ -190,4 +196,5 @@ def routing_of(routed: Any) -> CustomerInteractionsRouting:
         team_id=d.team_id,
         officer_id=d.officer_id,
         raw_steps=[step.to_json() for step in d.steps],
+        names=(routed.team_name, routed.officer_name),
     )
