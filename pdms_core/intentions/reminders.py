@@ -13,9 +13,8 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pdms_core.auth.models import StaffUser, Team
+from pdms_core.auth.inbox import assignee_email
 from pdms_core.cases.models import CaseRecord
-from pdms_core.intentions.models import Intention
 from pdms_core.intentions.queries import DUE_SOON, OVERDUE, open_intentions_due_by
 from pdms_core.lookups.models import LookupValue
 from pdms_core.notifications.outbox import queue_message
@@ -31,18 +30,6 @@ class ReminderRun:
     no_recipient: int = 0
 
 
-async def _recipient(session: AsyncSession, intention: Intention) -> str | None:
-    if intention.officer_id is not None:
-        officer = await session.get(StaffUser, intention.officer_id)
-        if officer is not None and officer.is_active:
-            return officer.email
-    if intention.team_id is not None:
-        team = await session.get(Team, intention.team_id)
-        if team is not None and team.is_active and team.email:
-            return team.email
-    return None
-
-
 async def queue_reminders(
     session: AsyncSession, as_of: date, due_soon_days: int = 2
 ) -> ReminderRun:
@@ -50,7 +37,7 @@ async def queue_reminders(
     run = ReminderRun()
     for intention in await open_intentions_due_by(session, add_working_days(as_of, due_soon_days)):
         kind = OVERDUE if intention.due_on < as_of else DUE_SOON
-        recipient = await _recipient(session, intention)
+        recipient = await assignee_email(session, intention.officer_id, intention.team_id)
         if recipient is None:
             run.no_recipient += 1
             continue

@@ -20,6 +20,7 @@ from problems.problem_steps import (
     COMPLETE_INTENTION,
     INTENTIONS,
     PAUSE,
+    RESOLVE_DEMAND,
     RESUME,
     SET_STANDARD,
     UPDATE_INTENTION,
@@ -286,3 +287,72 @@ async def test_reminders_run_queues_each_reminder_once(caseworker, synced, pdms_
     ]
     assert messages[0].subject.startswith(case["reference"])
     assert "Testfield" not in messages[0].body  # no personal data in email
+
+
+async def test_reminders_run_warns_about_demands_at_risk_or_breached_and_overdue_cases(
+    caseworker, synced, pdms_host
+):
+    ok_payload(
+        await caseworker.execute(
+            SET_STANDARD,
+            {"i": {"kind": "DEMAND_TYPE", "code": "repairs", "targetDays": 10, "warningDays": 8}},
+        ),
+        "setServiceStandard",
+    )
+    officer = await given_officer(synced, "Sal Standard", "sal@council.example")
+    team = await given_team(synced, "Repairs Team", email="repairs.team@council.example")
+    # due Monday 16 Nov, at risk from Thursday 12 Nov
+    mine = await open_case(caseworker, openedOn="2026-11-02", officerId=officer)
+    demand = await add_demand(
+        caseworker, mine, 1, typeCode="repairs", nature="VALUE", receivedOn="2026-11-02"
+    )
+    teams = await open_case(caseworker, openedOn="2026-11-02", teamId=team)
+    await add_demand(
+        caseworker, teams, 1, typeCode="repairs", nature="VALUE", receivedOn="2026-11-02"
+    )
+    paused = await open_case(caseworker, openedOn="2026-11-02", officerId=officer)
+    await add_demand(
+        caseworker, paused, 1, typeCode="repairs", nature="VALUE", receivedOn="2026-11-02"
+    )
+    ok_payload(
+        await caseworker.execute(
+            PAUSE, {"i": {"id": paused["id"], "expectedVersion": 2, "onDate": "2026-11-03"}}
+        ),
+        "pauseCase",
+    )
+    cli = build_cli(CliState.for_host(pdms_host))
+
+    def run(day: str) -> str:
+        result = CliRunner().invoke(cli, ["reminders", "run", "--as-of", day])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    assert "Service-standard warnings: 0 about demands" in await asyncio.to_thread(
+        run, "2026-11-11"
+    )
+    assert "2 about demands and 0 about cases queued, 0 already" in await asyncio.to_thread(
+        run, "2026-11-12"
+    )
+    assert "0 about demands and 0 about cases queued, 2 already" in await asyncio.to_thread(
+        run, "2026-11-13"
+    )
+    # breached on the 17th; the case is overdue too, but the breach already says so
+    assert "2 about demands and 0 about cases queued" in await asyncio.to_thread(run, "2026-11-17")
+    # dealt with late, left open: now the case itself is overdue
+    ok_payload(
+        await caseworker.execute(
+            RESOLVE_DEMAND, {"d": {"id": demand["id"], "expectedVersion": 2}, "on": "2026-11-17"}
+        ),
+        "resolveDemand",
+    )
+    assert "0 about demands and 1 about cases queued" in await asyncio.to_thread(run, "2026-11-18")
+    async with synced.sessionmaker() as session:
+        messages = list(await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+    assert [(m.kind, m.recipient, m.subject.split(":")[0]) for m in messages] == [
+        ("demand_at_risk", "sal@council.example", mine["reference"]),
+        ("demand_at_risk", "repairs.team@council.example", teams["reference"]),
+        ("demand_breached", "sal@council.example", mine["reference"]),
+        ("demand_breached", "repairs.team@council.example", teams["reference"]),
+        ("case_overdue", "sal@council.example", mine["reference"]),
+    ]
+    assert "Testfield" not in " ".join(m.body for m in messages)
