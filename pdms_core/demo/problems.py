@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pdms_core.activities.models import Activity, Task
-from pdms_core.cases.models import CaseParty, CasePlace, CaseRecord, CaseSequence
-from pdms_core.cases.references import default_prefix, format_reference
+from pdms_core.cases.models import CaseParty, CasePlace, CaseRecord
+from pdms_core.cases.references import claim_numbers, default_prefix, format_reference
 from pdms_core.demands.models import Demand, DemandCause
 from pdms_core.demo.bulk import insert_many
 from pdms_core.lookups.models import LookupSet, LookupValue
@@ -157,22 +157,7 @@ async def add_problems(
 
 async def _claim_references(connection: AsyncConnection, count: int) -> int:
     """Take ``count`` core case numbers, so cases opened later never reuse one."""
-    last = await connection.scalar(
-        select(CaseSequence.last_number).where(CaseSequence.module == CORE)
-    )
-    if last is None:
-        await insert_many(
-            connection,
-            CaseSequence,
-            [{"module": CORE, "prefix": default_prefix(CORE), "last_number": count}],
-        )
-        return 1
-    await connection.execute(
-        update(CaseSequence)
-        .where(CaseSequence.module == CORE)
-        .values(last_number=CaseSequence.last_number + count)
-    )
-    return last + 1
+    return await claim_numbers(connection, CORE, count)
 
 
 def _opening(rng: random.Random, since: date) -> date:
