@@ -19,7 +19,7 @@ from typing import Any
 
 from starlette.routing import BaseRoute, Mount, Route
 
-from pdms_core.auth.actor import ANONYMOUS, Actor
+from pdms_core.auth.actor import ANONYMOUS, Actor, ActorKind
 from pdms_core.errors import PluginError
 
 #: First path segments core keeps for itself.
@@ -66,6 +66,19 @@ class RouteContext:
             presented, self.database, self.host.settings, self.signins
         )
         return ANONYMOUS if resolved is None else resolved.actor
+
+    async def within_rate_limit(self, request: Any, actor: Actor) -> bool:
+        """Count one request of a partner API key against its per-minute limit, on the
+        same counter (and limiter: memory, or Redis when configured) as the key's
+        GraphQL requests; False once the key has used up this minute. Callers other
+        than API keys are not counted here."""
+        per_minute = actor.rate_limit_per_minute
+        if actor.kind is not ActorKind.API_KEY or not per_minute or not actor.id:
+            return True
+        limiter = getattr(request.app.state, "limiter", None)
+        if limiter is None:
+            return True
+        return await limiter.hit(f"req:{actor.id}", 1, per_minute)
 
 
 @dataclass(frozen=True)

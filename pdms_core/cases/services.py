@@ -239,3 +239,8 @@ async def change_status(
     case.status_id = status.id
     await session.flush()
     return case
+
+
+#: The name ``pdms_core.plugin`` exports it under (a module's own records closing and
+#: reopening their cases, as an officer's ``changeCaseStatus`` does).
+change_case_status = change_status

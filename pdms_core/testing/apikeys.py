@@ -9,10 +9,16 @@ from pdms_core.auth.apikeys import create_api_key
 
 
 async def partner_key(
-    database: Any, host: Any, *permissions: str, agency: str = "police", name: str = "Test feed"
+    database: Any,
+    host: Any,
+    *permissions: str,
+    agency: str = "police",
+    name: str = "Test feed",
+    per_minute: int = 600,
 ) -> str:
     """The secret of a new key holding ``permissions``, issued by the system to ``agency``
-    (a code of the ``partner_agency`` list, which must be synced first)."""
+    (a code of the ``partner_agency`` list, which must be synced first), allowed
+    ``per_minute`` requests a minute."""
     async with database.sessionmaker() as session, session.begin():
         made = await create_api_key(
             session,
@@ -22,7 +28,7 @@ async def partner_key(
             permissions=list(permissions),
             read_only=all(code.endswith(".read") for code in permissions),
             expires_at=None,
-            rate_limit_per_minute=600,
+            rate_limit_per_minute=per_minute,
             declared={p.code for p in host.permissions},
         )
     return made.secret
