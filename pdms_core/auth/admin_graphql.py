@@ -75,6 +75,11 @@ class CreateStaffUserInput:
     password: str | None = strawberry.field(
         default=None, description="Omit to email an invitation to choose a password."
     )
+    username: str | None = strawberry.field(
+        default=None,
+        description="Optional sign-in name besides the email: 3 to 64 letters, digits, "
+        "dots, hyphens or underscores; unique whatever its case.",
+    )
 
 
 @strawberry.input(description="Changes to a staff user; omitted fields stay as they are.")
@@ -83,6 +88,9 @@ class UpdateStaffUserInput:
     expected_version: int = strawberry.field(description="The version you read.")
     email: str | None = strawberry.field(default=U, description="New email address.")
     display_name: str | None = strawberry.field(default=U, description="New display name.")
+    username: str | None = strawberry.field(
+        default=U, description="New username; an empty string removes it."
+    )
     is_active: bool | None = strawberry.field(
         default=U, description="false deactivates the user and ends their sessions."
     )
@@ -227,6 +235,7 @@ class AdminMutation:
                 email=input.email,
                 display_name=input.display_name,
                 password=input.password,
+                username=input.username,
             )
             if input.password is None:
                 await queue_invitation(session, context.settings, user)
@@ -254,6 +263,7 @@ class AdminMutation:
                 email=_optional(input.email),
                 display_name=_optional(input.display_name),
                 is_active=_optional(input.is_active),
+                username=_optional(input.username),
             )
 
         return await _user_payload(info, action)

@@ -19,6 +19,7 @@ from pdms_core.auth.permissions import user_id_of
 from pdms_core.auth.resolve import CSRF_COOKIE, SESSION_COOKIE
 from pdms_core.auth.types import StaffSessionType, StaffUserNode
 from pdms_core.auth.users import get_user
+from pdms_core.errors import ValidationFailed
 from pdms_core.graphql.arguments import described
 from pdms_core.graphql.errors import UserErrorType, run_mutation
 from pdms_core.graphql.node import decode_id
@@ -45,9 +46,14 @@ class DonePayload:
     errors: list[UserErrorType] = strawberry.field(description="Why nothing was changed.")
 
 
-@strawberry.input(description="Email and password.")
+@strawberry.input(description="Email address or username, and password.")
 class LoginInput:
-    email: str = strawberry.field(description="Your work email address.")
+    email: str | None = strawberry.field(
+        default=None, description="Your work email address (or give `username`)."
+    )
+    username: str | None = strawberry.field(
+        default=None, description="Your username, if you have one (or give `email`)."
+    )
     password: str = strawberry.field(description="Your password.")
     keep_signed_in: bool = strawberry.field(
         default=False, description="Stay signed in on this device for longer."
@@ -57,6 +63,21 @@ class LoginInput:
         description="For browser portals: set an HttpOnly session cookie instead of "
         "returning the token (CSRF token returned instead).",
     )
+
+
+#: What a refused sign-in raises; any other error is a fault.
+_REFUSALS = (sessions.WrongCredentials, sessions.Throttled, HashingBusy, ValidationFailed)
+
+
+def _identifier(input: LoginInput) -> str:
+    """The email address or username to sign in with: exactly one of them."""
+    given = [value for value in (input.email, input.username) if value and value.strip()]
+    if len(given) != 1:
+        raise ValidationFailed("Give your email address or your username.", field="email")
+    # A username never has "@"; one given as a username must not reach the email column.
+    if input.username and "@" in input.username:
+        raise sessions.WrongCredentials(sessions.WRONG_CREDENTIALS)
+    return given[0]
 
 
 def _done(errors: list[UserErrorType]) -> DonePayload:
@@ -88,14 +109,15 @@ class AuthMutation:
             signed = await sessions.login(
                 context.database.sessionmaker,
                 context.settings,
-                email=input.email,
+                identifier=_identifier(input),
                 password=input.password,
                 ip=context.client_ip or "unknown",
                 user_agent=request.headers.get("user-agent") if request else None,
                 keep_signed_in=input.keep_signed_in,
             )
-        except (sessions.WrongCredentials, sessions.Throttled, HashingBusy) as exc:
-            outcome = "rejected" if isinstance(exc, sessions.WrongCredentials) else "throttled"
+        except _REFUSALS as exc:
+            throttled = isinstance(exc, sessions.Throttled | HashingBusy)
+            outcome = "throttled" if throttled else "rejected"
             context.audit.note_mutation(info.path.key, outcome)
             return LoginPayload(
                 token=None,

@@ -1,7 +1,11 @@
 """Signing in and out: sessions with idle and absolute expiry, and throttling.
 
-Sign-in attempts are counted per account key (a hash of the lower-cased email, whether
-or not the account exists) and per IP before the password is checked, in one atomic
+Staff sign in with their email address or their username. Attempts are counted per
+account key and per IP before the password is checked. The account key is the hash of
+the account's lower-cased email wherever the name given (email or username) finds an
+account, so trying a user's email and username in turn gives no more guesses; where
+it finds none, the hash of the name itself. Either way the same statements run and a
+password hash is checked (a dummy one), so timing does not tell. Counting is one atomic
 step (auth/throttle.py): of any number of concurrent guesses, at most the limit reach
 the password check. Over the limit, every attempt gets the same THROTTLED answer for
 the rest of the window, so the answer never reveals whether an account exists. A
@@ -34,7 +38,7 @@ MAX_ACCOUNT_FAILURES = 10
 MAX_IP_FAILURES = 50
 #: last_seen_at is written at most this often, not on every request.
 TOUCH_EVERY = timedelta(seconds=60)
-WRONG_CREDENTIALS = "The email address or password is not right."
+WRONG_CREDENTIALS = "The email address, username or password is not right."
 TOO_MANY = "Too many attempts. Wait a few minutes and try again."
 
 
@@ -88,30 +92,37 @@ async def login(
     sessionmaker: async_sessionmaker[AsyncSession],
     settings: Settings,
     *,
-    email: str,
+    identifier: str,
     password: str,
     ip: str,
     user_agent: str | None = None,
     keep_signed_in: bool = False,
 ) -> SignedIn:
-    """Check the password and open a session; UserError (never which part was wrong).
+    """Check the password of the account ``identifier`` (an email address or a
+    username) names and open a session; UserError (never which part was wrong).
 
     No transaction is open while the password is checked: the check queues for the
     hashing pool, and holding a pooled connection meanwhile would starve other requests.
     """
-    key = email_key(email)
-    account, by_ip = account_limit(key), ip_limit(ip)
-    await take_attempt(sessionmaker, account, by_ip)
+    key = email_key(identifier)
+    # Usernames never contain "@" (auth/users.py), so one column can match, not both.
+    column = StaffUser.email_key if "@" in key else StaffUser.username
     async with sessionmaker() as reader:
         found = (
             await reader.execute(
-                select(StaffUser.id, StaffUser.password_hash, StaffUser.is_active).where(
-                    StaffUser.email_key == key
-                )
+                select(
+                    StaffUser.id,
+                    StaffUser.email_key,
+                    StaffUser.password_hash,
+                    StaffUser.is_active,
+                ).where(column == key)
             )
         ).first()
+    account = account_limit(found.email_key if found else key)
+    by_ip = ip_limit(ip)
+    await take_attempt(sessionmaker, account, by_ip)
     try:
-        # Unknown emails are checked against a dummy hash: the same time and answer.
+        # Unknown names are checked against a dummy hash: the same time and answer.
         ok, new_hash = await verify_in_pool(
             found.password_hash if found else None,
             password,

@@ -38,7 +38,10 @@ class StaffUserNode(ModelNode):
     id: relay.NodeID[int]
     display_name: str = strawberry.field(description="The name colleagues know them by.")
     is_active: bool = strawberry.field(description="False once deactivated.")
-    email: str = strawberry.field(description="Work email address; also the sign-in name.")
+    email: str = strawberry.field(description="Work email address; they sign in with it.")
+    username: str | None = strawberry.field(
+        description="Their username, if they have one: they may sign in with it too."
+    )
     version: int = strawberry.field(
         description="Optimistic-lock version; send it back as `expectedVersion` when editing."
     )

@@ -30,6 +30,8 @@ from pdms_core.people.validation import email_address
 
 STAFF_READ = "core.staff.read"
 _CODE = re.compile(r"^[a-z][a-z0-9_]{0,99}$")
+#: No "@": sign-in tells a username from an email address by it (auth/sessions.py).
+_USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 
 
 def clean_email(email: str) -> str:
@@ -38,6 +40,24 @@ def clean_email(email: str) -> str:
     text = email.strip()
     email_address(text, "email")
     return text
+
+
+def clean_username(username: str) -> str:
+    """A username as stored: lower-cased, 3 to 64 letters, digits, ``.``, ``_``, ``-``."""
+    text = username.strip().lower()
+    if not _USERNAME.match(text):
+        raise ValidationFailed(
+            "Use 3 to 64 letters, digits, dots, hyphens or underscores, starting with a "
+            "letter or digit.",
+            field="username",
+        )
+    return text
+
+
+async def _check_username_free(session: AsyncSession, username: str, user_id: int | None) -> None:
+    taken = await session.scalar(select(StaffUser.id).where(StaffUser.username == username))
+    if taken is not None and taken != user_id:
+        raise Duplicate("Another staff user has this username.", field="username")
 
 
 def clean_name(name: str, field: str = "displayName", limit: int = 200) -> str:
@@ -69,12 +89,16 @@ async def create_user(
     email: str,
     display_name: str,
     password: str | None = None,
+    username: str | None = None,
 ) -> StaffUser:
     """A new staff user; without a password they must be invited to choose one."""
     email = clean_email(email)
     display_name = clean_name(display_name)
     await _check_email_free(session, email, None)
     user = StaffUser(email=email, email_key=email_key(email), display_name=display_name)
+    if username:
+        user.username = clean_username(username)
+        await _check_username_free(session, user.username, None)
     if password is not None:
         check_policy(password)
         user.password_hash = await hash_for_admin(password)
@@ -92,10 +116,17 @@ async def update_user(
     email: str | None = None,
     display_name: str | None = None,
     is_active: bool | None = None,
+    username: str | None = None,
 ) -> StaffUser:
-    """Edit a user; deactivating one ends their sessions at once."""
+    """Edit a user; deactivating one ends their sessions at once. An empty
+    ``username`` removes it."""
     user = await get_user(session, user_id)
     expect_version(user, expected_version)
+    if username is not None:
+        cleaned = clean_username(username) if username.strip() else None
+        if cleaned is not None:
+            await _check_username_free(session, cleaned, user.id)
+        user.username = cleaned
     if email is not None:
         email = clean_email(email)
         await _check_email_free(session, email, user.id)
