@@ -1,7 +1,7 @@
 """Hook specifications: the contract between the host and every module.
 
 Declarative hooks (manifest, graphql, permissions, lookup sets, measures, document
-holders, letter purposes) are synchronous and return frozen records from
+holders, letter purposes, timeline sources) are synchronous and return frozen records from
 :mod:`pdms_core.records`; the host calls them once at startup, in a fixed order (core
 first, then plugins by name). Every hook is documented in ``docs/plugin_hooks.md`` with
 its exact signature; a test keeps the two in step.
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
         MeasureSpec,
         Permission,
         PluginManifest,
+        TimelineSource,
     )
     from pdms_core.settings import Settings
 
@@ -95,3 +96,8 @@ def pdms_add_hookspecs(pluginmanager: pluggy.PluginManager) -> None:
 @hookspec
 def pdms_letter_purposes() -> Sequence[LetterPurpose]:
     """Declare the letters a council may write templates for, with their merge fields."""
+
+
+@hookspec
+def pdms_timeline_sources() -> Sequence[TimelineSource]:
+    """Put the module's records on core people's and places' timelines."""

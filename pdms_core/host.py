@@ -30,6 +30,7 @@ from pdms_core.host_rules import (
     check_lookup_parents,
     check_measure,
     check_owned_name,
+    check_timeline_source,
 )
 from pdms_core.manifests import check_core_version, with_conventional_paths
 from pdms_core.records import (
@@ -41,6 +42,7 @@ from pdms_core.records import (
     MeasureSpec,
     Permission,
     PluginManifest,
+    TimelineSource,
 )
 from pdms_core.settings import ALL_PLUGINS, Settings
 
@@ -133,6 +135,21 @@ class PluginHost:
             for plugin in self.plugins
             if (contribution := self._call_one("pdms_graphql", plugin)) is not None
         )
+
+    @functools.cached_property
+    def timeline_sources(self) -> tuple[tuple[str, TimelineSource], ...]:
+        """(module, source) for every module's timeline entries, in plugin order.
+
+        Collected on first use, like ``graphql``: the sources carry GraphQL types.
+        """
+        declared = {permission.code for permission in self.permissions}
+        seen: set[tuple[str, str]] = set()
+        result = []
+        for plugin in self.plugins:
+            for source in self._call_one("pdms_timeline_sources", plugin) or ():
+                check_timeline_source(source, plugin.name, seen, declared)
+                result.append((plugin.name, source))
+        return tuple(result)
 
     # -- loading ---------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from pdms_core.records import (
     LetterPurpose,
     LookupSetSpec,
     MeasureSpec,
+    TimelineSource,
 )
 
 _MEASURE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -187,3 +188,38 @@ def _check_letter_fields(fields: tuple[LetterField, ...], where: str) -> None:
                 "named in lower_snake_case"
             )
         _check_letter_fields(field.items, f"{where}, field {field.name!r}")
+
+
+#: The core types that have a timeline.
+TIMELINE_HOLDERS = ("Person", "Place")
+
+
+def check_timeline_source(
+    source: TimelineSource, owner: str, seen: set[tuple[str, str]], declared: set[str]
+) -> None:
+    if not isinstance(source, TimelineSource):
+        raise PluginError(
+            f"plugin {owner!r}: pdms_timeline_sources() must return TimelineSource records"
+        )
+    if source.holder not in TIMELINE_HOLDERS:
+        raise PluginError(
+            f"plugin {owner!r} puts {source.kind!r} on {source.holder!r}; timelines are on "
+            f"{' and '.join(TIMELINE_HOLDERS)}"
+        )
+    if not source.kind.startswith(f"{owner}."):
+        raise PluginError(
+            f"plugin {owner!r} declares timeline kind {source.kind!r}; it must start with "
+            f"{owner + '.'!r}"
+        )
+    if (source.holder, source.kind) in seen:
+        raise PluginError(
+            f"plugin {owner!r} declares timeline kind {source.kind!r} on {source.holder!r} twice"
+        )
+    seen.add((source.holder, source.kind))
+    if source.permission not in declared:
+        raise PluginError(
+            f"plugin {owner!r}: timeline kind {source.kind!r} needs permission "
+            f"{source.permission!r}, which no enabled module declares"
+        )
+    if not callable(source.rows):
+        raise PluginError(f"plugin {owner!r}: timeline kind {source.kind!r} has no rows builder")

@@ -96,6 +96,30 @@ class ModuleRecordSource:
     permission: str
 
 
+#: A timeline source's rows for one holder: ``(actor, holder_id) -> Select`` of two
+#: columns, the record's id and the day (a ``Date``) it goes on the timeline.
+TimelineRows = Callable[["Actor", int], Any]
+
+
+@dataclass(frozen=True)
+class TimelineSource:
+    """Records a module puts on a core person's or place's ``timeline``.
+
+    ``holder`` is ``"Person"`` or ``"Place"``; ``kind`` names the entries
+    (``<module>.<thing>``). ``rows`` builds a select that joins core's one-statement
+    union, so keep it an indexed lookup and apply the module's row rules for the actor
+    inside it. ``record_type`` is a ``ModelNode`` implementing ``ModuleRecord``: entries
+    are loaded as its model's rows, by id, in batches. Callers without ``permission``
+    get no entries of the source.
+    """
+
+    holder: str
+    kind: str
+    record_type: type
+    rows: TimelineRows
+    permission: str
+
+
 @dataclass(frozen=True)
 class GraphQLContribution:
     """A module's part of the schema.

@@ -62,6 +62,7 @@ def build_schema(host: PluginHost) -> PdmsSchema:
     for _plugin, contribution in host.graphql:
         extra_types.extend(contribution.types)
         extra_types.extend(source.record_type for source in contribution.module_records)
+    extra_types.extend(source.record_type for _module, source in host.timeline_sources)
     settings = host.settings
     limiter = make_limiter(settings.redis_url)
     # Production hides the schema: no introspection (debug keeps it for GraphiQL).

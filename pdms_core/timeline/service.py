@@ -3,11 +3,13 @@
 A timeline touches at most a few hundred records per person (every case they are a
 party to, with its demands, activities and intentions), so it is read as narrow
 (kind, id, date) rows with one statement of four indexed parts and ordered in Python;
-the page is then cut with a keyset cursor.
+the page is then cut with a keyset cursor. Modules add parts of their own to the same
+statement (``pdms_timeline_sources``), each ranked after core's kinds.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -20,13 +22,25 @@ from pdms_core.auth.actor import Actor
 from pdms_core.cases.models import CaseParty, CasePlace, CaseRecord
 from pdms_core.cases.visibility import within_reach
 from pdms_core.db.cursors import check_first, decode_cursor, encode_cursor
+from pdms_core.db.row_rules import restrict
 from pdms_core.demands.models import Demand
 from pdms_core.intentions.models import Intention
+from pdms_core.records import TimelineSource
 from pdms_core.today import LONDON
 
 CASE, DEMAND, ACTIVITY, INTENTION = "case", "demand", "activity", "intention"
 #: On the same day: the activity, then the intention it led to, the demand, the case.
 RANK = {ACTIVITY: 0, INTENTION: 1, DEMAND: 2, CASE: 3}
+#: Modules' kinds rank after core's, in the host's order of their sources.
+FIRST_MODULE_RANK = len(RANK)
+
+
+@dataclass(frozen=True)
+class RankedSource:
+    """A module's timeline source the caller may read, and its kind's same-day rank."""
+
+    rank: int
+    source: TimelineSource
 
 
 @dataclass(frozen=True)
@@ -34,10 +48,11 @@ class TimelineEntry:
     on: date
     kind: str
     id: int
+    rank: int
 
     @property
     def key(self) -> list[Any]:
-        return [self.on.isoformat(), RANK[self.kind], self.id]
+        return [self.on.isoformat(), self.rank, self.id]
 
 
 @dataclass
@@ -70,8 +85,12 @@ async def collect(
     *,
     person_id: int | None = None,
     place_id: int | None = None,
+    sources: Sequence[RankedSource] = (),
 ) -> list[TimelineEntry]:
-    """Every timeline entry of the person (or place) in ``actor``'s reach, newest first."""
+    """Every timeline entry of the person (or place) in ``actor``'s reach, newest first.
+
+    ``sources`` are the modules' sources for this kind of holder that ``actor`` may read.
+    """
     link = CaseParty if person_id is not None else CasePlace
     cases = within_reach(_cases(person_id, place_id), actor, link)
     activity_touch = Activity.case_id.in_(cases)
@@ -91,6 +110,21 @@ async def collect(
     # other; the day of a moment is taken in London, as everywhere.
     no_day = cast(null(), CaseRecord.opened_on.type)
     no_moment = cast(null(), Activity.occurred_at.type)
+    holder_id = person_id if person_id is not None else place_id
+    assert holder_id is not None
+    # A module's select of (id, day) becomes (kind, id, day, no moment) in place, so
+    # its own FROM, joins and conditions stay as written; the row rule registered for
+    # its model narrows it as it narrows every load of the model by id.
+    module_parts = [
+        (
+            rows := restrict(
+                ranked.source.rows(actor, holder_id), ranked.source.record_type.model, actor
+            )
+        ).with_only_columns(
+            _kind(ranked.source.kind), *rows.selected_columns, no_moment, maintain_column_froms=True
+        )
+        for ranked in sources
+    ]
     every_kind = union_all(
         select(_kind(CASE), CaseRecord.id, CaseRecord.opened_on, no_moment).where(
             CaseRecord.id.in_(cases)
@@ -108,12 +142,16 @@ async def collect(
         select(_kind(INTENTION), Intention.id, no_day, Intention.created_at).where(
             Intention.case_id.in_(cases)
         ),
+        *module_parts,
     )
+    ranks = RANK | {ranked.source.kind: ranked.rank for ranked in sources}
     entries = [
-        TimelineEntry(on=_day(moment if day is None else day), kind=kind, id=row_id)
+        TimelineEntry(
+            on=_day(moment if day is None else day), kind=kind, id=row_id, rank=ranks[kind]
+        )
         for kind, row_id, day, moment in (await session.execute(every_kind)).all()
     ]
-    entries.sort(key=lambda e: (e.on, -RANK[e.kind], e.id), reverse=True)
+    entries.sort(key=lambda e: (e.on, -e.rank, e.id), reverse=True)
     return entries
 
 
@@ -125,9 +163,10 @@ async def timeline_page(
     place_id: int | None = None,
     first: int | None,
     after: str | None,
+    sources: Sequence[RankedSource] = (),
 ) -> TimelinePage:
     size = check_first(first)
-    entries = await collect(session, actor, person_id=person_id, place_id=place_id)
+    entries = await collect(session, actor, person_id=person_id, place_id=place_id, sources=sources)
     start = 0
     if after is not None:
         cursor = decode_cursor(after, 3)

@@ -18,6 +18,7 @@ from pdms_core.plugin import (
     ModuleRecordSource,
     Permission,
     PluginManifest,
+    TimelineSource,
     hookimpl,
 )
 from pydantic import BaseModel, Field
@@ -98,6 +99,27 @@ def pdms_graphql() -> GraphQLContribution:
             ),
         ),
     )
+
+
+@hookimpl
+def pdms_timeline_sources() -> list[TimelineSource]:
+    from pdms_gas_electric import timeline
+    from pdms_gas_electric.graphql.job_types import GasElectricJob
+    from pdms_gas_electric.graphql.types import GasElectricEicr, GasElectricGasCheck
+
+    # On the place's timeline beside its cases: when each job opened, each gas check
+    # and each electrical inspection, for callers who may read them.
+    return [
+        TimelineSource(
+            "Place", "gas_electric.job", GasElectricJob, timeline.jobs_at_place, JOB_READ
+        ),
+        TimelineSource(
+            "Place", "gas_electric.gas_check", GasElectricGasCheck, timeline.checks_at_place, READ
+        ),
+        TimelineSource(
+            "Place", "gas_electric.eicr", GasElectricEicr, timeline.eicrs_at_place, READ
+        ),
+    ]
 
 
 @hookimpl

@@ -158,6 +158,13 @@ def pdms_letter_purposes() -> list[LetterPurpose]:
 
 
 @hookimpl
+def pdms_timeline_sources() -> list[Any]:
+    # Widgets carry no date, so none goes on a timeline; core's timeline tests run
+    # with this plugin enabled and see core's entries only.
+    return []
+
+
+@hookimpl
 def pdms_register_commands(cli: click.Group) -> None:
     @cli.group("dummy")
     def dummy() -> None:
