@@ -14,8 +14,9 @@ from sqlalchemy import select, update
 from pdms_core.app import create_app
 from pdms_core.audit.models import AuditEvent
 from pdms_core.auth import oidc
-from pdms_core.auth.models import StaffIdentity, StaffUser
+from pdms_core.auth.models import OidcPending, StaffIdentity, StaffSession, StaffUser
 from pdms_core.auth.resolve import CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE
+from pdms_core.auth.tokens import now
 from pdms_core.host import PluginHost
 from security.oidc_server import (
     CLIENT_ID,
@@ -45,14 +46,11 @@ def provider() -> Iterator[RunningProvider]:
         yield running
 
 
-@pytest.fixture
-async def browser(
-    provider: RunningProvider, staff_users: Any, pdms_host: PluginHost
-) -> AsyncIterator[httpx.AsyncClient]:
-    """A browser on PDMS (the app in process) with single sign-on switched on."""
+def browser_on(staff_users: Any, pdms_host: PluginHost, issuer: str) -> httpx.AsyncClient:
+    """A browser on PDMS (the app in process) with single sign-on through ``issuer``."""
     settings = pdms_host.settings.with_changes(
         oidc_enabled=True,
-        oidc_issuer=provider.issuer,
+        oidc_issuer=issuer,
         oidc_client_id=CLIENT_ID,
         oidc_client_secret=CLIENT_SECRET,
         oidc_redirect_url=CALLBACK,
@@ -61,8 +59,14 @@ async def browser(
     )
     host = PluginHost(settings, pdms_host.plugins, pdms_host.installed, pdms_host.pm)
     app = create_app(host=host, database=staff_users.database)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url=PDMS) as client:
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=PDMS)
+
+
+@pytest.fixture
+async def browser(
+    provider: RunningProvider, staff_users: Any, pdms_host: PluginHost
+) -> AsyncIterator[httpx.AsyncClient]:
+    async with browser_on(staff_users, pdms_host, provider.issuer) as client:
         yield client
 
 
@@ -173,3 +177,41 @@ async def test_single_sign_on_is_off_unless_enabled(graphql):
     transport = httpx.ASGITransport(app=graphql.app)
     async with httpx.AsyncClient(transport=transport, base_url=PDMS) as client:
         assert (await client.get("/auth/oidc/start")).status_code == 404
+
+
+async def test_an_id_token_for_another_nonce_is_refused(browser, staff_users):
+    await staff_users.user("ada.sso@council.invalid")
+    answer = await provider_answer(browser, "ada")
+    # as if the token had been minted for another sign-in: its nonce is not this one's
+    async with staff_users.database.sessionmaker() as session, session.begin():
+        await session.execute(update(OidcPending).values(nonce="another-sign-ins-nonce"))
+    refused = await browser.get(path_of(answer))
+    assert (refused.status_code, refused.text) == (400, oidc.NOT_CONFIRMED)
+    assert SESSION_COOKIE not in refused.headers.get("set-cookie", "")
+
+
+async def test_a_sign_in_left_too_long_is_refused(browser, staff_users):
+    await staff_users.user("ada.sso@council.invalid")
+    answer = await provider_answer(browser, "ada")
+    async with staff_users.database.sessionmaker() as session, session.begin():
+        await session.execute(update(OidcPending).values(expires_at=now()))
+    refused = await browser.get(path_of(answer))
+    assert (refused.status_code, refused.text) == (400, oidc.EXPIRED)
+
+
+async def test_keep_signed_in_gives_a_long_session(browser, staff_users):
+    await staff_users.user("ada.sso@council.invalid")
+    authorize = (await browser.get("/auth/oidc/start?keep_signed_in=1")).headers["location"]
+    answer = await browser_sign_in(authorize, "ada", stop_at=CALLBACK)
+    assert (await browser.get(path_of(answer))).status_code == 303
+    async with staff_users.database.sessionmaker() as session:
+        assert await session.scalar(select(StaffSession.persistent)) is True
+
+
+async def test_a_provider_that_names_another_issuer_is_not_used(provider, staff_users, pdms_host):
+    # configured with a trailing slash the provider's discovery does not have
+    async with browser_on(staff_users, pdms_host, provider.issuer + "/") as client:
+        refused = await client.get("/auth/oidc/start")
+    assert (refused.status_code, refused.text) == (503, oidc.UNAVAILABLE)
+    async with staff_users.database.sessionmaker() as session:
+        assert await session.scalar(select(OidcPending.state_hash)) is None
