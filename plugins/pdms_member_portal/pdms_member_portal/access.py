@@ -3,7 +3,8 @@
 Core's loaders apply it to ``node(id:)`` and every by-id load, documents follow their
 enquiry's rule, and the module's own lists, search, dashboards, export and module
 records add it to their statements with ``restrict``. A caller with
-``member_portal.enquiry.read_all`` council-wide reaches every enquiry; anyone else
+``member_portal.enquiry.read`` and ``.read_all`` council-wide reaches every enquiry
+(nobody without ``.read`` reaches any, whatever else they hold); anyone else
 reaches the enquiries they raised, those they are an officer on, and, with
 ``member_portal.enquiry.read_ward``, those raised in their own ward. Internal notes
 are seen only by callers who reach every enquiry or are an officer on it.
@@ -18,7 +19,7 @@ from sqlalchemy import false, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from pdms_member_portal.models import Enquiry, Entry, Member, Officer
-from pdms_member_portal.permissions import READ_ALL, READ_WARD
+from pdms_member_portal.permissions import READ, READ_ALL, READ_WARD
 
 
 def user_id_of(actor: Actor) -> int | None:
@@ -30,7 +31,9 @@ def user_id_of(actor: Actor) -> int | None:
 
 
 def sees_everything(actor: Actor) -> bool:
-    return actor.all_permissions or (actor.has(READ_ALL) and actor.teams_for(READ_ALL) is None)
+    return actor.all_permissions or (
+        actor.has(READ) and actor.has(READ_ALL) and actor.teams_for(READ_ALL) is None
+    )
 
 
 def _assigned(user_id: int) -> Any:
@@ -43,7 +46,7 @@ def enquiry_condition(actor: Actor, model: Any = Enquiry) -> ColumnElement[bool]
     if sees_everything(actor):
         return None
     user_id = user_id_of(actor)
-    if user_id is None:
+    if user_id is None or not actor.has(READ):
         return false()
     reach = [Enquiry.member_user_id == user_id, Enquiry.id.in_(_assigned(user_id))]
     if actor.has(READ_WARD):

@@ -47,7 +47,9 @@ SUBMIT = (
     "mutation($input: MemberPortalEnquiryInput!) { memberPortalSubmitEnquiry(input: $input) {"
     f" enquiry {{ {ENQUIRY_FIELDS} }} errors {{ code field message }} }} }}"
 )
-NODE = f"query($id: ID!) {{ node(id: $id) {{ ... on MemberPortalEnquiry {{ {ENQUIRY_FIELDS} }} }} }}"
+NODE = (
+    f"query($id: ID!) {{ node(id: $id) {{ ... on MemberPortalEnquiry {{ {ENQUIRY_FIELDS} }} }} }}"
+)
 
 
 def user(user_id: int, name: str, permissions: tuple[str, ...]) -> Actor:
@@ -132,7 +134,11 @@ async def build_world(db: Any, host: Any, graphql: Any) -> World:
         )
         existing = (case.id, case.reference)
     coordinator = user(ids["Cora Coordinator"], "Cora Coordinator", COORDINATOR_PERMS)
-    for name, ward in (("Ada Member", "north"), ("Ned Neighbour", "north"), ("Otto Other", "south")):
+    for name, ward in (
+        ("Ada Member", "north"),
+        ("Ned Neighbour", "north"),
+        ("Otto Other", "south"),
+    ):
         email = name.lower().replace(" ", ".") + "@members.example"
         result = await graphql.as_actor(coordinator).execute(
             "mutation($input: MemberPortalMemberInput!) { memberPortalSetMember(input: $input) {"

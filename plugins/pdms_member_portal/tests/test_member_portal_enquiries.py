@@ -204,9 +204,7 @@ async def test_reroute_needs_a_reason_and_moves_the_deadline(graphql, world, mon
         serviceArea="parks",
         reason=" ",
     )
-    assert [(e["code"], e["field"]) for e in refused["errors"]] == [
-        ("VALIDATION", "reason")
-    ]
+    assert [(e["code"], e["field"]) for e in refused["errors"]] == [("VALIDATION", "reason")]
     moved = await change(
         graphql,
         world.coordinator,
