@@ -24,6 +24,7 @@ from pdms_core.measures.graphql.query import MeasureMutation, MeasureQuery
 from pdms_core.people.graphql import PeopleMutation, PeopleQuery
 from pdms_core.places.graphql import PlaceQuery
 from pdms_core.standards.graphql import ServiceStandardMutation, ServiceStandardQuery
+from pdms_core.standards.task_list_graphql import TaskListMutation, TaskListQuery
 
 
 @strawberry.type
@@ -36,6 +37,7 @@ class CoreQuery(
     IntentionQuery,
     SystemConditionQuery,
     ServiceStandardQuery,
+    TaskListQuery,
     MeasureQuery,
     AuthQuery,
     AdminQuery,
@@ -56,6 +58,7 @@ class CoreMutation(
     IntentionMutation,
     SystemConditionMutation,
     ServiceStandardMutation,
+    TaskListMutation,
     MeasureMutation,
     AuthMutation,
     AdminMutation,

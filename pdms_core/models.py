@@ -40,7 +40,7 @@ from pdms_core.people.models import (
     Relationship,
 )
 from pdms_core.places.models import Place
-from pdms_core.standards.models import ServiceStandard
+from pdms_core.standards.models import ServiceStandard, TaskList, TaskListItem
 from pdms_core.trusted_documents.models import TrustedDocument
 
 __all__ = [
@@ -78,6 +78,8 @@ __all__ = [
     "StaffIdentity",
     "StaffSession",
     "StaffUser",
+    "TaskList",
+    "TaskListItem",
     "SystemCondition",
     "SystemConditionEffect",
     "Task",

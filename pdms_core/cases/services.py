@@ -87,15 +87,17 @@ def is_closed_status(status: LookupValue) -> bool:
     return bool((status.data or {}).get("closed"))
 
 
-async def check_team(session: AsyncSession, team_id: int | None, module: str) -> None:
+async def check_team(
+    session: AsyncSession, team_id: int | None, module: str, field: str = "teamId"
+) -> None:
     """A team must exist, be active and work in the case's module (or council-wide)."""
     if team_id is None:
         return
     team = await session.get(Team, team_id)
     if team is None or not team.is_active:
-        raise ValidationFailed("There is no such active team.", field="teamId")
+        raise ValidationFailed("There is no such active team.", field=field)
     if team.module not in (module, CORE):
-        raise ValidationFailed(f"That team works in the {team.module} module.", field="teamId")
+        raise ValidationFailed(f"That team works in the {team.module} module.", field=field)
 
 
 async def check_officer(

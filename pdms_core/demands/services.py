@@ -22,6 +22,7 @@ from pdms_core.errors import Duplicate, NotAllowed, NotFound, ValidationFailed
 from pdms_core.lookups.models import LookupValue
 from pdms_core.partial import UNSET, PartialFields
 from pdms_core.standards.services import due_dates
+from pdms_core.standards.task_lists import apply_task_list
 from pdms_core.today import today
 
 MAX_TEXT = 4000
@@ -142,6 +143,7 @@ async def add_demand(
     await _set_due_dates(session, case, demand)
     if presenting_demand_id is not None:
         await _link(session, case, presenting_demand_id, demand.id)
+    await apply_task_list(session, case, demand)
     return demand
 
 

@@ -1,8 +1,9 @@
-"""The service-standard table: a target per demand type or intention type."""
+"""Service standards (a target per demand type or intention type) and standard task
+lists (the follow-ups a kind of demand brings)."""
 
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pdms_core.db.base import Base, IdType, Versioned
@@ -26,3 +27,37 @@ class ServiceStandard(Versioned, Base):
     target_days: Mapped[int] = mapped_column(Integer)
     #: Working days after which the work is "due soon" (at risk).
     warning_days: Mapped[int] = mapped_column(Integer)
+
+
+class TaskList(Versioned, Base):
+    """A standard task list: the follow-ups a presenting demand of one type (and, when
+    given, one category) brings with it, as housing practice sets out for each case kind.
+    A category's own list wins over its type's list."""
+
+    __tablename__ = "task_list"
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    module: Mapped[str] = mapped_column(String(60), index=True)
+    demand_type_id: Mapped[int] = mapped_column(ForeignKey("lookup_value.id"), index=True)
+    demand_category_id: Mapped[int | None] = mapped_column(ForeignKey("lookup_value.id"))
+
+
+class TaskListItem(Base):
+    """One follow-up of a task list, due ``offset_days`` working days after the demand
+    arrived; part of its list (edited by replacing the list's items)."""
+
+    __tablename__ = "task_list_item"
+    __table_args__ = (
+        CheckConstraint("offset_days >= 0 AND offset_days <= 365", name="offset_range"),
+    )
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    task_list_id: Mapped[int] = mapped_column(
+        ForeignKey("task_list.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    intention_type_id: Mapped[int] = mapped_column(ForeignKey("lookup_value.id"))
+    offset_days: Mapped[int] = mapped_column(Integer)
+    #: Who does it; none: the case's officer, else its team.
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"))
+    description: Mapped[str] = mapped_column(Text, default="")
