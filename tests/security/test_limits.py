@@ -221,7 +221,7 @@ async def test_coercion_errors_do_not_quote_the_input_back_outside_debug(
     secret = "hunter2-horse-staple-battery"
     wrong = (
         {"input": {"emial": "someone@example.org", "password": secret}},
-        {"input": {"password": secret}},
+        {"input": {"email": "someone@example.org", "password": secret, "keepSignedIn": "yes"}},
         {"input": {"email": "someone@example.org", "password": 20251207}},
     )
     for variables in wrong:
