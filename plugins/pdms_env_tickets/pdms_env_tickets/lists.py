@@ -57,8 +57,20 @@ TYPE_ATTRIBUTES = (
 )
 
 
-def _status(code: str, label: str, open311: str, closed: bool = False) -> LookupSeed:
-    return S(code, label, data={"open311": open311, "closed": closed})
+def _status(
+    code: str, label: str, open311: str, closed: bool = False, case_status: str = ""
+) -> LookupSeed:
+    data = {"open311": open311, "closed": closed}
+    if case_status:
+        data["case_status"] = case_status
+    return S(code, label, data=data)
+
+
+#: The case status a closing ticket status gives the ticket's case (its outcome), when
+#: the status names none: core's.
+DEFAULT_CASE_OUTCOME = "resolved"
+#: The case status a reopened ticket's case goes back to (core's first open one).
+REOPENED_CASE_STATUS = "open"
 
 
 STATUS_SEEDS = (
@@ -66,17 +78,18 @@ STATUS_SEEDS = (
     _status("investigating", "Investigating", "INVESTIGATING"),
     _status("in_progress", "In progress", "IN_PROGRESS"),
     _status("action_scheduled", "Action scheduled", "ACTION_SCHEDULED"),
-    _status("fixed", "Fixed", "FIXED", True),
-    _status("closed", "Closed", "CLOSED", True),
-    _status("duplicate", "Duplicate", "DUPLICATE", True),
+    _status("fixed", "Fixed", "FIXED", True, "resolved"),
+    _status("closed", "Closed", "CLOSED", True, "resolved"),
+    _status("duplicate", "Duplicate", "DUPLICATE", True, "withdrawn"),
     _status(
         "not_councils_responsibility",
         "Not the council's responsibility",
         "NOT_COUNCILS_RESPONSIBILITY",
         True,
+        "withdrawn",
     ),
-    _status("no_further_action", "No further action", "NO_FURTHER_ACTION", True),
-    _status("internal_referral", "Internal referral", "INTERNAL_REFERRAL", True),
+    _status("no_further_action", "No further action", "NO_FURTHER_ACTION", True, "withdrawn"),
+    _status("internal_referral", "Internal referral", "INTERNAL_REFERRAL", True, "withdrawn"),
 )
 OPEN311_CODES = (
     "OPEN",
@@ -95,6 +108,11 @@ STATUS_ATTRIBUTES = (
         "open311", "Status code sent to reporting sites.", kind="text", choices=OPEN311_CODES
     ),
     LookupAttribute("closed", "The status ends the ticket.", kind="boolean"),
+    LookupAttribute(
+        "case_status",
+        "A closing status: the code of the core case status (the outcome) it closes the "
+        "ticket's case with, e.g. resolved or withdrawn (default resolved).",
+    ),
 )
 SIZE_SEEDS = (
     S("single_item", "Single item"),

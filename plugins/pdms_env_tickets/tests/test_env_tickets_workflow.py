@@ -202,3 +202,65 @@ async def test_the_abandoned_vehicle_notice_runs_7_days_or_24_hours_when_dangero
     assert refused.ok()["envTicketsServeNotice"]["errors"] == [
         {"code": "VALIDATION", "field": "id"}
     ]
+
+
+CASE_OF = (
+    "query($r: String!) { caseByReference(reference: $r) { isClosed closedOn status { code } } }"
+)
+REFERENCE = "query($id: ID!) { node(id: $id) { ... on EnvTicketsTicket { reference version } } }"
+
+
+async def _case(graphql, reference):
+    return (await graphql.as_actor(OFFICER).execute(CASE_OF, {"r": reference})).ok()[
+        "caseByReference"
+    ]
+
+
+async def _move(graphql, ticket_id, status):
+    found = (await graphql.as_actor(OFFICER).execute(REFERENCE, {"id": ticket_id})).ok()["node"]
+    moved = await graphql.as_actor(OFFICER).execute(
+        SET_STATUS, {"id": ticket_id, "v": found["version"], "status": status, "note": ""}
+    )
+    assert moved.ok()["envTicketsSetStatus"]["errors"] == []
+    return await _case(graphql, found["reference"])
+
+
+async def test_closing_a_ticket_closes_its_case_with_the_outcome_and_reopening_reopens(
+    graphql, world
+):
+    # given an open ticket: its case is open
+    ticket = await _point_ticket(graphql)
+    assert await _case(graphql, ticket["reference"]) == {
+        "isClosed": False,
+        "closedOn": None,
+        "status": {"code": "open"},
+    }
+    # a status that keeps the ticket open leaves the case open
+    assert (await _move(graphql, ticket["id"], "investigating"))["isClosed"] is False
+
+    # when it is marked a duplicate, the case closes as withdrawn
+    closed = await _move(graphql, ticket["id"], "duplicate")
+    assert closed["isClosed"] is True and closed["closedOn"] is not None
+    assert closed["status"] == {"code": "withdrawn"}
+
+    # a closed ticket moved to another closing status gets that outcome
+    assert (await _move(graphql, ticket["id"], "fixed"))["status"] == {"code": "resolved"}
+
+    # when it is reopened, the case reopens
+    assert await _move(graphql, ticket["id"], "in_progress") == {
+        "isClosed": False,
+        "closedOn": None,
+        "status": {"code": "open"},
+    }
+
+
+async def test_a_batch_done_closes_each_ticket_case(graphql, world):
+    tickets = [await _point_ticket(graphql) for _ in range(2)]
+    done = await graphql.as_actor(OFFICER).execute(
+        BATCH,
+        {"ids": [t["id"] for t in tickets], "note": "Round done", "status": "no_further_action"},
+    )
+    assert done.ok()["envTicketsCompleteBatch"]["errors"] == []
+    for ticket in tickets:
+        case = await _case(graphql, ticket["reference"])
+        assert case["isClosed"] is True and case["status"] == {"code": "withdrawn"}

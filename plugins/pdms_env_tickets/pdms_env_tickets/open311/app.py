@@ -4,7 +4,8 @@ Reads (services, definitions, requests, tokens, updates) work without a key, as 
 reporting sites poll them, and never show a reporter's name, email or phone. A POST needs
 ``api_key``: a core partner API key holding ``env_tickets.ticket.submit``. Every POST is
 audited: ``open311CreateRequest``, ``ok`` naming the ticket, else ``denied`` (no key or
-permission) or ``rejected`` (a bad report) naming nothing.
+permission), ``throttled`` (the key's per-minute rate limit, shared with its GraphQL
+requests, is used up: 429) or ``rejected`` (a bad report) naming nothing.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pdms_env_tickets.lists import TICKET_TYPE
 from pdms_env_tickets.open311 import definitions, requests
 from pdms_env_tickets.open311.formats import (
     FORMATS,
+    THROTTLED,
     Open311Error,
     error_response,
     parse_datetime,
@@ -94,6 +96,8 @@ def routes(context: Any) -> list[Route]:
         actor = await context.api_key_actor(key or None)
         ip = request.client.host if request.client else "unknown"
         try:
+            if not await context.within_rate_limit(request, actor):
+                raise Open311Error(THROTTLED, "Too many requests for this api_key; wait a minute.")
             if not actor.has(SUBMIT):
                 raise Open311Error(403, "A valid api_key allowed to submit reports is required.")
             async with database.sessionmaker() as session, session.begin():
@@ -102,7 +106,9 @@ def routes(context: Any) -> list[Route]:
                 )
                 reference, target = ticket.reference, (type(ticket).__name__, str(ticket.id))
         except Open311Error as error:
-            outcome = "denied" if error.status in (401, 403) else "rejected"
+            outcome = {401: "denied", 403: "denied", THROTTLED: "throttled"}.get(
+                error.status, "rejected"
+            )
             await audit_request(database, actor, ip, AUDIT_ACTION, outcome, [])
             raise
         await audit_request(database, actor, ip, AUDIT_ACTION, "ok", [target])

@@ -18,6 +18,9 @@ from starlette.responses import Response
 FORMATS = ("json", "xml")
 XML_TYPE = "text/xml; charset=utf-8"
 JSON_TYPE = "application/json; charset=utf-8"
+THROTTLED = 429
+#: Seconds to wait after a 429: the rate limit's window.
+RETRY_AFTER = 60
 
 
 class Open311Error(Exception):
@@ -97,4 +100,7 @@ def respond(fmt: str, root: str, item: str | None, body: Any, status: int = 200)
 def error_response(fmt: str, errors: Sequence[Open311Error]) -> Response:
     status = errors[0].status
     rows = [{"code": e.status, "description": e.description} for e in errors]
-    return respond(fmt, "errors", "error", rows, status)
+    response = respond(fmt, "errors", "error", rows, status)
+    if status == THROTTLED:
+        response.headers["Retry-After"] = str(RETRY_AFTER)
+    return response

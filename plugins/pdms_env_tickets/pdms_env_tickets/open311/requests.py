@@ -2,22 +2,39 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pdms_core.plugin import Actor, UserError, UserErrors, core_tables
+from pdms_core.plugin import (
+    Actor,
+    PlaceSearch,
+    UserError,
+    UserErrors,
+    core_tables,
+    search_places,
+)
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pdms_env_tickets.lists import ABANDONED_VEHICLE, FLY_TIPPING, STATUS, TICKET_TYPE
+from pdms_env_tickets.lists import (
+    ABANDONED_VEHICLE,
+    CHANNEL,
+    FLY_TIPPING,
+    LAND_TYPE,
+    SIZE,
+    STATUS,
+    TICKET_TYPE,
+    WASTE_TYPE,
+)
 from pdms_env_tickets.models import Ticket, TicketEvent
 from pdms_env_tickets.open311.definitions import STRING_LIMIT, attributes_for
 from pdms_env_tickets.open311.formats import Open311Error, w3_datetime
 from pdms_env_tickets.services import tickets
-from pdms_env_tickets.services.codes import values_by_code
+from pdms_env_tickets.services.codes import load_lists, values_by_code
 
 PLACE = core_tables.place
 LOOKUP = core_tables.lookup_value
@@ -27,6 +44,9 @@ MAX_RESULTS = 1000
 DEFAULT_DAYS = 90
 #: Attribute codes the UK sites send beside a definition's; kept as sent.
 EXTRA_LIMIT = 500
+#: Places of core's address search looked at for an address_string given alone.
+ADDRESS_CANDIDATES = 10
+WORD = re.compile(r"[a-z0-9]+")
 
 
 @dataclass
@@ -101,6 +121,36 @@ def _extra(form: Form, declared: Collection[str]) -> dict[str, Any]:
     return extra
 
 
+def _address_words(text: str) -> set[str]:
+    return set(WORD.findall(text.lower()))
+
+
+async def place_by_address(session: AsyncSession, address: str) -> int:
+    """The one known property ``address`` names, through core's address search: of the
+    best matches, the only one whose address holds every word given (as the gazetteer
+    spells it: "Ln" is not "Lane"). 400 saying why otherwise (none, or several)."""
+    wanted = _address_words(address)
+    try:
+        page = await search_places(
+            session, PlaceSearch(text=address[:EXTRA_LIMIT]), first=ADDRESS_CANDIDATES, after=None
+        )
+    except UserError as error:
+        raise Open311Error(400, f"address_string: {error.message}") from None
+    found = [p.id for p in page.rows if wanted <= _address_words(p.single_line_address or "")]
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise Open311Error(
+            400, "address_string matches no known property; give lat and long instead."
+        )
+    more = "+" if len(found) == ADDRESS_CANDIDATES else ""
+    raise Open311Error(
+        400,
+        f"address_string matches {len(found)}{more} known properties; give lat and long, "
+        "or the full address of one.",
+    )
+
+
 async def submit(
     session: AsyncSession,
     actor: Actor,
@@ -114,6 +164,7 @@ async def submit(
     code = form.get("service_code")
     if not code:
         raise Open311Error(400, "service_code is required.")
+    await load_lists(session, (TICKET_TYPE, STATUS, SIZE, LAND_TYPE, WASTE_TYPE, CHANNEL))
     kind = (await values_by_code(session, TICKET_TYPE)).get(code)
     if kind is None:
         raise Open311Error(404, f"There is no service '{code[:40]}'.")
@@ -128,10 +179,16 @@ async def submit(
     if uprn is not None:
         known = await session.scalar(select(PLACE.c.id).where(PLACE.c.uprn == uprn))
         uprn = uprn if known is not None else None  # an unknown UPRN: the point decides
+    place_id = None
     if (latitude is None or longitude is None) and uprn is None:
-        raise Open311Error(
-            400, "Give lat and long, or the address_id or attribute[uprn] of a known property."
-        )
+        if not form.get("address_string"):
+            raise Open311Error(
+                400,
+                "Give lat and long, the address_id or attribute[uprn] of a known property, "
+                "or its address_string.",
+            )
+        place_id = await place_by_address(session, form.get("address_string"))
+        latitude = longitude = None
     form_kind = (kind.data or {}).get("form")
     answers = await _answers(session, form_kind, form)
     new = tickets.NewTicket(
@@ -139,6 +196,7 @@ async def submit(
         description=form.get("description"),
         channel_code=channel,
         uprn=uprn,
+        place_id=place_id,
         latitude=latitude,
         longitude=longitude,
         location_description=form.get("address_string")[:500],

@@ -4,20 +4,29 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from pdms_core.plugin import (
+    SYSTEM,
     Actor,
     ErrorCode,
     NotFound,
     UserError,
     ValidationFailed,
+    change_case_status,
     core_tables,
     expect_version,
 )
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pdms_env_tickets.lists import ABANDONED_VEHICLE, MODULE, STATUS
+from pdms_env_tickets.lists import (
+    ABANDONED_VEHICLE,
+    DEFAULT_CASE_OUTCOME,
+    MODULE,
+    REOPENED_CASE_STATUS,
+    STATUS,
+)
 from pdms_env_tickets.models import Ticket
 from pdms_env_tickets.services import history
 from pdms_env_tickets.services.codes import is_closed, value
@@ -25,6 +34,7 @@ from pdms_env_tickets.services.tickets import get_ticket, notice_expiry
 
 TEAM = core_tables.team
 LOOKUP = core_tables.lookup_value
+CASE = core_tables.case_record
 MAX_BATCH = 500
 NOTE_LENGTH = 4000
 
@@ -38,6 +48,37 @@ def _note(note: str) -> str:
 
 async def _label(session: AsyncSession, value_id: int) -> str:
     return await session.scalar(select(LOOKUP.c.code).where(LOOKUP.c.id == value_id)) or ""
+
+
+async def follow_case(session: AsyncSession, ticket: Ticket, status: Any) -> None:
+    """Close the ticket's case with the outcome its closing status names (``case_status``,
+    default resolved), move a closed case to a new outcome, or reopen it, through core's
+    case status change (so core's rules apply: ``resolved`` refuses while follow-ups on
+    the case are open). Statuses that keep the ticket open leave an open case alone."""
+    if ticket.case_id is None:
+        return
+    row = (
+        await session.execute(
+            select(CASE.c.version, CASE.c.closed_on, LOOKUP.c.code)
+            .join(LOOKUP, LOOKUP.c.id == CASE.c.status_id)
+            .where(CASE.c.id == ticket.case_id)
+        )
+    ).one()
+    if is_closed(status):
+        target = (status.data or {}).get("case_status") or DEFAULT_CASE_OUTCOME
+    elif row.closed_on is not None:
+        target = REOPENED_CASE_STATUS
+    else:
+        return
+    if target == row.code:
+        return
+    await change_case_status(
+        session,
+        SYSTEM,
+        case_id=ticket.case_id,
+        expected_version=row.version,
+        status_code=target,
+    )
 
 
 async def set_status(
@@ -74,6 +115,7 @@ async def set_status(
         session, actor, ticket, "status", old=old, new=status.code, note=note, public=public, at=now
     )
     await session.flush()
+    await follow_case(session, ticket, status)
     return ticket
 
 
@@ -179,6 +221,8 @@ async def complete_batch(
             at=now,
         )
     await session.flush()
+    for ticket_id in ids:
+        await follow_case(session, tickets[ticket_id], status)
     return [tickets[i] for i in ids]
 
 
