@@ -23,6 +23,7 @@ from pdms_core.lookups.graphql import LookupMutation, LookupQuery
 from pdms_core.measures.graphql.query import MeasureMutation, MeasureQuery
 from pdms_core.people.graphql import PeopleMutation, PeopleQuery
 from pdms_core.places.graphql import PlaceQuery
+from pdms_core.places.mutations import PlaceMutation
 from pdms_core.standards.graphql import ServiceStandardMutation, ServiceStandardQuery
 from pdms_core.standards.task_list_graphql import TaskListMutation, TaskListQuery
 
@@ -51,6 +52,7 @@ class CoreQuery(
 class CoreMutation(
     LookupMutation,
     PeopleMutation,
+    PlaceMutation,
     CaseMutation,
     DemandMutation,
     ActivityMutation,

@@ -63,6 +63,10 @@ def pdms_permissions() -> list[Permission]:
         ),
         Permission("core.people.write", "Create, edit and archive people and their records."),
         Permission("core.places.read", "See places and their addresses."),
+        Permission(
+            "core.places.write",
+            "Make and edit places the gazetteer does not know yet, and match them to UPRNs.",
+        ),
         Permission("core.staff.read", "See staff users and teams."),
         Permission(
             "core.cases.read",

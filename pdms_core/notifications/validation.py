@@ -16,7 +16,7 @@ import phonenumbers
 from pdms_core.errors import ValidationFailed
 from pdms_core.notifications.models import CHANNELS, EMAIL, LETTER, SMS
 from pdms_core.people.validation import email_address
-from pdms_core.places.address import normalise_postcode
+from pdms_core.places.address import is_uk_postcode, normalise_postcode
 
 
 class InvalidNotification(ValidationFailed):
@@ -25,8 +25,6 @@ class InvalidNotification(ValidationFailed):
 
 #: Kinds name template mappings (``kind:channel=template-id``), so they are plain.
 KIND = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
-#: A UK postcode (BS 7666 shapes), with or without its space.
-POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
 #: Mobile ranges (Ofcom): 071-075 and 077-079; 070 (personal) and 076 (pagers) are not.
 MOBILE = re.compile(r"^7[1-57-9][0-9]{8}$")
 MIN_ADDRESS_LINES, MAX_ADDRESS_LINES = 3, 7
@@ -81,7 +79,7 @@ def letter_address(lines: Any) -> list[str]:
             f"Address lines are at most {MAX_LINE} characters.", field="recipient"
         )
     postcode = normalise_postcode(cleaned[-1]) or ""
-    if not POSTCODE.match(postcode):
+    if not is_uk_postcode(postcode):
         raise InvalidNotification(
             "A letter's last address line is a UK postcode.", field="recipient"
         )

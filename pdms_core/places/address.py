@@ -8,7 +8,11 @@ the number, if any, joins the street ("Rose Cottage, 3 Mill Lane").
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+#: A UK postcode (BS 7666 shapes), with or without its space.
+POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
 
 
 @dataclass(frozen=True)
@@ -87,3 +91,8 @@ def normalise_postcode(value: str | None) -> str | None:
     if not compact:
         return None
     return f"{compact[:-3]} {compact[-3:]}" if len(compact) > 3 else compact
+
+
+def is_uk_postcode(value: str) -> bool:
+    """True for a postcode of a UK shape (as ``normalise_postcode`` gives it)."""
+    return POSTCODE.match(value) is not None

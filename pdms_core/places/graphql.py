@@ -44,6 +44,7 @@ class PlaceNode(ModelNode):
     id: relay.NodeID[int]
     single_line_address: str = strawberry.field(description="The address on one line.")
     postcode: str | None = strawberry.field(description="Postcode, when the place has one.")
+    ward_code: str | None = strawberry.field(description="Electoral ward (GSS code).")
 
     usrn: int | None = strawberry.field(description="Unique Street Reference Number.")
     street: str | None = strawberry.field(description="Street description.")
