@@ -18,11 +18,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pdms_core.plugin import core_tables, upsert_rows
-from sqlalchemy import func, null, select
+from sqlalchemy import bindparam, func, null, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdms_customer_interactions import engine
 from pdms_customer_interactions.models import Decision, RoundRobin, RuleBook
+from pdms_customer_interactions.statements import cached
 
 LONDON = ZoneInfo("Europe/London")
 PLACE = core_tables.place
@@ -131,6 +132,30 @@ async def case_teams(session: AsyncSession, person_id: int | None) -> tuple[int,
     return tuple(dict.fromkeys(team for (team,) in rows))
 
 
+def _facts_statement(has_person: bool, has_place: bool) -> Any:
+    ward = postcode = flags = null()
+    if has_place:
+        place = bindparam("place_id")
+        ward = select(PLACE.c.ward_code).where(PLACE.c.id == place).scalar_subquery()
+        postcode = select(PLACE.c.postcode).where(PLACE.c.id == place).scalar_subquery()
+    if has_person:
+        # Codes are [a-z0-9_], so a comma cannot be part of one.
+        flags = (
+            select(func.aggregate_strings(LOOKUP_VALUE.c.code, ","))
+            .select_from(LOOKUP_VALUE)
+            .join(EXTERNAL_REFERENCE, EXTERNAL_REFERENCE.c.type_id == LOOKUP_VALUE.c.id)
+            .where(EXTERNAL_REFERENCE.c.person_id == bindparam("person_id"))
+            .scalar_subquery()
+        )
+    return select(
+        ward.label("ward"),
+        postcode.label("postcode"),
+        flags.label("flags"),
+        _newest_book(RuleBook.number).label("number"),
+        _newest_book(RuleBook.digest).label("digest"),
+    )
+
+
 async def gather_facts(
     session: AsyncSession,
     *,
@@ -148,30 +173,13 @@ async def gather_facts(
     one statement; the teams of the person's open cases in another, unless the caller
     read them already (``known_case_teams``, most recently opened first).
     """
-    nothing = null()
-    ward = postcode = flags = nothing
-    if place_id is not None:
-        ward = select(PLACE.c.ward_code).where(PLACE.c.id == place_id).scalar_subquery()
-        postcode = select(PLACE.c.postcode).where(PLACE.c.id == place_id).scalar_subquery()
-    if person_id is not None:
-        # Codes are [a-z0-9_], so a comma cannot be part of one.
-        flags = (
-            select(func.aggregate_strings(LOOKUP_VALUE.c.code, ","))
-            .select_from(LOOKUP_VALUE)
-            .join(EXTERNAL_REFERENCE, EXTERNAL_REFERENCE.c.type_id == LOOKUP_VALUE.c.id)
-            .where(EXTERNAL_REFERENCE.c.person_id == person_id)
-            .scalar_subquery()
-        )
+    given = {"person_id": person_id, "place_id": place_id}
+    statement = cached(
+        ("facts", person_id is not None, place_id is not None),
+        lambda: _facts_statement(person_id is not None, place_id is not None),
+    )
     row = (
-        await session.execute(
-            select(
-                ward.label("ward"),
-                postcode.label("postcode"),
-                flags.label("flags"),
-                _newest_book(RuleBook.number).label("number"),
-                _newest_book(RuleBook.digest).label("digest"),
-            )
-        )
+        await session.execute(statement, {k: v for k, v in given.items() if v is not None})
     ).one()
     book = await _parsed_book(session, row.number, row.digest)
     if known_case_teams is None:
@@ -192,14 +200,8 @@ async def gather_facts(
     return facts, book
 
 
-async def team_states(
-    session: AsyncSession, team_ids: Iterable[int]
-) -> dict[int, engine.TeamState]:
-    """Active teams with their active members' open cases and round-robin position,
-    in one statement."""
-    ids = sorted(set(team_ids))
-    if not ids:
-        return {}
+def _team_statement() -> Any:
+    ids = bindparam("ids", expanding=True)
     members = (
         select(MEMBERSHIP.c.team_id, STAFF_USER.c.id.label("officer_id"), STAFF_USER.c.display_name)
         .join(STAFF_USER, STAFF_USER.c.id == MEMBERSHIP.c.user_id)
@@ -217,7 +219,7 @@ async def team_states(
         .subquery()
     )
     turns = RoundRobin.__table__
-    rows = await session.execute(
+    return (
         select(
             TEAM.c.id,
             TEAM.c.name,
@@ -232,6 +234,17 @@ async def team_states(
         .where(TEAM.c.id.in_(ids), TEAM.c.is_active)
         .order_by(TEAM.c.id, members.c.officer_id)
     )
+
+
+async def team_states(
+    session: AsyncSession, team_ids: Iterable[int]
+) -> dict[int, engine.TeamState]:
+    """Active teams with their active members' open cases and round-robin position,
+    in one statement."""
+    ids = sorted(set(team_ids))
+    if not ids:
+        return {}
+    rows = await session.execute(cached(("teams",), _team_statement), {"ids": ids})
     found: dict[int, tuple[str, int | None, list[tuple[int, int, str]]]] = {}
     for team_id, name, last, officer_id, open_cases, officer_name in rows:
         _, _, people = found.setdefault(team_id, (name, last, []))

@@ -164,6 +164,28 @@ def _in_window(minute: int, start: int, end: int) -> bool:
     return start <= minute < end if start < end else minute >= start or minute < end
 
 
+def holds(conditions: Conditions, facts: Facts) -> bool:
+    """Whether the facts meet the conditions: :func:`mismatch` without the words."""
+    c = conditions
+    return not (
+        (c.demand_types and facts.demand_type not in c.demand_types)
+        or (c.demand_categories and facts.demand_category not in c.demand_categories)
+        or (c.channels and facts.channel not in c.channels)
+        or (c.wards and facts.ward not in c.wards)
+        or (c.postcode_areas and facts.postcode_area not in c.postcode_areas)
+        or (c.person_flags and not (c.person_flags & facts.person_flags))
+        or (c.case_teams and not c.case_teams.intersection(facts.case_teams))
+        or (
+            c.from_minute is not None
+            and c.to_minute is not None
+            and (
+                facts.minute_of_day is None
+                or not _in_window(facts.minute_of_day, c.from_minute, c.to_minute)
+            )
+        )
+    )
+
+
 def mismatch(conditions: Conditions, facts: Facts) -> str | None:
     """Why the facts fail the conditions (the first reason), or None when they hold."""
     c = conditions
@@ -280,7 +302,7 @@ def reachable(rules: Sequence[Rule], facts: Iterable[Facts]) -> tuple[set[int], 
     officers: set[int] = set()
     for fact in facts:
         for rule in rules:
-            if not rule.active or mismatch(rule.conditions, fact):
+            if not rule.active or not holds(rule.conditions, fact):
                 continue
             current: Rule | None = rule
             tried: set[str] = set()

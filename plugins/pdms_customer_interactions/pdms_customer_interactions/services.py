@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from pdms_core.plugin import (
     Actor,
@@ -15,7 +16,7 @@ from pdms_core.plugin import (
     core_tables,
     group_by,
 )
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdms_customer_interactions import codes
@@ -28,6 +29,7 @@ from pdms_customer_interactions.models import (
     VALUE,
     Interaction,
 )
+from pdms_customer_interactions.statements import cached
 
 PERSON = core_tables.person
 PLACE = core_tables.place
@@ -221,13 +223,24 @@ def _newest(query, limit: int | None):  # type: ignore[no-untyped-def]
     return query.limit(limit) if limit else query
 
 
+def _by_holder(column: str) -> Any:
+    """Every contact of some people (or places), newest first; the ids bound as ``ids``."""
+    return cached(
+        ("by_holder", column),
+        lambda: _newest(
+            select(Interaction).where(
+                getattr(Interaction, column).in_(bindparam("ids", expanding=True))
+            ),
+            None,
+        ),
+    )
+
+
 async def interactions_by_person(
     session: AsyncSession, actor: Actor, person_ids: Sequence[int]
 ) -> Mapping[int, Sequence[Interaction]]:
     """Every contact of many people, newest first, in one statement (``Person.moduleRecords``)."""
-    rows = await session.scalars(
-        _newest(select(Interaction).where(Interaction.person_id.in_(person_ids)), None)
-    )
+    rows = await session.scalars(_by_holder("person_id"), {"ids": list(person_ids)})
     return group_by(rows, "person_id")
 
 
@@ -235,9 +248,7 @@ async def interactions_by_place(
     session: AsyncSession, actor: Actor, place_ids: Sequence[int]
 ) -> Mapping[int, Sequence[Interaction]]:
     """Every contact about many places, newest first, in one statement."""
-    rows = await session.scalars(
-        _newest(select(Interaction).where(Interaction.place_id.in_(place_ids)), None)
-    )
+    rows = await session.scalars(_by_holder("place_id"), {"ids": list(place_ids)})
     return group_by(rows, "place_id")
 
 
@@ -245,17 +256,23 @@ async def last_interactions(
     session: AsyncSession, *, person_id: int | None, place_id: int | None, limit: int
 ) -> list[Interaction]:
     """The newest contacts of a person or about a place (either one matching)."""
-    wanted = []
-    if person_id is not None:
-        wanted.append(Interaction.person_id == person_id)
-    if place_id is not None:
-        wanted.append(Interaction.place_id == place_id)
-    if not wanted:
+    given = {
+        key: value
+        for key, value in (("person_id", person_id), ("place_id", place_id))
+        if value is not None
+    }
+    if not given:
         return []
-    from sqlalchemy import or_
+    statement = cached(("last_interactions", *given), lambda: _last_statement(given))
+    return list(await session.scalars(statement, {**given, "limit": limit}))
 
-    rows = await session.scalars(_newest(select(Interaction).where(or_(*wanted)), limit))
-    return list(rows)
+
+def _last_statement(given: Collection[str]) -> Any:
+    wanted = [getattr(Interaction, key) == bindparam(key) for key in given]
+    query = select(Interaction).where(or_(*wanted))
+    return query.order_by(Interaction.started_at.desc(), Interaction.id.desc()).limit(
+        bindparam("limit")
+    )
 
 
 async def count_interactions(session: AsyncSession) -> int:

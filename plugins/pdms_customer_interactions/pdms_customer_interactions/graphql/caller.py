@@ -16,7 +16,7 @@ from pdms_core.plugin import (
     load_row,
     query_field,
 )
-from sqlalchemy import false, select, union
+from sqlalchemy import bindparam, false, select, union
 from strawberry.types import Info
 
 from pdms_customer_interactions import assignment, services
@@ -26,6 +26,7 @@ from pdms_customer_interactions.graphql.types import (
     routing_of,
 )
 from pdms_customer_interactions.permissions import READ
+from pdms_customer_interactions.statements import cached
 
 CASES_READ = "core.cases.read"
 CASE_PARTY = core_tables.case_party
@@ -80,31 +81,43 @@ async def _open_cases(
     Both from one statement; (``[]``, None) without ``core.cases.read``."""
     if not actor.has(CASES_READ):
         return [], None
-    case = CaseNode.model
-    reach = []
-    of_person: Any = false()
-    if person_id is not None:
-        parties = select(CASE_PARTY.c.case_id).where(CASE_PARTY.c.person_id == person_id)
-        reach.append(parties)
-        of_person = case.id.in_(parties)
-    if place_id is not None:
-        reach.append(select(CASE_PLACE.c.case_id).where(CASE_PLACE.c.place_id == place_id))
-    if not reach:
+    given = {
+        key: value
+        for key, value in (("person_id", person_id), ("place_id", place_id))
+        if value is not None
+    }
+    if not given:
         return [], []
-    # One list of ids (a UNION), not "in these OR in those": PostgreSQL cannot use an
-    # index for an OR of two subqueries and scanned every case at a county (~25 ms).
-    ids = union(*reach) if len(reach) > 1 else reach[0]
-    rows = (
-        await session.execute(
-            select(case, of_person.label("of_person"))
-            .where(case.closed_on.is_(None), case.id.in_(ids))
-            .order_by(case.opened_on.desc(), case.id.desc())
-        )
-    ).all()
+    statement = cached(("open_cases", *given), lambda: _open_cases_statement(given))
+    rows = (await session.execute(statement, given)).all()
     teams = actor.teams_for(CASES_READ)  # a team-scoped reader sees only their teams' cases
     seen = [row[0] for row in rows if teams is None or row[0].team_id in teams]
     person_teams = [row[0].team_id for row in rows if row.of_person and row[0].team_id is not None]
     return seen, person_teams
+
+
+def _open_cases_statement(given: Any) -> Any:
+    case = CaseNode.model
+    reach = []
+    of_person: Any = false()
+    if "person_id" in given:
+        parties = select(CASE_PARTY.c.case_id).where(
+            CASE_PARTY.c.person_id == bindparam("person_id")
+        )
+        reach.append(parties)
+        of_person = case.id.in_(parties)
+    if "place_id" in given:
+        reach.append(
+            select(CASE_PLACE.c.case_id).where(CASE_PLACE.c.place_id == bindparam("place_id"))
+        )
+    # One list of ids (a UNION), not "in these OR in those": PostgreSQL cannot use an
+    # index for an OR of two subqueries and scanned every case at a county (~25 ms).
+    ids = union(*reach) if len(reach) > 1 else reach[0]
+    return (
+        select(case, of_person.label("of_person"))
+        .where(case.closed_on.is_(None), case.id.in_(ids))
+        .order_by(case.opened_on.desc(), case.id.desc())
+    )
 
 
 @strawberry.type
