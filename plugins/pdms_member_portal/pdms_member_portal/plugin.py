@@ -16,6 +16,7 @@ from pdms_core.plugin import (
     MeasureSpec,
     ModuleRecordSource,
     Permission,
+    PersonReference,
     PluginManifest,
     hookimpl,
 )
@@ -116,3 +117,11 @@ def pdms_register_commands(cli: click.Group) -> None:
     from pdms_member_portal.cli import group
 
     cli.add_command(group)
+
+
+@hookimpl
+def pdms_person_references() -> list[PersonReference]:
+    # Merging people moves these to the survivor, and un-merging moves them back.
+    return [
+        PersonReference("member_portal_enquiry"),
+    ]
