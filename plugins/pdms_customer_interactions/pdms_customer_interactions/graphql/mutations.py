@@ -118,8 +118,58 @@ class CustomerInteractionsRecordMutation:
         )
 
 
+@strawberry.type(description="Result of customerInteractionsRouteCase.")
+class CustomerInteractionsRouteCasePayload:
+    case: CaseNode | None = strawberry.field(
+        description="The case with the team and officer the rules chose (null on errors)."
+    )
+    routing: CustomerInteractionsRouting | None = strawberry.field(
+        description="How the rules routed it, as stored with the case."
+    )
+    errors: list[UserErrorType] = strawberry.field(description="Why nothing was changed.")
+
+
+@strawberry.type
+class CustomerInteractionsRouteCaseMutation:
+    @mutation_field(
+        description="Route an open case opened elsewhere (core's openCase, another module) by "
+        "the assignment rules: its facts come from its first party and place and its "
+        "presenting demand. Assigns the chosen team and officer and stores the decision with "
+        "the case. Needs core.cases.write too; a case no rule routes is left as it was.",
+        permission=RECORD,
+    )
+    async def customer_interactions_route_case(
+        self,
+        info: Info,
+        case_id: Annotated[strawberry.ID, described("The open case.")],
+        expected_version: Annotated[int, described("The case's version as last read.")],
+    ) -> CustomerInteractionsRouteCasePayload:
+        from pdms_customer_interactions.case_routing import route_case
+
+        done: dict[str, Any] = {}
+
+        async def action(session):  # type: ignore[no-untyped-def]
+            case, decision = await route_case(
+                session,
+                info.context.actor,
+                case_id=decode_id(case_id, "Case", field="caseId"),
+                expected_version=expected_version,
+            )
+            done["decision"] = decision
+            return case
+
+        case, errors = await run_mutation(info, action)
+        if errors:
+            return CustomerInteractionsRouteCasePayload(case=None, routing=None, errors=errors)
+        return CustomerInteractionsRouteCasePayload(
+            case=case, routing=routing_of_row(done["decision"]), errors=[]
+        )
+
+
 @strawberry.type
 class CustomerInteractionsMutation(
-    CustomerInteractionsRecordMutation, CustomerInteractionsRulesMutation
+    CustomerInteractionsRecordMutation,
+    CustomerInteractionsRouteCaseMutation,
+    CustomerInteractionsRulesMutation,
 ):
     """Every root mutation of the module."""
