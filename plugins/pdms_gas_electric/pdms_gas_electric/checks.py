@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from pdms_core.plugin import Actor, NotFound, ValidationFailed, today
 from sqlalchemy import bindparam, select, update
@@ -14,6 +15,7 @@ from pdms_gas_electric import rules
 from pdms_gas_electric.lists import CONTRACTOR, DEFECT
 from pdms_gas_electric.models import OUTCOMES, Appliance, GasCheck, GasCheckResult, Home
 from pdms_gas_electric.services import _not_future, _short, get_home, lookup_value_id
+from pdms_gas_electric.servicing import Recorded, service_jobs
 
 
 @dataclass(frozen=True)
@@ -117,8 +119,18 @@ async def record_gas_check(
         )
     await session.flush()
     await rechain(session, [data.home_id])
+    await service_jobs(
+        session, actor, "gas", [recorded_check(data.home_id, check)], check.recorded_by
+    )
     await session.refresh(check)
     return check
+
+
+def recorded_check(home_id: int, check: Any) -> Recorded:
+    """How the job's move names a gas safety record."""
+    on = check.checked_on
+    number = check.certificate_number
+    return Recorded(home_id, on, f"Gas safety record {number} of {on.isoformat()} recorded.")
 
 
 async def rechain(session: AsyncSession, home_ids: Sequence[int]) -> None:

@@ -28,6 +28,7 @@ from pdms_gas_electric.models import (
     Home,
 )
 from pdms_gas_electric.services import _not_future, _short, get_home, lookup_value_id
+from pdms_gas_electric.servicing import Recorded, service_jobs
 
 INTERVAL = relativedelta(years=5)
 REMEDIAL_DAYS = 28
@@ -132,7 +133,19 @@ async def record_eicr(
     )
     await session.flush()
     await refresh_eicr_dates(session, [data.home_id])
+    await service_jobs(
+        session,
+        actor,
+        "electrical",
+        [recorded_report(data.home_id, number, data.inspected_on)],
+        eicr.recorded_by,
+    )
     return eicr
+
+
+def recorded_report(home_id: int, number: str, on: date) -> Recorded:
+    """How the job's move names an EICR."""
+    return Recorded(home_id, on, f"EICR {number} of {on.isoformat()} recorded.")
 
 
 async def refresh_eicr_dates(session: AsyncSession, home_ids: Sequence[int]) -> None:
