@@ -84,6 +84,24 @@ def status_condition(status: str, on: date) -> Any:
     return conditions[status]
 
 
+#: Sorts before every real date: a home never checked is the most overdue of all.
+NEVER = date(1, 1, 1)
+
+
+def status_order(status: str) -> list[Any]:
+    """The drill-down list's keyset order: the deadline that list is about, soonest (or
+    longest overdue) first, never checked before everything, then the home's id."""
+    if status == "EICR_REMEDIAL_OVERDUE":
+        deadline = (
+            select(func.min(Eicr.remedial_due_on))
+            .where(Eicr.home_id == Home.id, Eicr.remedials_completed_on.is_(None))
+            .scalar_subquery()
+        )
+        return [func.coalesce(deadline, NEVER), Home.id]
+    due = Home.eicr_due_on if status.startswith("EICR_") else Home.gas_due_on
+    return [func.coalesce(due, NEVER), Home.id]
+
+
 STATUSES = (
     "GAS_NEEDS_CHECK",
     "GAS_VALID",

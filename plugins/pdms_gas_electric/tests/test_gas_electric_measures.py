@@ -105,17 +105,49 @@ async def test_due_bands_and_their_lists(graphql, pdms_db, lookups):
     ]
     overdue = await graphql.as_actor(VIEWER).execute(LIST, {"status": "GAS_OVERDUE"})
     nodes = overdue.ok()["gasElectricHomeList"]["nodes"]
+    # never checked is the most overdue of all; then the longest overdue
     assert [(n["address"], n["breaches"][0]) for n in nodes] == [
-        ("B lapsed", "overdue"),
         ("C never", "overdue"),
+        ("B lapsed", "overdue"),
     ]
     soon = await graphql.as_actor(VIEWER).execute(LIST, {"status": "GAS_DUE_30"})
     assert [n["address"] for n in soon.ok()["gasElectricHomeList"]["nodes"]] == ["F due soon"]
     valid = await graphql.as_actor(VIEWER).execute(LIST, {"status": "GAS_VALID"})
     assert [n["address"] for n in valid.ok()["gasElectricHomeList"]["nodes"]] == [
-        "A in date",
         "F due soon",
+        "A in date",
     ]
+
+
+PAGE = """
+query($status: GasElectricHomeStatus!, $first: Int, $after: String) {
+  gasElectricHomeList(status: $status, first: $first, after: $after) {
+    nodes { address gasDueOn } pageInfo { hasNextPage endCursor }
+  }
+}
+"""
+
+
+async def test_lists_page_in_due_date_order(graphql, pdms_db, lookups):
+    await fixture(graphql, pdms_db)
+    for n, days in enumerate((20, 5, 5, 400)):  # two homes due on one day: then by id
+        await checked(graphql, pdms_db, f"Also {n}", days)
+    client = graphql.as_actor(VIEWER)
+    whole = (await client.execute(PAGE, {"status": "GAS_NEEDS_CHECK", "first": 100})).ok()
+    everything = whole["gasElectricHomeList"]["nodes"]
+    dues = [n["gasDueOn"] for n in everything]
+    assert dues[0] is None and dues[1:] == sorted(dues[1:])
+    assert [n["address"] for n in everything if n["gasDueOn"] == dues[-1]] == ["Also 1", "Also 2"]
+    walked, after = [], None
+    while True:
+        page = (
+            await client.execute(PAGE, {"status": "GAS_NEEDS_CHECK", "first": 2, "after": after})
+        ).ok()["gasElectricHomeList"]
+        walked += page["nodes"]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert walked == everything
 
 
 async def test_a_list_costs_the_same_statements_for_more_homes(

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from strawberry.types import Info
 
 from pdms_gas_electric.graphql.types import GasElectricHome
-from pdms_gas_electric.measures import status_condition
+from pdms_gas_electric.measures import status_condition, status_order
 from pdms_gas_electric.models import Home
 from pdms_gas_electric.permissions import READ
 
@@ -50,9 +50,11 @@ class GasElectricHomeStatus(Enum):
 @strawberry.type
 class GasElectricListsQuery:
     @query_field(
-        description="Homes in one status on a day (default today), in id order: the homes "
-        "behind each measure figure. A fixed number of statements, whatever the number of "
-        "homes.",
+        description="Homes in one status on a day (default today): the homes behind each "
+        "measure figure, soonest deadline first (the gas deadline for GAS_ lists, the next "
+        "inspection for EICR_ lists, the remedial deadline for EICR_REMEDIAL_OVERDUE; never "
+        "checked first of all), then by id. A fixed number of statements, whatever the "
+        "number of homes.",
         permission=READ,
     )
     async def gas_electric_home_list(
@@ -64,6 +66,7 @@ class GasElectricListsQuery:
         after: After = None,
     ) -> Connection[GasElectricHome]:
         statement = select(Home).where(status_condition(status.value, on or today()))
+        order = status_order(status.value)
         async with info.context.session() as session:
-            page = await keyset_page(session, statement, [Home.id], first=first, after=after)
+            page = await keyset_page(session, statement, order, first=first, after=after)
         return page.connection()
