@@ -1,11 +1,17 @@
 """Contractor returns: completed gas checks and EICRs in bulk, all rows or none.
 
-One row per certificate. Columns (headers in any order and case; spaces or hyphens for
-underscores): ``type`` (gas or eicr), ``uprn`` or ``property_reference`` (the home),
-``date``, ``certificate_number``, ``engineer``, ``gas_safe_number`` (gas), ``result``
-(gas: an appliance result code; eicr: satisfactory or unsatisfactory as the summary
-says), ``observations`` (eicr: codes such as ``C2;C3``), and optionally ``contractor``
-(a gas_electric.contractor code), ``copy_given_on``, ``co_alarm_tested`` (yes/no) and
+One row per EICR, and one per result line of a gas safety record: a gas certificate's
+rows share its number and its certificate-level cells (date, engineer, Gas Safe number,
+contractor, copy given, CO alarm), and each names its appliance by ``appliance_id`` or
+by ``appliance_location`` and ``appliance_type`` (codes or labels), with an optional
+``defect`` code and ``defect_notes``.
+
+Columns (headers in any order and case; spaces or hyphens for underscores): ``type``
+(gas or eicr), ``uprn`` or ``property_reference`` (the home), ``date``,
+``certificate_number``, ``engineer``, ``gas_safe_number`` (gas), ``result`` (gas: an
+appliance result code; eicr: satisfactory or unsatisfactory as the summary says),
+``observations`` (eicr: codes such as ``C2;C3``), and optionally ``contractor`` (a
+gas_electric.contractor code), ``copy_given_on``, ``co_alarm_tested`` (yes/no) and
 ``remedial_action``.
 
 Every row is checked before anything is written: one error per problem, by row and
@@ -36,7 +42,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdms_gas_electric import eicrs
 from pdms_gas_electric.checks import rechain
-from pdms_gas_electric.lists import CONTRACTOR
+from pdms_gas_electric.lists import CONTRACTOR, DEFECT
 from pdms_gas_electric.models import (
     OBSERVATION_CODES,
     OUTCOMES,
@@ -47,9 +53,26 @@ from pdms_gas_electric.models import (
     Home,
 )
 from pdms_gas_electric.reading import read_rows
+from pdms_gas_electric.return_appliances import (
+    KnownAppliance,
+    appliance_number,
+    appliances_of,
+    pick,
+)
+from pdms_gas_electric.servicing import Recorded, service_jobs
 
 PLACE = core_tables.place
 REQUIRED = ("type", "date", "certificate_number", "engineer", "result")
+APPLIANCE_COLUMNS = ("appliance_id", "appliance_location", "appliance_type")
+#: A gas certificate's cells every one of its rows repeats.
+CERTIFICATE_CELLS = (
+    ("on", "date"),
+    ("engineer", "engineer"),
+    ("gas_safe", "gas_safe_number"),
+    ("contractor", "contractor"),
+    ("copy_given_on", "copy_given_on"),
+    ("co_alarm_tested", "co_alarm_tested"),
+)
 KNOWN = (
     *REQUIRED,
     "uprn",
@@ -60,6 +83,9 @@ KNOWN = (
     "copy_given_on",
     "co_alarm_tested",
     "remedial_action",
+    *APPLIANCE_COLUMNS,
+    "defect",
+    "defect_notes",
 )
 ALIASES = {
     "reference": "property_reference",
@@ -109,7 +135,13 @@ class _Row:
     copy_given_on: date | None
     co_alarm_tested: bool
     remedial_action: str
+    appliance_number: int | None = None
+    appliance_type: str = ""
+    appliance_location: str = ""
+    defect: str | None = None
+    defect_notes: str = ""
     home_id: int | None = None
+    appliance_id: int | None = None
 
 
 def _header(text: object) -> str:
@@ -211,6 +243,7 @@ def _parse(number: int, cells: dict[str, Any], errors: list[RowError]) -> _Row |
         r.fail("copy_given_on", "A copy cannot be given before the check.")
     remedial = r.text("remedial_action", limit=4000)
     contractor = r.text("contractor").lower() or None
+    line = _result_line(r, kind)
     if len(errors) > before:
         return None
     return _Row(
@@ -227,7 +260,29 @@ def _parse(number: int, cells: dict[str, Any], errors: list[RowError]) -> _Row |
         copy_given_on,
         tested in YES,
         remedial,
+        **line,
     )
+
+
+def _result_line(r: _RowReader, kind: str) -> dict[str, Any]:
+    """The appliance a gas result line names, and its defect."""
+    line: dict[str, Any] = {
+        "appliance_type": r.text("appliance_type").lower(),
+        "appliance_location": r.text("appliance_location").lower(),
+        "defect": r.text("defect").lower() or None,
+        "defect_notes": r.text("defect_notes", limit=4000),
+    }
+    number = r.text("appliance_id")
+    if number:
+        try:
+            line["appliance_number"] = appliance_number(number)
+        except ValueError:
+            r.fail("appliance_id", f"{number!r} is not an appliance id.")
+    if kind == "eicr":
+        for column in (*APPLIANCE_COLUMNS, "defect", "defect_notes"):
+            if r.text(column):
+                r.fail(column, "Appliances and defects are on gas rows only.")
+    return line
 
 
 async def _homes(session: AsyncSession, rows: list[_Row]) -> None:
@@ -288,9 +343,13 @@ async def import_return(
     rows = [row for row in parsed if row is not None]
     await _homes(session, rows)
     contractors = {v.code: v.id for v in await lookup_values(session, CONTRACTOR)}
+    defects = {v.code: v.id for v in await lookup_values(session, DEFECT)}
     existing = await _existing(session, sorted({r.home_id for r in rows if r.home_id}))
-    new: list[_Row] = []
-    in_file: set[tuple[str, int, str]] = set()
+    appliances = await appliances_of(
+        session, [r.home_id for r in rows if r.home_id and r.kind == "gas" and _names_appliance(r)]
+    )
+    certificates: dict[tuple[str, int, str], list[_Row]] = {}
+    counted: set[tuple[str, int, str]] = set()
     for row in rows:
         if row.home_id is None:
             column = "uprn" if row.home_key[0] == "uprn" else "property_reference"
@@ -303,30 +362,88 @@ async def import_return(
                 )
             )
             continue
+        if row.kind == "gas":
+            _appliance_and_defect(row, appliances.get(row.home_id, []), defects, errors)
         key = (row.kind, row.home_id, row.certificate)
-        if key in in_file:
-            errors.append(
-                RowError(row.number, "certificate_number", "The certificate is in the file twice.")
-            )
-        elif key in existing:
-            outcome.already_imported += 1
+        if key in existing:
+            outcome.already_imported += int(key not in counted)
+            counted.add(key)
+        elif key in certificates:
+            _another_line(row, certificates[key], errors)
+            certificates[key].append(row)
         else:
-            in_file.add(key)
-            new.append(row)
+            certificates[key] = [row]
     errors.sort(key=lambda e: (e.row, e.column))
-    outcome.gas_checks = sum(1 for r in new if r.kind == "gas")
+    new = list(certificates.values())
+    outcome.gas_checks = sum(1 for lines in new if lines[0].kind == "gas")
     outcome.eicrs = len(new) - outcome.gas_checks
     if outcome.imported:
-        await _store(session, actor, new, contractors)
+        await _store(session, actor, new, contractors, defects)
     return outcome
 
 
+def _appliance_and_defect(
+    row: _Row, known: list[KnownAppliance], defects: dict[str, int], errors: list[RowError]
+) -> None:
+    if row.defect is not None and row.defect not in defects:
+        errors.append(RowError(row.number, "defect", f"{row.defect!r} is not a defect code."))
+    if row.appliance_number is not None:
+        if any(a.id == row.appliance_number for a in known):
+            row.appliance_id = row.appliance_number
+        else:
+            errors.append(
+                RowError(
+                    row.number, "appliance_id", f"The home has no appliance {row.appliance_number}."
+                )
+            )
+    elif row.appliance_type or row.appliance_location:
+        row.appliance_id, problem = pick(known, row.on, row.appliance_type, row.appliance_location)
+        if problem:
+            column = "appliance_type" if row.appliance_type else "appliance_location"
+            errors.append(RowError(row.number, column, problem))
+
+
+def _names_appliance(row: _Row) -> bool:
+    return bool(row.appliance_number is not None or row.appliance_type or row.appliance_location)
+
+
+def _another_line(row: _Row, lines: list[_Row], errors: list[RowError]) -> None:
+    """A further row of a certificate already in the file: a gas result line that agrees
+    with the certificate's first row and names another appliance."""
+    first = lines[0]
+    if row.kind == "eicr" or not _names_appliance(row) or not _names_appliance(first):
+        # nothing tells the lines apart: the same certificate sent twice
+        errors.append(
+            RowError(row.number, "certificate_number", "The certificate is in the file twice.")
+        )
+        return
+    for attribute, column in CERTIFICATE_CELLS:
+        if getattr(row, attribute) != getattr(first, attribute):
+            errors.append(
+                RowError(
+                    row.number, column, f"Differs from row {first.number} of the same certificate."
+                )
+            )
+    if row.appliance_id is not None and any(
+        line.appliance_id == row.appliance_id for line in lines
+    ):
+        errors.append(
+            RowError(
+                row.number, "appliance_id", "The appliance has two results on this certificate."
+            )
+        )
+
+
 async def _store(
-    session: AsyncSession, actor: Actor, rows: list[_Row], contractors: dict[str, int]
+    session: AsyncSession,
+    actor: Actor,
+    certificates: list[list[_Row]],
+    contractors: dict[str, int],
+    defects: dict[str, int],
 ) -> None:
     by = f"{actor.display_name} (contractor return)"
-    gas = [r for r in rows if r.kind == "gas"]
-    reports = [r for r in rows if r.kind == "eicr"]
+    gas = [lines[0] for lines in certificates if lines[0].kind == "gas"]
+    reports = [lines[0] for lines in certificates if lines[0].kind == "eicr"]
     year = relativedelta(months=12)
     await insert_rows(
         session,
@@ -363,8 +480,29 @@ async def _store(
     await insert_rows(
         session,
         GasCheckResult.__table__,
-        ["check_id", "appliance_id", "outcome", "defect_notes", "remedial_action", "position"],
-        [(ids[(r.home_id, r.certificate)], None, r.result, "", r.remedial_action, 0) for r in gas],
+        [
+            "check_id",
+            "appliance_id",
+            "outcome",
+            "defect_id",
+            "defect_notes",
+            "remedial_action",
+            "position",
+        ],
+        [
+            (
+                ids[(line.home_id, line.certificate)],
+                line.appliance_id,
+                line.result,
+                defects.get(line.defect),
+                line.defect_notes,
+                line.remedial_action,
+                position,
+            )
+            for lines in certificates
+            if lines[0].kind == "gas"
+            for position, line in enumerate(lines)
+        ],
     )
     await insert_rows(
         session,
@@ -397,8 +535,16 @@ async def _store(
     )
     if gas:
         await rechain(session, sorted({r.home_id for r in gas}))
+        checked = [_recorded("Gas safety record", r) for r in gas]
+        await service_jobs(session, actor, "gas", checked, by)
     if reports:
         await eicrs.refresh_eicr_dates(session, sorted({r.home_id for r in reports}))
+        inspected = [_recorded("EICR", r) for r in reports]
+        await service_jobs(session, actor, "electrical", inspected, by)
+
+
+def _recorded(what: str, r: _Row) -> Recorded:
+    return Recorded(r.home_id, r.on, f"{what} {r.certificate} of {r.on.isoformat()} recorded.")
 
 
 def _eicr_values(r: _Row, contractors: dict[str, int], by: str) -> tuple[Any, ...]:

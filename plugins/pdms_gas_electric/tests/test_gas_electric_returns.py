@@ -261,3 +261,130 @@ async def test_the_command_imports_a_return(graphql, pdms_settings, pdms_db, loo
         "imported: 3 rows, 2 gas checks, 1 EICRs, 0 already imported, 0 errors"
     )
     assert (await read_home(graphql, first["place"]))["gasDueOn"] == "2026-03-04"
+
+
+LINE_HEADERS = [
+    "type",
+    "uprn",
+    "date",
+    "certificate_number",
+    "engineer",
+    "gas_safe_number",
+    "result",
+    "appliance_id",
+    "appliance_location",
+    "appliance_type",
+    "defect",
+    "remedial_action",
+    "copy_given_on",
+]
+RESULTS = """
+query($place: ID!) {
+  gasElectricHome(placeId: $place) {
+    gasChecks { certificateNumber results { outcome appliance defect { code } remedialAction } }
+  }
+}
+"""
+
+
+def line(number: str, result: str, *, engineer: str = "Ellis Engineer", **appliance: str):
+    cells = {"appliance_id": "", "appliance_location": "", "appliance_type": "", **appliance}
+    return [
+        "gas",
+        "100090000001",
+        "2025-03-04",
+        number,
+        engineer,
+        "123456",
+        result,
+        cells["appliance_id"],
+        cells["appliance_location"],
+        cells["appliance_type"],
+        cells.get("defect", ""),
+        cells.get("remedial_action", ""),
+        "2025-03-04",
+    ]
+
+
+def lines_csv(rows: list[list[str]]) -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([LINE_HEADERS, *rows])
+    return buffer.getvalue().encode()
+
+
+async def home_with_a_fire(graphql, db) -> tuple[dict, str]:
+    from gas_electric_support import ADD_APPLIANCE, OFFICER, ok
+
+    first, _ = await homes(graphql, db)
+    fire = ok(
+        await graphql.as_actor(OFFICER).execute(
+            ADD_APPLIANCE,
+            {
+                "input": {
+                    "homeId": first["home"],
+                    "typeCode": "gas_fire",
+                    "locationCode": "living_room",
+                }
+            },
+        ),
+        "gasElectricAddAppliance",
+    )["appliance"]["id"]
+    return first, fire
+
+
+async def test_each_result_line_names_its_appliance(graphql, pdms_db, lookups):
+    first, fire = await home_with_a_fire(graphql, pdms_db)
+    rows = [
+        # the boiler as the return quotes it (codes), the fire by its ID
+        line("LG-A", "pass", appliance_location="kitchen", appliance_type="COMBI_BOILER"),
+        line("LG-A", "at_risk", appliance_id=fire, defect="ventilation", remedial_action="Vent"),
+        # labels work too
+        line("LG-B", "pass", appliance_location="Living Room", appliance_type="gas fire"),
+    ]
+    done = await send(graphql, lines_csv(rows))
+    assert done["result"]["rowErrors"] == []
+    assert (done["result"]["rows"], done["result"]["gasChecks"]) == (3, 2)
+    found = await graphql.as_actor(READER).execute(RESULTS, {"place": first["place"]})
+    checks = {
+        c["certificateNumber"]: c["results"] for c in found.ok()["gasElectricHome"]["gasChecks"]
+    }
+    assert checks["LG-A"] == [
+        {"outcome": "pass", "appliance": first["appliance"], "defect": None, "remedialAction": ""},
+        {
+            "outcome": "at_risk",
+            "appliance": fire,
+            "defect": {"code": "ventilation"},
+            "remedialAction": "Vent",
+        },
+    ]
+    assert [r["appliance"] for r in checks["LG-B"]] == [fire]
+    again = await send(graphql, lines_csv(rows))
+    assert (again["result"]["alreadyImported"], again["result"]["gasChecks"]) == (2, 0)
+
+
+async def test_unknown_appliances_are_refused_row_by_row(graphql, pdms_db, lookups):
+    first, fire = await home_with_a_fire(graphql, pdms_db)
+    rows = [
+        line("LG-C", "pass", appliance_location="kitchen", appliance_type="combi_boiler"),
+        line("LG-C", "pass", appliance_id="999999"),
+        line("LG-C", "pass", appliance_location="loft", appliance_type="combi_boiler"),
+        line("LG-C", "pass", engineer="Other Engineer", appliance_id=fire),
+        line("LG-E", "pass", appliance_type="combi_boiler", defect="squeaky"),
+        line("LG-C", "pass", appliance_type="combi_boiler"),  # the kitchen boiler again
+        line("LG-D", "pass", appliance_id="not-an-id"),
+    ]
+    refused = await send(graphql, lines_csv(rows))
+    assert refused["result"]["imported"] is False
+    assert [(e["row"], e["column"], e["message"]) for e in refused["result"]["rowErrors"]] == [
+        (3, "appliance_id", "The home has no appliance 999999."),
+        (
+            4,
+            "appliance_type",
+            "The home has no appliance 'combi_boiler in the loft' in use on that date.",
+        ),
+        (5, "engineer", "Differs from row 2 of the same certificate."),
+        (6, "defect", "'squeaky' is not a defect code."),
+        (7, "appliance_id", "The appliance has two results on this certificate."),
+        (8, "appliance_id", "'not-an-id' is not an appliance id."),
+    ]
+    assert (await read_home(graphql, first["place"]))["gasChecks"] == []
