@@ -83,15 +83,13 @@ async def test_the_place_timeline_shows_jobs_checks_and_eicrs_newest_first(
 async def test_entries_follow_the_readers_permissions(graphql, pdms_db, lookups):
     place = await given_home_with_history(graphql, pdms_db)
     without_jobs = (
-        (await graphql.as_actor(NO_JOBS).execute(TIMELINE, {"id": place, "first": 10}))
-        .ok()["node"]["timeline"]
-    )
+        await graphql.as_actor(NO_JOBS).execute(TIMELINE, {"id": place, "first": 10})
+    ).ok()["node"]["timeline"]
     assert [kind for _on, _k, kind, _m, _t in entries(without_jobs)] == [
         "gas_electric.gas_check",
         "gas_electric.eicr",
     ]
     cases_only = (
-        (await graphql.as_actor(CASES_ONLY).execute(TIMELINE, {"id": place, "first": 10}))
-        .ok()["node"]["timeline"]
-    )
+        await graphql.as_actor(CASES_ONLY).execute(TIMELINE, {"id": place, "first": 10})
+    ).ok()["node"]["timeline"]
     assert cases_only == {"edges": [], "pageInfo": {"hasNextPage": False, "endCursor": None}}
