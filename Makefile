@@ -59,3 +59,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/rent_arrears_import.py
 	$(BIN)/python bench/document_validation.py
 	$(BIN)/python bench/login_concurrency.py
+	$(BIN)/python bench/login_names.py
