@@ -99,7 +99,10 @@ class AuthQuery:
 
 @strawberry.type
 class AuthMutation:
-    @mutation_field(description="Sign in with email and password.", permission=Public())
+    @mutation_field(
+        description="Sign in with your email address or username, and password.",
+        permission=Public(),
+    )
     async def login(
         self, info: Info, input: Annotated[LoginInput, described("Your credentials.")]
     ) -> LoginPayload:
