@@ -21,6 +21,7 @@ from pdms_core.intentions.graphql import IntentionMutation, IntentionQuery
 from pdms_core.letters.graphql import LetterMutation, LetterQuery
 from pdms_core.lookups.graphql import LookupMutation, LookupQuery
 from pdms_core.measures.graphql.query import MeasureMutation, MeasureQuery
+from pdms_core.merging.graphql import MergeMutation, MergeQuery
 from pdms_core.people.graphql import PeopleMutation, PeopleQuery
 from pdms_core.places.graphql import PlaceQuery
 from pdms_core.places.mutations import PlaceMutation
@@ -44,6 +45,7 @@ class CoreQuery(
     AdminQuery,
     AuditQuery,
     LetterQuery,
+    MergeQuery,
 ):
     """Core's root query fields (merged with the modules' by the host)."""
 
@@ -65,5 +67,6 @@ class CoreMutation(
     AuthMutation,
     AdminMutation,
     LetterMutation,
+    MergeMutation,
 ):
     """Core's root mutation fields."""

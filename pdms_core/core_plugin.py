@@ -16,6 +16,7 @@ from pdms_core.documents.lookups import (
 )
 from pdms_core.hookspecs import hookimpl
 from pdms_core.measures.catalogue import CORE_MEASURES
+from pdms_core.merging.spec import PersonReference
 from pdms_core.people.lookups import PEOPLE_LOOKUP_SETS
 from pdms_core.records import (
     CORE,
@@ -62,6 +63,10 @@ def pdms_permissions() -> list[Permission]:
             "See people, their contact details, references, addresses and relationships.",
         ),
         Permission("core.people.write", "Create, edit and archive people and their records."),
+        Permission(
+            "core.people.merge",
+            "Merge duplicate people into one and undo such merges; see merge snapshots.",
+        ),
         Permission("core.places.read", "See places and their addresses."),
         Permission(
             "core.places.write",
@@ -114,6 +119,13 @@ def pdms_measures() -> list[MeasureSpec]:
 @hookimpl
 def pdms_document_holders() -> list[DocumentHolder]:
     return core_document_holders()
+
+
+@hookimpl
+def pdms_person_references() -> list[PersonReference]:
+    from pdms_core.merging.core_references import CORE_PERSON_REFERENCES
+
+    return list(CORE_PERSON_REFERENCES)
 
 
 @hookimpl

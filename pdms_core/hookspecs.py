@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
     from pdms_core.auth.actor import Actor
     from pdms_core.db.engine import Database
+    from pdms_core.merging.spec import PersonReference
     from pdms_core.records import (
         DocumentHolder,
         GraphQLContribution,
@@ -66,6 +67,11 @@ def pdms_measures() -> Sequence[MeasureSpec]:
 @hookspec
 def pdms_document_holders() -> Sequence[DocumentHolder]:
     """Declare the record types that may hold documents, and how to read them."""
+
+
+@hookspec
+def pdms_person_references() -> Sequence[PersonReference]:
+    """Name the columns that hold a person's id, so merging people can move them."""
 
 
 @hookspec

@@ -31,6 +31,7 @@ from pdms_core.intentions.models import Intention
 from pdms_core.letters.models import LetterTemplate
 from pdms_core.lookups.models import LookupSet, LookupValue
 from pdms_core.measures.models import MeasureSnapshot
+from pdms_core.merging.models import PersonMerge, PersonMergeChange, PersonMergeMember
 from pdms_core.notifications.models import OutboxMessage
 from pdms_core.people.models import (
     ContactDetail,
@@ -70,6 +71,9 @@ __all__ = [
     "PasswordResetToken",
     "Person",
     "PersonAddress",
+    "PersonMerge",
+    "PersonMergeChange",
+    "PersonMergeMember",
     "Place",
     "Relationship",
     "Role",

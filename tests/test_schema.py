@@ -184,6 +184,9 @@ CODE_DEFINED_ENUMS = {
     "StandardKind",
     "TimelineKind",
     "LetterFormat",
+    # merging: what a merge did to a reference, and why an un-merge waits
+    "MergeChangeAction",
+    "MergeChangeProblem",
     # customer_interactions: who started a contact, value or failure, rule targets
     "CustomerInteractionsDirection",
     "CustomerInteractionsNature",

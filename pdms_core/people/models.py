@@ -39,6 +39,9 @@ class Person(Versioned, Base):
     notes: Mapped[str] = mapped_column(Text, default="")
     archived_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), server_default=func.now())
+    #: Set when a reviewer merged this person into another (see pdms_core/merging):
+    #: the row is kept for the un-merge, hidden from searches.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
 
 
 class ContactDetail(Base):

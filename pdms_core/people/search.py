@@ -101,6 +101,8 @@ def _filters(criteria: PersonSearch) -> list[ColumnElement[bool]]:
         raise ValidationFailed("Give a name or another search criterion.", field=None)
     if not criteria.include_archived:
         found_by.append(Person.archived_at.is_(None))
+    # A person merged into another is found through the survivor only.
+    found_by.append(Person.merged_into_id.is_(None))
     return found_by
 
 

@@ -18,6 +18,7 @@ from pdms_core.graphql.node import (
     global_id,
     joined_or_row,
     lookup_value,
+    row_of,
 )
 from pdms_core.graphql.prefetch import prefetchable, settled
 from pdms_core.lookups.graphql import LookupValueNode
@@ -147,6 +148,13 @@ class PersonNode(ModelNode):
     @strawberry.field(description="True once archived: kept, but hidden from searches.")
     def is_archived(self) -> bool:
         return self.archived_at is not None
+
+    @strawberry.field(
+        description="The person this one was merged into, when a reviewer merged them as a "
+        "duplicate: their records are there now. Null otherwise."
+    )
+    def merged_into(self, info: Info) -> PersonNode | None:
+        return row_of(info, Person, self.merged_into_id)
 
     @strawberry.field(description="Phone numbers, email addresses ..., preferred first.")
     @prefetchable

@@ -15,6 +15,7 @@ from pdms_core.plugin import (
     MeasureSpec,
     ModuleRecordSource,
     Permission,
+    PersonReference,
     PluginManifest,
     hookimpl,
 )
@@ -93,3 +94,11 @@ def pdms_register_commands(cli: click.Group) -> None:
     from pdms_customer_interactions.cli import group
 
     cli.add_command(group)
+
+
+@hookimpl
+def pdms_person_references() -> list[PersonReference]:
+    # Merging people moves these to the survivor, and un-merging moves them back.
+    return [
+        PersonReference("customer_interactions_interaction"),
+    ]

@@ -16,6 +16,7 @@ from pdms_core.plugin import (
     MeasureSpec,
     ModuleRecordSource,
     Permission,
+    PersonReference,
     PluginManifest,
     hookimpl,
 )
@@ -160,3 +161,12 @@ def pdms_register_commands(cli: click.Group) -> None:
     from pdms_env_tickets.cli import group
 
     cli.add_command(group)
+
+
+@hookimpl
+def pdms_person_references() -> list[PersonReference]:
+    # Merging people moves these to the survivor, and un-merging moves them back.
+    return [
+        PersonReference("env_tickets_ticket"),
+        PersonReference("env_tickets_interested_party"),
+    ]

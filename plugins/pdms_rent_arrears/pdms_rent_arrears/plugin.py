@@ -20,6 +20,7 @@ from pdms_core.plugin import (
     MeasureSpec,
     ModuleRecordSource,
     Permission,
+    PersonReference,
     PluginManifest,
     hookimpl,
 )
@@ -111,3 +112,11 @@ def pdms_register_commands(cli: click.Group) -> None:
     from pdms_rent_arrears.cli import group
 
     cli.add_command(group)
+
+
+@hookimpl
+def pdms_person_references() -> list[PersonReference]:
+    # Merging people moves these to the survivor, and un-merging moves them back.
+    return [
+        PersonReference("rent_arrears_account"),
+    ]

@@ -1,0 +1,1 @@
+"""Merging duplicate people into one, and undoing a merge (see docs/merging.md)."""
