@@ -215,6 +215,7 @@ async def run(url: str, size: str, requests: int) -> None:
 
                 profiler = cProfile.Profile()
                 profiler.enable()
+            load_before = os.getloadavg()[0]
             cpu = time.process_time()
             for _ in range(requests):
                 started = time.perf_counter()
@@ -222,6 +223,7 @@ async def run(url: str, size: str, requests: int) -> None:
                 served.append((time.perf_counter() - started) * 1000)
                 assert "errors" not in response.json(), response.text
             cpu_ms = (time.process_time() - cpu) / requests * 1000
+            load_after = os.getloadavg()[0]
             if profiler is not None:
                 profiler.disable()
                 profiler.dump_stats(os.environ["BENCH_PROFILE"])
@@ -243,6 +245,10 @@ async def run(url: str, size: str, requests: int) -> None:
         for statement, _ in recorder.statements:
             print("  SQL:", " ".join(statement.split())[:150])
     print(f"backend {database.backend}, {size} demo council, {requests} requests")
+    print(
+        f"  load average (1 min) {load_before:.1f} before timing, {load_after:.1f} after, "
+        f"on {os.cpu_count()} cores: other work on the machine inflates both figures"
+    )
     print(
         f"  open cases {len(view['openCases'])}, person records "
         f"{len(view['person']['moduleRecords'])}, suggestion {view['suggestion']['ruleCode']}"
