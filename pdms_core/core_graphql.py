@@ -19,6 +19,7 @@ from pdms_core.documents.graphql import DocumentMutation
 from pdms_core.graphql.core_schema import NodeQuery
 from pdms_core.intentions.graphql import IntentionMutation, IntentionQuery
 from pdms_core.letters.graphql import LetterMutation, LetterQuery
+from pdms_core.linkage.graphql import DuplicateMutation, DuplicateQuery
 from pdms_core.lookups.graphql import LookupMutation, LookupQuery
 from pdms_core.measures.graphql.query import MeasureMutation, MeasureQuery
 from pdms_core.merging.graphql import MergeMutation, MergeQuery
@@ -46,6 +47,7 @@ class CoreQuery(
     AuditQuery,
     LetterQuery,
     MergeQuery,
+    DuplicateQuery,
 ):
     """Core's root query fields (merged with the modules' by the host)."""
 
@@ -68,5 +70,6 @@ class CoreMutation(
     AdminMutation,
     LetterMutation,
     MergeMutation,
+    DuplicateMutation,
 ):
     """Core's root mutation fields."""

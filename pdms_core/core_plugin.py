@@ -64,6 +64,11 @@ def pdms_permissions() -> list[Permission]:
         ),
         Permission("core.people.write", "Create, edit and archive people and their records."),
         Permission(
+            "core.people.review_duplicates",
+            "See the pairs of people proposed as duplicates, with the model's explanation, "
+            "and decide which are not duplicates.",
+        ),
+        Permission(
             "core.people.merge",
             "Merge duplicate people into one and undo such merges; see merge snapshots.",
         ),

@@ -29,6 +29,7 @@ from pdms_core.demands.models import Demand, DemandCause
 from pdms_core.documents.models import Document
 from pdms_core.intentions.models import Intention
 from pdms_core.letters.models import LetterTemplate
+from pdms_core.linkage.models import DuplicateModel, DuplicateReview
 from pdms_core.lookups.models import LookupSet, LookupValue
 from pdms_core.measures.models import MeasureSnapshot
 from pdms_core.merging.models import PersonMerge, PersonMergeChange, PersonMergeMember
@@ -59,6 +60,8 @@ __all__ = [
     "ContactDetail",
     "Demand",
     "DemandCause",
+    "DuplicateModel",
+    "DuplicateReview",
     "Document",
     "ExternalReference",
     "Intention",

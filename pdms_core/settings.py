@@ -136,6 +136,10 @@ class Settings:
     oidc_scopes: str = "openid email profile"
     #: Where the browser goes once signed in. None: ``public_url`` + /.
     oidc_landing_url: str | None = None
+    #: Duplicate people (docs/linkage.md): the match probability at which a pair becomes
+    #: a review item, and the engine the batch job runs Splink on (``duckdb``/``spark``).
+    duplicate_threshold: float = 0.999
+    duplicate_backend: str = "duckdb"
     #: Per-plugin raw sections; validated by each plugin's settings model.
     plugin_sections: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
@@ -154,6 +158,13 @@ class Settings:
                 "PDMS_DOCUMENT_STORE must be one of "
                 f"{', '.join(DOCUMENT_STORES)}, not {self.document_store!r}"
             )
+        if self.duplicate_backend not in DUPLICATE_BACKENDS:
+            raise ConfigurationError(
+                "PDMS_DUPLICATE_BACKEND must be one of "
+                f"{', '.join(DUPLICATE_BACKENDS)}, not {self.duplicate_backend!r}"
+            )
+        if not 0 < self.duplicate_threshold < 1:
+            raise ConfigurationError("PDMS_DUPLICATE_THRESHOLD must be between 0 and 1")
         if self.workers is not None and self.workers < 1:
             raise ConfigurationError(f"PDMS_WORKERS must be at least 1, not {self.workers}")
         if self.oidc_enabled:
@@ -291,6 +302,8 @@ _SECURITY_FIELDS = {
     "oidc_redirect_url": str,
     "oidc_scopes": str,
     "oidc_landing_url": str,
+    "duplicate_threshold": float,
+    "duplicate_backend": str,
 }
 #: ``PDMS_EXECUTOR``'s values (graphql/executors.py, which imports too much to import here).
 EXECUTORS = ("fast", "stock")
@@ -298,6 +311,8 @@ EXECUTORS = ("fast", "stock")
 TRUSTED_DOCUMENT_MODES = ("off", "api_keys", "all")
 #: ``PDMS_DOCUMENT_STORE``'s values (pdms_core/documents/storage).
 DOCUMENT_STORES = ("local", "s3")
+#: ``PDMS_DUPLICATE_BACKEND``'s values: Splink's engines for the duplicate people job.
+DUPLICATE_BACKENDS = ("duckdb", "spark")
 #: Whole-number settings that have a least sensible value.
 _MINIMUMS = {
     "read_pool_size": 1,
@@ -333,6 +348,8 @@ def _security_settings(core: Mapping[str, Any]) -> dict[str, Any]:
             values[key] = _as_int(core[key], name, minimum=_MINIMUMS.get(key))
         elif kind is bool:
             values[key] = _as_bool(core[key], name)
+        elif kind is float:
+            values[key] = _as_float(core[key], name)
         else:
             values[key] = str(core[key])
     return values
@@ -378,6 +395,13 @@ def _as_int(value: Any, name: str, *, minimum: int | None = None) -> int:
     if minimum is not None and number < minimum:
         raise ConfigurationError(f"{name} must be at least {minimum}, not {number}")
     return number
+
+
+def _as_float(value: Any, name: str) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise ConfigurationError(f"{name} must be a number, not {value!r}") from None
 
 
 def _as_urls(value: Any) -> tuple[str, ...]:

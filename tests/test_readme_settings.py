@@ -52,4 +52,6 @@ SAMPLES = {
     "database_replica_urls": "postgresql://pdms@replica/pdms",
     "document_store": "s3",
     "secret_key": "a-sample-secret-key-of-forty-characters!",
+    "duplicate_threshold": "0.99",
+    "duplicate_backend": "spark",
 }

@@ -31,6 +31,7 @@ CORE_COMMANDS: Mapping[str, str] = {
     "lookups": "pdms_core.cli.lookups:lookups",
     "measures": "pdms_core.cli.measures:measures",
     "notifications": "pdms_core.cli.notifications:notifications",
+    "people": "pdms_core.cli.people:people",
     "plugins": "pdms_core.cli.plugins:plugins",
     "reminders": "pdms_core.cli.reminders:reminders",
     "schema": "pdms_core.cli.schema:schema",

@@ -33,6 +33,7 @@ from pdms_core.places.models import Place
 
 if TYPE_CHECKING:
     from pdms_core.cases.types import CaseNode
+    from pdms_core.linkage.graphql import DuplicateCandidate
     from pdms_core.places.graphql import PlaceNode
     from pdms_core.timeline.types import TimelineConnection
 
@@ -213,5 +214,19 @@ class PersonNode(ModelNode):
         modules: Annotated[list[str] | None, described("Only these modules' records.")] = None,
     ) -> list[ModuleRecord]:
         return await module_records(info, "Person", self.id, modules)
+
+    @strawberry.field(
+        description="People this one may duplicate, most likely first: the duplicate "
+        "model's online check, as a front end runs it after createPerson (empty until the "
+        "model is trained; docs/linkage.md)."
+    )
+    async def duplicate_candidates(
+        self,
+        info: Info,
+        first: Annotated[int, described("At most this many (1 to 20).")] = 5,
+    ) -> list[Annotated[DuplicateCandidate, strawberry.lazy("pdms_core.linkage.graphql")]]:
+        from pdms_core.linkage.graphql import candidates_of_person
+
+        return await candidates_of_person(info, self.id, first)
 
     documents = documents_field("Person", "person")

@@ -1,0 +1,1 @@
+"""Finding duplicate people: a Splink model trained on the council's data (docs/linkage.md)."""
