@@ -49,7 +49,6 @@ from pdms_core.records import (
     ModuleRecordSource,
     Permission,
     PluginManifest,
-    TimelineSource,
 )
 from pdms_core.settings import Settings
 from pdms_core.today import today
@@ -91,7 +90,6 @@ if TYPE_CHECKING:
     from pdms_core.lookups.reads import lookup_id, lookup_values
     from pdms_core.measures.filters import MeasureFilter
     from pdms_core.measures.table import MeasureColumn, MeasureTable
-    from pdms_core.merging.spec import PersonReference
     from pdms_core.notifications.outbox import InvalidNotification, queue_notification
     from pdms_core.people.services import PersonFields, create_person
     from pdms_core.people.types import PersonNode
@@ -102,14 +100,10 @@ if TYPE_CHECKING:
         working_days_between,
     )
 
-if TYPE_CHECKING:  # editing a case: a module that routes work assigns it
-    from pdms_core.cases.services import CaseFields, update_case
-
 #: Where each lazily imported name lives.
 _HOMES: dict[str, str] = {
     "After": "pdms_core.graphql.arguments",
     "Base": "pdms_core.db.base",
-    "CaseFields": "pdms_core.cases.services",
     "CaseNode": "pdms_core.cases.types",
     "Connection": "pdms_core.graphql.pagination",
     "CoreTables": "pdms_core.core_tables",
@@ -127,7 +121,6 @@ _HOMES: dict[str, str] = {
     "PageInfo": "pdms_core.graphql.pagination",
     "PersonFields": "pdms_core.people.services",
     "PersonNode": "pdms_core.people.types",
-    "PersonReference": "pdms_core.merging.spec",
     "PlaceNode": "pdms_core.places.graphql",
     "PLACE_LETTER_FIELDS": "pdms_core.letters.fields",
     "Public": "pdms_core.graphql.permissions",
@@ -177,7 +170,6 @@ _HOMES: dict[str, str] = {
     "run_mutation": "pdms_core.graphql.errors",
     "settled": "pdms_core.graphql.prefetch",
     "unit_of_work": "pdms_core.db.unit_of_work",
-    "update_case": "pdms_core.cases.services",
     "upsert_rows": "pdms_core.db.bulk",
     "working_days_between": "pdms_core.standards.working_days",
     "write_csv": "pdms_core.csv_export",
@@ -192,7 +184,6 @@ __all__ = [
     "ActorKind",
     "After",
     "Base",
-    "CaseFields",
     "CaseNode",
     "Conflict",
     "Connection",
@@ -226,14 +217,12 @@ __all__ = [
     "PermissionDenied",
     "PersonFields",
     "PersonNode",
-    "PersonReference",
     "PlaceNode",
     "PluginManifest",
     "Public",
     "Requires",
     "SessionLoader",
     "Settings",
-    "TimelineSource",
     "UserError",
     "UserErrorType",
     "UserErrors",
@@ -283,7 +272,6 @@ __all__ = [
     "settled",
     "today",
     "unit_of_work",
-    "update_case",
     "upsert_rows",
     "working_days_between",
     "write_csv",

@@ -5,7 +5,8 @@ enquiry's rule, and the module's own lists, search, dashboards, export and modul
 records add it to their statements with ``restrict``. A caller with
 ``member_portal.enquiry.read`` and ``.read_all`` council-wide reaches every enquiry
 (nobody without ``.read`` reaches any, whatever else they hold); anyone else
-reaches the enquiries they raised, those they are an officer on, and, with
+reaches the enquiries they raised, those they are an officer on (both kept in
+``member_portal_reach``), and, with
 ``member_portal.enquiry.read_ward``, those raised in their own ward. Internal notes
 are seen only by callers who reach every enquiry or are an officer on it.
 """
@@ -15,10 +16,10 @@ from __future__ import annotations
 from typing import Any
 
 from pdms_core.plugin import Actor, ActorKind, register_row_rule
-from sqlalchemy import false, or_, select
+from sqlalchemy import false, or_, select, union
 from sqlalchemy.sql.elements import ColumnElement
 
-from pdms_member_portal.models import Enquiry, Entry, Member, Officer
+from pdms_member_portal.models import Enquiry, Entry, Member, Officer, Reach
 from pdms_member_portal.permissions import READ, READ_ALL, READ_WARD
 
 
@@ -40,6 +41,10 @@ def _assigned(user_id: int) -> Any:
     return select(Officer.enquiry_id).where(Officer.user_id == user_id)
 
 
+def _reached(user_id: int) -> Any:
+    return select(Reach.enquiry_id).where(Reach.user_id == user_id)
+
+
 def enquiry_condition(actor: Actor, model: Any = Enquiry) -> ColumnElement[bool] | None:
     """The condition on ``model``'s enquiry id (``Enquiry.id`` or a child's
     ``enquiry_id``) for ``actor``; None when every enquiry is in reach."""
@@ -48,15 +53,14 @@ def enquiry_condition(actor: Actor, model: Any = Enquiry) -> ColumnElement[bool]
     user_id = user_id_of(actor)
     if user_id is None or not actor.has(READ):
         return false()
-    reach = [Enquiry.member_user_id == user_id, Enquiry.id.in_(_assigned(user_id))]
+    ids = _reached(user_id)
     if actor.has(READ_WARD):
         own_ward = select(Member.ward_id).where(
             Member.user_id == user_id, Member.ward_id.is_not(None)
         )
-        reach.append(Enquiry.ward_id.in_(own_ward))
-    if model is Enquiry:
-        return or_(*reach)
-    return model.enquiry_id.in_(select(Enquiry.id).where(or_(*reach)))
+        ids = union(ids, select(Enquiry.id).where(Enquiry.ward_id.in_(own_ward)))
+    column = Enquiry.id if model is Enquiry else model.enquiry_id
+    return column.in_(ids)
 
 
 def entry_condition(actor: Actor) -> ColumnElement[bool] | None:

@@ -29,7 +29,7 @@ from pdms_core.plugin import (
 from sqlalchemy import insert, select
 
 from pdms_member_portal.lists import ENQUIRY_TYPE, MODULE, SERVICE_AREA, WARD
-from pdms_member_portal.models import Enquiry, Entry, Member, Officer
+from pdms_member_portal.models import Enquiry, Entry, Member, Officer, Reach
 from pdms_member_portal.services.codes import response_days
 
 SIZES = {"small": 120, "county": 1500}
@@ -188,6 +188,7 @@ async def _one(session, rng, state, members, officers, areas, kinds, people, pla
     )
     session.add(enquiry)
     await session.flush()
+    session.add(Reach(enquiry_id=enquiry.id, user_id=member.user_id))
     entries = [
         Entry(enquiry_id=enquiry.id, at=at, kind="submitted", member_visible=True, text=subject)
     ]
@@ -196,6 +197,7 @@ async def _one(session, rng, state, members, officers, areas, kinds, people, pla
         enquiry.lead_officer_id = lead
         enquiry.acknowledged_at = at + timedelta(hours=rng.randint(1, 20))
         session.add(Officer(enquiry_id=enquiry.id, user_id=lead, is_lead=True))
+        session.add(Reach(enquiry_id=enquiry.id, user_id=lead))
         entries.append(Entry(enquiry_id=enquiry.id, at=enquiry.acknowledged_at, kind="assigned"))
     if state in ("responded", "closed", "reopened"):
         days = max(1, int(rng.triangular(1, 18, 7)))

@@ -40,9 +40,9 @@ async def test_the_small_demo_council_has_members_and_enquiries_in_every_state(
     async with pdms_db.sessionmaker() as session:
         members = await session.scalar(select(func.count()).select_from(Member))
         states = dict(
-            (await session.execute(select(Enquiry.status, func.count()).group_by(Enquiry.status)))
-            .tuples()
-            .all()
+            (
+                await session.execute(select(Enquiry.status, func.count()).group_by(Enquiry.status))
+            ).all()
         )
         demand = core_tables.demand
         demands = await session.scalar(

@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdms_member_portal.access import sees_everything, user_id_of
 from pdms_member_portal.lists import MODULE, SERVICE_AREA
-from pdms_member_portal.models import TEXT_LENGTH, Enquiry, Member, Officer
+from pdms_member_portal.models import TEXT_LENGTH, Enquiry, Member, Officer, Reach
 from pdms_member_portal.permissions import COORDINATE
 from pdms_member_portal.services import clock, history, notify
 from pdms_member_portal.services.codes import response_days, value
@@ -80,6 +80,14 @@ async def assign(
         await _staff(session, user_id, f"additionalOfficerIds.{index}")
     at = clock.now()
     await session.execute(delete(Officer).where(Officer.enquiry_id == enquiry.id))
+    await session.execute(
+        delete(Reach).where(Reach.enquiry_id == enquiry.id, Reach.user_id != enquiry.member_user_id)
+    )
+    session.add_all(
+        Reach(enquiry_id=enquiry.id, user_id=u)
+        for u in (lead_officer_id, *others)
+        if u != enquiry.member_user_id
+    )
     session.add(Officer(enquiry_id=enquiry.id, user_id=lead_officer_id, is_lead=True))
     session.add_all(Officer(enquiry_id=enquiry.id, user_id=u, is_lead=False) for u in others)
     changed_lead = enquiry.lead_officer_id != lead_officer_id

@@ -93,21 +93,25 @@ async def filtered(session: AsyncSession, actor: Actor, f: Filters, on: date) ->
 
 
 async def counts(session: AsyncSession, statement: Select[Any], on: date) -> Counts:
-    rows = statement.subquery()
-    is_open = rows.c.status.in_(OPEN_STATUSES)
-
-    def total(condition: Any) -> Any:
-        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-    row = (
-        await session.execute(
-            select(
-                total(rows.c.status == "new"),
-                total(rows.c.status.in_(IN_PROGRESS)),
-                total(rows.c.status.in_(COMPLETED)),
-                total(and_(is_open, rows.c.due_on < on)),
-                total(and_(is_open, rows.c.due_on == on)),
-            )
+    """Counts of the filtered enquiries: one grouped statement over two narrow columns
+    (an index-only scan on PostgreSQL when unfiltered)."""
+    rows = statement.with_only_columns(Enquiry.status, Enquiry.due_on).subquery()
+    late = func.coalesce(func.sum(case((rows.c.due_on < on, 1), else_=0)), 0)
+    today_ = func.coalesce(func.sum(case((rows.c.due_on == on, 1), else_=0)), 0)
+    by_status = {
+        status: (int(n), int(overdue), int(due))
+        for status, n, overdue, due in await session.execute(
+            select(rows.c.status, func.count(), late, today_).group_by(rows.c.status)
         )
-    ).one()
-    return Counts(*(int(n) for n in row))
+    }
+
+    def total(statuses: tuple[str, ...], part: int = 0) -> int:
+        return sum(by_status.get(status, (0, 0, 0))[part] for status in statuses)
+
+    return Counts(
+        new=total(("new",)),
+        in_progress=total(IN_PROGRESS),
+        completed=total(COMPLETED),
+        overdue=total(OPEN_STATUSES, 1),
+        due_today=total(OPEN_STATUSES, 2),
+    )

@@ -27,7 +27,7 @@ from sqlalchemy import exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdms_member_portal.lists import ENQUIRY_TYPE, MODULE, SERVICE_AREA
-from pdms_member_portal.models import SUBJECT_LENGTH, TEXT_LENGTH, Enquiry
+from pdms_member_portal.models import SUBJECT_LENGTH, TEXT_LENGTH, Enquiry, Reach
 from pdms_member_portal.services import clock, history, notify
 from pdms_member_portal.services.codes import response_days, value
 from pdms_member_portal.services.members import check_contact_method, member_of
@@ -266,6 +266,7 @@ async def submit_enquiry(
     )
     session.add(enquiry)
     await session.flush()
+    session.add(Reach(enquiry_id=enquiry.id, user_id=member.user_id))
     history.record(session, actor, enquiry, "submitted", at=at, text=subject)
     await notify.received(session, enquiry, member)
     await session.flush()

@@ -35,12 +35,17 @@ def _directorate(data: Any) -> str:
 
 
 async def volume_by_service_area(session: AsyncSession, f: MeasureFilter) -> MeasureTable:
-    rows = await session.execute(
-        select(VALUE.c.label, VALUE.c.data, func.count())
-        .select_from(Enquiry)
-        .join(VALUE, VALUE.c.id == Enquiry.service_area_id)
+    # Grouped by id, then labelled: PostgreSQL cannot group on a JSON column.
+    counted = (
+        select(Enquiry.service_area_id.label("area_id"), func.count().label("n"))
         .where(*_where(f))
-        .group_by(VALUE.c.label, VALUE.c.data)
+        .group_by(Enquiry.service_area_id)
+        .subquery()
+    )
+    rows = await session.execute(
+        select(VALUE.c.label, VALUE.c.data, counted.c.n).join(
+            counted, counted.c.area_id == VALUE.c.id
+        )
     )
     found = sorted((_directorate(data), label, n) for label, data, n in rows)
     return MeasureTable(
