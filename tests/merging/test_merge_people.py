@@ -288,3 +288,59 @@ async def test_merges_and_unmerges_are_audited(reviewer, world, pdms_db):
         ("mergePeople", "rejected", "Person", str(world["ann"])),
         ("unmergePeople", "ok", "PersonMerge", number),
     ]
+
+
+REMOVE_CONTACT = """mutation($i: PersonRecordInput!) {
+  removeContactDetail(input: $i) { errors { code } } }"""
+CONTACTS = (
+    """query($id: ID!) { node(id: $id) { ... on Person { version contactDetails { id } } } }"""
+)
+
+
+async def test_a_reference_deleted_since_can_only_be_kept_deleted(graphql, world, pdms_db):
+    reviewer = graphql.as_actor(REVIEWER)
+    record = (await merge(reviewer, pdms_db, world["ann"], world["anne"]))["merge"]
+    officer = graphql.as_actor(staff("core.people.read", "core.people.write"))
+    ann = (await officer.execute(CONTACTS, {"id": gid(world["ann"])})).ok()["node"]
+    removed = await officer.execute(
+        REMOVE_CONTACT,
+        {"i": {"id": ann["contactDetails"][0]["id"], "expectedVersion": ann["version"]}},
+    )
+    assert removed.ok()["removeContactDetail"]["errors"] == []
+    reviewer = graphql.as_actor(REVIEWER)
+
+    refused = await unmerge(reviewer, record)
+    assert [(p["problem"], p["change"]["table"]) for p in refused["pending"]] == [
+        ("ROW_GONE", "contact_detail")
+    ]
+    change = refused["pending"][0]["change"]["id"]
+    impossible = await unmerge(reviewer, record, [{"changeId": change, "restore": True}])
+    assert [(e["code"], e["field"]) for e in impossible["errors"]] == [("VALIDATION", "decisions")]
+    kept = await unmerge(reviewer, record, [{"changeId": change, "restore": False}])
+    assert kept["errors"] == []
+    anne = (await reviewer.execute(PERSON, {"id": gid(world["anne"])})).ok()["node"]
+    assert anne["mergedInto"] is None and anne["contactDetails"] == []
+    assert [r["value"] for r in anne["externalReferences"]] == ["TEN-0001"]
+
+
+async def test_a_merge_whose_survivor_was_merged_again_waits_for_that_one(reviewer, world, pdms_db):
+    first = (await merge(reviewer, pdms_db, world["ann"], world["anne"]))["merge"]
+    second = (await merge(reviewer, pdms_db, world["bob"], world["ann"]))["merge"]
+
+    waiting = await unmerge(reviewer, first)
+    assert [(e["code"], e["field"]) for e in waiting["errors"]] == [("NOT_ALLOWED", "id")]
+
+    assert (await unmerge(reviewer, second))["errors"] == []
+    assert (await unmerge(reviewer, first))["errors"] == []
+
+
+async def test_concurrent_unmerges_of_one_merge_conflict(reviewer, world, pdms_db):
+    before = await dump(pdms_db)
+    record = (await merge(reviewer, pdms_db, world["ann"], world["anne"]))["merge"]
+
+    results = await asyncio.gather(unmerge(reviewer, record), unmerge(reviewer, record))
+
+    assert sorted(bool(r["merge"]) for r in results) == [False, True]
+    loser = next(r for r in results if r["merge"] is None)
+    assert [e["code"] for e in loser["errors"]] in (["CONFLICT"], ["NOT_ALLOWED"])
+    assert await dump(pdms_db) == before
