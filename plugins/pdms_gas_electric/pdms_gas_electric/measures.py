@@ -88,18 +88,16 @@ def status_condition(status: str, on: date) -> Any:
 NEVER = date(1, 1, 1)
 
 
-def status_order(status: str) -> list[Any]:
-    """The drill-down list's keyset order: the deadline that list is about, soonest (or
-    longest overdue) first, never checked before everything, then the home's id."""
+def status_deadline(status: str) -> Any:
+    """The deadline a drill-down list goes by (soonest first): a home column, or for
+    EICR_REMEDIAL_OVERDUE the oldest unremedied remedial deadline."""
     if status == "EICR_REMEDIAL_OVERDUE":
-        deadline = (
+        return (
             select(func.min(Eicr.remedial_due_on))
             .where(Eicr.home_id == Home.id, Eicr.remedials_completed_on.is_(None))
             .scalar_subquery()
         )
-        return [func.coalesce(deadline, NEVER), Home.id]
-    due = Home.eicr_due_on if status.startswith("EICR_") else Home.gas_due_on
-    return [func.coalesce(due, NEVER), Home.id]
+    return Home.eicr_due_on if status.startswith("EICR_") else Home.gas_due_on
 
 
 STATUSES = (

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from datetime import date
 from enum import Enum
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 from pdms_core.plugin import After, Connection, First, described, keyset_page, query_field, today
-from sqlalchemy import select
+from sqlalchemy import Date, literal, select
+from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
 
 from pdms_gas_electric.graphql.types import GasElectricHome
-from pdms_gas_electric.measures import status_condition, status_order
+from pdms_gas_electric.measures import NEVER, status_condition, status_deadline
 from pdms_gas_electric.models import Home
 from pdms_gas_electric.permissions import READ
+
+#: Core's page size when ``first`` is not given (the ``First`` argument's default).
+DEFAULT_PAGE = 20
 
 
 @strawberry.enum(description="Which homes a list holds (each measure row names one).")
@@ -66,7 +70,41 @@ class GasElectricListsQuery:
         after: After = None,
     ) -> Connection[GasElectricHome]:
         statement = select(Home).where(status_condition(status.value, on or today()))
-        order = status_order(status.value)
         async with info.context.session() as session:
-            page = await keyset_page(session, statement, order, first=first, after=after)
+            page = await deadline_page(
+                session, statement, status_deadline(status.value), first=first, after=after
+            )
         return page.connection()
+
+
+async def deadline_page(
+    session: AsyncSession, statement: Any, deadline: Any, *, first: int | None, after: str | None
+) -> Any:
+    """A page of homes soonest deadline first, never checked (no deadline) before all.
+
+    The key is (deadline, id) with no deadline as NEVER. Two keyset reads with the same
+    cursor give it: the homes without a deadline (a cursor past them finds none), then
+    the dated ones along the deadline's index, so a page never sorts the whole list
+    (a sort of every overdue home cost four times the page read in id order).
+    """
+    undated = await keyset_page(
+        session,
+        statement.where(deadline.is_(None)),
+        # NEVER as a constant, not coalesce(deadline, NEVER): the same key, and the
+        # database walks the primary key instead of sorting every undated home
+        [literal(NEVER, Date), Home.id],
+        first=first,
+        after=after,
+    )
+    dated = await keyset_page(
+        session,
+        statement.where(deadline.is_not(None)),
+        [deadline, Home.id],
+        first=first,
+        after=after,
+    )
+    rows, keys = undated.rows + dated.rows, undated.keys + dated.keys
+    size = DEFAULT_PAGE if first is None else first  # keyset_page has checked it
+    undated.rows, undated.keys = rows[:size], keys[:size]
+    undated.has_next = len(rows) > size or undated.has_next or dated.has_next
+    return undated
