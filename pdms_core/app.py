@@ -32,6 +32,9 @@ from pdms_core.graphql.schema import PdmsSchema, build_schema
 from pdms_core.graphql.trusted_documents import TrustedDocuments
 from pdms_core.host import PluginHost
 from pdms_core.http import SecurityMiddleware
+from pdms_core.observability import facts as request_facts
+from pdms_core.observability.metrics import Metrics, metrics_endpoint
+from pdms_core.observability.request_log import RequestLogMiddleware
 from pdms_core.readiness import Readiness
 from pdms_core.routes import RouteContext, plugin_routes
 from pdms_core.settings import Settings
@@ -92,13 +95,20 @@ class PdmsGraphQL(GraphQL):
         outcome = await self.trusted_documents.resolve(
             request_data.query, extensions, document_id, context.actor, context.client_ip
         )
+        facts = request_facts.current.get()
+        if facts is not None:
+            facts.name_operation(request_data.operation_name, outcome.query)
         if outcome.error is not None:
-            return ExecutionResult(data=None, errors=[outcome.error])
-        if outcome.query is not request_data.query:
-            request_data = dataclasses.replace(request_data, query=outcome.query)
-        return await super().execute_single(
-            request, request_adapter, sub_response, context, root_value, request_data
-        )
+            result = ExecutionResult(data=None, errors=[outcome.error])
+        else:
+            if outcome.query is not request_data.query:
+                request_data = dataclasses.replace(request_data, query=outcome.query)
+            result = await super().execute_single(
+                request, request_adapter, sub_response, context, root_value, request_data
+            )
+        if facts is not None and isinstance(result, ExecutionResult):
+            facts.add_errors(result.errors)
+        return result
 
     async def get_context(self, request: Any, response: Any) -> RequestContext:
         # Real credentials first (sessions, API keys); without any, the hook decides
@@ -110,6 +120,9 @@ class PdmsGraphQL(GraphQL):
             actor, session_id = self.host.actor_from_request(request), None
         else:
             actor, session_id = resolved.actor, resolved.session_id
+        facts = request_facts.current.get()
+        if facts is not None:
+            facts.actor_kind = actor.kind.value
         return RequestContext(
             host=self.host,
             database=self.database,
@@ -156,6 +169,8 @@ def create_app(
     check_holder_types(schema, host.document_holders)
     writers = install_read_routing(schema, database, settings)  # replicas only
     graphql = PdmsGraphQL(schema, database)
+    request_facts.count_statements(database.engines)
+    metrics = Metrics(database) if settings.metrics_enabled else None
 
     async def health(_request: Request) -> JSONResponse:
         # 503 only when the database is down: nothing works without it. Without Redis
@@ -218,6 +233,11 @@ def create_app(
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/health", health, methods=["GET"]),
             Route("/ready", ready, methods=["GET"]),
+            *(
+                [Route("/metrics", metrics_endpoint(metrics, settings), methods=["GET"])]
+                if metrics is not None
+                else []
+            ),
             Route(
                 "/documents/{document_id}/content",
                 download_endpoint(host, database, graphql.signins, schema.limiter),
@@ -235,8 +255,11 @@ def create_app(
         max_body_bytes=settings.max_body_bytes,
         max_upload_bytes=settings.max_upload_bytes,
     )
+    # Outermost, so refusals by the body limit are logged and counted too.
+    app.add_middleware(RequestLogMiddleware, metrics=metrics)
     app.state.host = host
     app.state.limiter = schema.limiter
     app.state.database = database
     app.state.trusted_documents = graphql.trusted_documents
+    app.state.metrics = metrics
     return app

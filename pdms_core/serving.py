@@ -36,7 +36,9 @@ def tune_garbage_collector() -> None:
 def create_served_app() -> Starlette:
     """The app for one ``pdms serve --workers`` process (uvicorn's factory)."""
     from pdms_core.app import create_app
+    from pdms_core.observability.logs import configure_logging
 
     app = create_app()
+    configure_logging(app.state.host.settings)  # a worker is a fresh process
     tune_garbage_collector()
     return app

@@ -138,8 +138,14 @@ class Settings:
     oidc_landing_url: str | None = None
     #: Duplicate people (docs/linkage.md): the match probability at which a pair becomes
     #: a review item, and the engine the batch job runs Splink on (``duckdb``/``spark``).
-    duplicate_threshold: float = 0.999
+    duplicate_threshold: float = 0.99
     duplicate_backend: str = "duckdb"
+    #: Log lines as JSON (for log shippers) or text; None: text in debug, else JSON.
+    log_format: str | None = None
+    #: Prometheus metrics at /metrics; with a token, for ``Authorization: Bearer``
+    #: only, without one for loopback clients only (docs/operations.md).
+    metrics_enabled: bool = True
+    metrics_token: str | None = field(default=None, repr=False)
     #: Per-plugin raw sections; validated by each plugin's settings model.
     plugin_sections: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
@@ -165,6 +171,10 @@ class Settings:
             )
         if not 0 < self.duplicate_threshold < 1:
             raise ConfigurationError("PDMS_DUPLICATE_THRESHOLD must be between 0 and 1")
+        if self.log_format not in (None, *LOG_FORMATS):
+            raise ConfigurationError(
+                f"PDMS_LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}, not {self.log_format!r}"
+            )
         if self.workers is not None and self.workers < 1:
             raise ConfigurationError(f"PDMS_WORKERS must be at least 1, not {self.workers}")
         if self.oidc_enabled:
@@ -181,6 +191,11 @@ class Settings:
         if self.read_your_writes_seconds is not None:
             return self.read_your_writes_seconds
         return self.replica_max_lag_seconds + 1
+
+    @property
+    def resolved_log_format(self) -> str:
+        """``json`` or ``text``: as set, else text in debug mode and JSON otherwise."""
+        return self.log_format or ("text" if self.debug else "json")
 
     @property
     def served_workers(self) -> int:
@@ -304,11 +319,16 @@ _SECURITY_FIELDS = {
     "oidc_landing_url": str,
     "duplicate_threshold": float,
     "duplicate_backend": str,
+    "log_format": str,
+    "metrics_enabled": bool,
+    "metrics_token": str,
 }
 #: ``PDMS_EXECUTOR``'s values (graphql/executors.py, which imports too much to import here).
 EXECUTORS = ("fast", "stock")
 #: ``PDMS_TRUSTED_DOCUMENTS``'s values: who must send registered documents only.
 TRUSTED_DOCUMENT_MODES = ("off", "api_keys", "all")
+#: ``PDMS_LOG_FORMAT``'s values.
+LOG_FORMATS = ("json", "text")
 #: ``PDMS_DOCUMENT_STORE``'s values (pdms_core/documents/storage).
 DOCUMENT_STORES = ("local", "s3")
 #: ``PDMS_DUPLICATE_BACKEND``'s values: Splink's engines for the duplicate people job.

@@ -52,6 +52,7 @@ SAMPLES = {
     "database_replica_urls": "postgresql://pdms@replica/pdms",
     "document_store": "s3",
     "secret_key": "a-sample-secret-key-of-forty-characters!",
-    "duplicate_threshold": "0.99",
+    "duplicate_threshold": "0.95",
     "duplicate_backend": "spark",
+    "log_format": "text",
 }

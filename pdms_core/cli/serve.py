@@ -40,6 +40,7 @@ def serve(
 
     from pdms_core.app import create_app
     from pdms_core.db.replicas import check_replica_settings
+    from pdms_core.observability.logs import configure_logging
     from pdms_core.serving import tune_garbage_collector
 
     settings = state.settings
@@ -54,11 +55,14 @@ def serve(
         + (f" ({workers} worker processes)" if workers > 1 else "")
         + (" (GraphiQL enabled: debug mode)" if settings.debug else "")
     )
+    configure_logging(settings)
     options = {
         "host": host or settings.host,
         "port": port or settings.port,
         "log_level": "info",
-        "access_log": settings.debug,
+        # PDMS logs each request itself (pdms.request), with what uvicorn cannot know.
+        "access_log": False,
+        "log_config": None,
     }
     if workers == 1:
         app = create_app(host=state.host)
