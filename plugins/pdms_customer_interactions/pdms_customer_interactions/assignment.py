@@ -1,8 +1,10 @@
 """The engine's facts and state from the database, its decisions stored, and the rules.
 
-A decision costs a fixed number of statements whatever the number of rules: the
-current rule book, the facts (place, person flags, the person's open cases) and the
-state of the teams the rules can route to (members, their open work, round robins).
+A decision costs a fixed number of statements whatever the number of rules: the facts
+(place, person flags) with the current rule book's head, the teams of the person's open
+cases (unless the caller read them), and the state of the teams the matching rules can
+route to (members, their open work, round robins). Giving work, not suggesting it, adds
+the round-robin lock when a round robin decides.
 """
 
 from __future__ import annotations
