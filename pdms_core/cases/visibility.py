@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -46,7 +46,13 @@ def case_condition(
     owned = CaseRecord.team_id.in_(sorted(teams))
     if model is CaseRecord:
         return owned
-    return model.case_id.in_(select(CaseRecord.id).where(owned))
+    in_reach = model.case_id.in_(select(CaseRecord.id).where(owned))
+    if model is Intention:
+        # Intentions on a person or a place have no case: a grant within teams reaches
+        # those given to its teams.
+        given_to_team = and_(Intention.case_id.is_(None), Intention.team_id.in_(sorted(teams)))
+        return or_(in_reach, given_to_team)
+    return in_reach
 
 
 def within_reach(statement: Any, actor: Actor, model: Any = CaseRecord, *, code: str = READ) -> Any:

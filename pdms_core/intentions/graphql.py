@@ -59,10 +59,23 @@ class IntentionInput:
         return partial_fields(self, IntentionFields, {"officer_id": "StaffUser", "team_id": "Team"})
 
 
-@strawberry.input(description="A new intention on an open case.")
+@strawberry.input(
+    description="A new intention on an open case, or on a person or a place when no case "
+    "is called for: give exactly one of caseId, personId and placeId."
+)
 class AddIntentionInput:
-    case_id: strawberry.ID = strawberry.field(description="The case's global ID.")
-    type_code: str = strawberry.field(description="An intention_type code of the case's module.")
+    case_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The case's global ID."
+    )
+    person_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The person's global ID (no case)."
+    )
+    place_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The place's global ID (no case)."
+    )
+    type_code: str = strawberry.field(
+        description="An intention_type code of the case's module (core's without a case)."
+    )
     intention: IntentionInput = strawberry.field(
         description="Details; an officer or a team is required."
     )
@@ -86,7 +99,15 @@ class IntentionFilterInput:
     officer_id: strawberry.ID | None = strawberry.field(default=None, description="Assignee.")
     team_id: strawberry.ID | None = strawberry.field(default=None, description="Assigned team.")
     case_id: strawberry.ID | None = strawberry.field(default=None, description="The case.")
-    module: str | None = strawberry.field(default=None, description="The case's module.")
+    person_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The person it is on (not those on their cases)."
+    )
+    place_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The place it is on (not those on its cases)."
+    )
+    module: str | None = strawberry.field(
+        default=None, description="The case's module; `core` includes intentions without a case."
+    )
     as_of: date | None = strawberry.field(default=None, description="Judge as of; default today.")
     due_soon_days: int = strawberry.field(
         default=2, description="Working days ahead that count as due soon (0-20)."
@@ -107,6 +128,8 @@ def _criteria(given: IntentionFilterInput) -> IntentionFilter:
         officer_id=optional_id(given.officer_id, "StaffUser", "officerId"),
         team_id=optional_id(given.team_id, "Team", "teamId"),
         case_id=optional_id(given.case_id, "Case", "caseId"),
+        person_id=optional_id(given.person_id, "Person", "personId"),
+        place_id=optional_id(given.place_id, "Place", "placeId"),
         module=given.module,
         due_soon_days=given.due_soon_days,
     )
@@ -139,7 +162,10 @@ class IntentionQuery:
 
 @strawberry.type
 class IntentionMutation:
-    @mutation_field(description="Add a follow-up action to an open case.", permission=WRITE)
+    @mutation_field(
+        description="Add a follow-up action to an open case, a person or a place.",
+        permission=WRITE,
+    )
     async def add_intention(
         self, info: Info, input: Annotated[AddIntentionInput, described("The intention.")]
     ) -> IntentionPayload:
@@ -148,7 +174,9 @@ class IntentionMutation:
             lambda s: services.add_intention(
                 s,
                 info.context.actor,
-                case_id=decode_id(input.case_id, "Case", field="caseId"),
+                case_id=optional_id(input.case_id, "Case", "caseId"),
+                person_id=optional_id(input.person_id, "Person", "personId"),
+                place_id=optional_id(input.place_id, "Place", "placeId"),
                 type_code=input.type_code,
                 fields=input.intention.fields(),
                 demand_id=optional_id(input.demand_id, "Demand", "demandId"),

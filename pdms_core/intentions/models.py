@@ -20,13 +20,25 @@ CANCELLED = "cancelled"
 
 
 class Intention(Versioned, Base):
-    """Something that needs doing on a case by a date, by an officer or a team."""
+    """Something that needs doing by a date, by an officer or a team: on a case, or on a
+    person or a place when no case is called for (ring a resident back in a fortnight,
+    look at a void property next month)."""
 
     __tablename__ = "intention"
-    __table_args__ = (CheckConstraint("status IN ('open', 'done', 'cancelled')", name="status"),)
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'done', 'cancelled')", name="status"),
+        CheckConstraint(
+            "(case_id IS NOT NULL AND person_id IS NULL AND place_id IS NULL) OR "
+            "(case_id IS NULL AND person_id IS NOT NULL AND place_id IS NULL) OR "
+            "(case_id IS NULL AND person_id IS NULL AND place_id IS NOT NULL)",
+            name="one_holder",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(IdType, primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("case_record.id"), index=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("case_record.id"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
+    place_id: Mapped[int | None] = mapped_column(ForeignKey("place.id"), index=True)
     demand_id: Mapped[int | None] = mapped_column(ForeignKey("demand.id"), index=True)
     type_id: Mapped[int] = mapped_column(ForeignKey("lookup_value.id"), index=True)
     description: Mapped[str] = mapped_column(Text, default="")

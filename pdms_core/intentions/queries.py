@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdms_core.cases.models import CaseRecord
 from pdms_core.intentions.models import OPEN, Intention
+from pdms_core.records import CORE
 from pdms_core.standards.working_days import add_working_days
 
 OVERDUE = "overdue"
@@ -30,6 +31,8 @@ class IntentionFilter:
     officer_id: int | None = None
     team_id: int | None = None
     case_id: int | None = None
+    person_id: int | None = None
+    place_id: int | None = None
     module: str | None = None
     as_of: date | None = None
     due_soon_days: int = 2
@@ -59,13 +62,18 @@ def intentions_statement(criteria: IntentionFilter, as_of: date) -> Select[Any]:
         (Intention.officer_id, criteria.officer_id),
         (Intention.team_id, criteria.team_id),
         (Intention.case_id, criteria.case_id),
+        (Intention.person_id, criteria.person_id),
+        (Intention.place_id, criteria.place_id),
     ):
         if value is not None:
             statement = statement.where(column == value)
     if criteria.module is not None:
-        statement = statement.join(CaseRecord, CaseRecord.id == Intention.case_id).where(
-            CaseRecord.module == criteria.module
+        of_module = Intention.case_id.in_(
+            select(CaseRecord.id).where(CaseRecord.module == criteria.module)
         )
+        if criteria.module == CORE:
+            of_module = or_(of_module, Intention.case_id.is_(None))
+        statement = statement.where(of_module)
     return statement
 
 

@@ -41,17 +41,24 @@ async def queue_reminders(
         if recipient is None:
             run.no_recipient += 1
             continue
-        case = await session.get(CaseRecord, intention.case_id)
         kind_label = (await session.get(LookupValue, intention.type_id)).label
         state = "was due" if kind == OVERDUE else "is due"
+        if intention.case_id is not None:
+            case = await session.get(CaseRecord, intention.case_id)
+            on_what, subject = f"on case {case.reference}", f"{case.reference}: {kind_label}"
+        else:
+            # No case reference to name, and a person's name must not travel by email.
+            holder = "a person's record" if intention.person_id is not None else "a place"
+            on_what, subject = f"on {holder}", f"Follow-up: {kind_label}"
         message = await queue_message(
             session,
             kind=f"intention_{kind}",
             recipient=recipient,
-            subject=f"{case.reference}: {kind_label} {state} {intention.due_on:%d %B %Y}",
+            subject=f"{subject} {state} {intention.due_on:%d %B %Y}",
             body=(
-                f"The follow-up '{kind_label}' on case {case.reference} {state} on "
-                f"{intention.due_on:%A %d %B %Y}.\n\nOpen the case in PDMS to see the details."
+                f"The follow-up '{kind_label}' {on_what} {state} on "
+                f"{intention.due_on:%A %d %B %Y}.\n\nOpen your follow-ups in PDMS to see "
+                "the details."
             ),
             dedupe_key=f"intention:{intention.id}:{kind}:{intention.due_on.isoformat()}",
         )

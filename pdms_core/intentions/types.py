@@ -17,11 +17,15 @@ from pdms_core.demands.models import Demand
 from pdms_core.graphql.node import ModelNode, load_row, lookup_value
 from pdms_core.intentions.models import OPEN, Intention
 from pdms_core.lookups.graphql import LookupValueNode
+from pdms_core.people.models import Person
+from pdms_core.places.models import Place
 from pdms_core.today import today
 
 if TYPE_CHECKING:
     from pdms_core.cases.types import CaseNode
     from pdms_core.demands.types import DemandNode
+    from pdms_core.people.types import PersonNode
+    from pdms_core.places.graphql import PlaceNode
 
 READ = "core.cases.read"
 
@@ -73,8 +77,20 @@ class IntentionNode(ModelNode):
     ) -> Annotated[DemandNode, strawberry.lazy("pdms_core.demands.types")] | None:
         return await load_row(info, Demand, self.demand_id)
 
-    @strawberry.field(description="The case.")
+    @strawberry.field(description="The case; null for an intention on a person or a place.")
     async def case(
         self, info: Info
-    ) -> Annotated[CaseNode, strawberry.lazy("pdms_core.cases.types")]:
+    ) -> Annotated[CaseNode, strawberry.lazy("pdms_core.cases.types")] | None:
         return await load_row(info, CaseRecord, self.case_id)
+
+    @strawberry.field(description="The person it is on, when it has no case.")
+    async def person(
+        self, info: Info
+    ) -> Annotated[PersonNode, strawberry.lazy("pdms_core.people.types")] | None:
+        return await load_row(info, Person, self.person_id)
+
+    @strawberry.field(description="The place it is on, when it has no case.")
+    async def place(
+        self, info: Info
+    ) -> Annotated[PlaceNode, strawberry.lazy("pdms_core.places.graphql")] | None:
+        return await load_row(info, Place, self.place_id)

@@ -14,5 +14,6 @@ CORE_PERSON_REFERENCES = (
     PersonReference("case_party"),
     PersonReference("activity_person"),
     PersonReference("task"),
+    PersonReference("intention"),
     PersonReference("document", ("holder_id",), where=(("holder_type", "Person"),)),
 )

@@ -142,6 +142,15 @@ async def collect(
         select(_kind(INTENTION), Intention.id, no_day, Intention.created_at).where(
             Intention.case_id.in_(cases)
         ),
+        within_reach(
+            select(_kind(INTENTION), Intention.id, no_day, Intention.created_at).where(
+                Intention.person_id == person_id
+                if person_id is not None
+                else Intention.place_id == place_id
+            ),
+            actor,
+            Intention,
+        ),
         *module_parts,
     )
     ranks = RANK | {ranked.source.kind: ranked.rank for ranked in sources}

@@ -1,7 +1,7 @@
 """standard task lists
 
 Revision ID: 9d3c5a7e2f61
-Revises: 3e8b6c1d9f52
+Revises: 2b7e9c4f8a13
 Create Date: 2026-12-07 22:20:00.000000
 
 A task list per demand type (and optionally category) of a module: the follow-ups
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "9d3c5a7e2f61"
-down_revision: str | Sequence[str] | None = "3e8b6c1d9f52"
+down_revision: str | Sequence[str] | None = "2b7e9c4f8a13"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
