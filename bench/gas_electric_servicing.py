@@ -31,13 +31,13 @@ import io
 import random
 import statistics
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 
 from pdms_gas_electric.demo import seed_demo
 from pdms_gas_electric.models import Appliance, Home
 from pdms_gas_electric.returns import import_return
 from scratch_db import bench_database
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, or_, select
 
 from pdms_core.app import create_app
 from pdms_core.db import migrations
@@ -238,10 +238,21 @@ async def run(url: str, repeat: int) -> None:
 
     async def floor() -> None:
         async with database.sessionmaker() as session:
+            # the list's two reads: never checked by id, then overdue by due date
+            overdue = (
+                Home.needs_gas_check,
+                or_(Home.gas_due_on.is_(None), Home.gas_due_on < today()),
+            )
             await session.execute(
                 select(Home.id)
-                .where(Home.needs_gas_check, Home.gas_due_on < today())
-                .order_by(func.coalesce(Home.gas_due_on, date(1, 1, 1)), Home.id)
+                .where(*overdue, Home.gas_due_on.is_(None))
+                .order_by(Home.id)
+                .limit(101)
+            )
+            await session.execute(
+                select(Home.id)
+                .where(*overdue, Home.gas_due_on.is_not(None))
+                .order_by(Home.gas_due_on, Home.id)
                 .limit(101)
             )
 
