@@ -29,6 +29,8 @@ from pdms_core.people.models import Person
 
 #: At most this many people merged into one survivor in one go.
 MAX_MERGED = 20
+#: Rows moved by one UPDATE (an IN list of ids well inside every driver's limits).
+BATCH = 500
 STALE = "The person was changed by someone else; reload them and try again."
 
 
@@ -159,6 +161,8 @@ async def _move(
             .order_by(key)
         )
     ).all()
+    if not ref.distinct and not ref.unique_sets():
+        return await _move_all(session, ref, rows, gone, survivor_id)
     changes: list[PersonMergeChange] = []
     for row in rows:
         old = {c.name: row._mapping[c] for c in ref.columns}
@@ -187,6 +191,34 @@ async def _move(
                 new_value=value,
             )
             for name, value in moved.items()
+        )
+    return changes
+
+
+async def _move_all(
+    session: AsyncSession, ref: BoundReference, rows: Sequence[Any], gone: set[int], survivor: int
+) -> list[PersonMergeChange]:
+    """Move rows that no constraint can refuse with one UPDATE per column and batch:
+    exactly the rows read (by id), so a row added meanwhile is never moved unrecorded."""
+    changes: list[PersonMergeChange] = []
+    for column in ref.columns:
+        hits = [(row._mapping[ref.key], row._mapping[column]) for row in rows]
+        hits = [(row_id, value) for row_id, value in hits if value in gone]
+        for start in range(0, len(hits), BATCH):
+            ids = [row_id for row_id, _ in hits[start : start + BATCH]]
+            await session.execute(
+                update(ref.table).where(ref.key.in_(ids)).values({column.name: survivor})
+            )
+        changes.extend(
+            PersonMergeChange(
+                action=MOVED,
+                table_name=ref.table.name,
+                row_id=row_id,
+                column_name=column.name,
+                old_value=value,
+                new_value=survivor,
+            )
+            for row_id, value in hits
         )
     return changes
 

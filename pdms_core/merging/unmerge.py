@@ -10,6 +10,7 @@ half-undone merge never exists.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -20,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from pdms_core.auth.actor import Actor
 from pdms_core.auth.tokens import now
 from pdms_core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
-from pdms_core.merging.merge import collides
+from pdms_core.merging.merge import BATCH, collides
 from pdms_core.merging.models import (
     DROPPED,
     MOVED,
@@ -120,18 +121,48 @@ async def unmerge_people(
             .order_by(PersonMergeChange.id)
         )
     ).all()
-    pending = [p for c in changes if (p := await _check(session, tables, c)) is not None]
+    now_held = await _current_values(session, tables, changes)
+    pending = [p for c in changes if (p := await _check(session, tables, now_held, c)) is not None]
     _check_decisions(pending, decisions, changes)
     waiting = {p.change.id for p in pending}
-    for change in changes:
-        if change.id not in waiting or decisions[change.id]:
-            await _restore(session, tables[change.table_name], change)
+    await _restore(
+        session,
+        tables,
+        [c for c in changes if c.id not in waiting or decisions[c.id]],
+    )
     await _revive(session, merge)
     return merge
 
 
+#: (table, column, row id) -> the person id the column holds now.
+Held = dict[tuple[str, str, int], Any]
+
+
+async def _current_values(
+    session: AsyncSession, tables: Mapping[str, BoundReference], changes: Sequence[Any]
+) -> Held:
+    """What every moved column holds now: one statement per column and batch."""
+    wanted: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for change in changes:
+        if change.action == MOVED and change.table_name in tables:
+            wanted[change.table_name, change.column_name].append(change.row_id)
+    held: Held = {}
+    for (table_name, column_name), ids in wanted.items():
+        ref = tables[table_name]
+        column = ref.table.c[column_name]
+        for start in range(0, len(ids), BATCH):
+            rows = await session.execute(
+                select(ref.key, column).where(ref.key.in_(ids[start : start + BATCH]))
+            )
+            held.update(((table_name, column_name, row_id), value) for row_id, value in rows)
+    return held
+
+
 async def _check(
-    session: AsyncSession, tables: Mapping[str, BoundReference], change: PersonMergeChange
+    session: AsyncSession,
+    tables: Mapping[str, BoundReference],
+    now_held: Held,
+    change: PersonMergeChange,
 ) -> Pending | None:
     ref = tables.get(change.table_name)
     if ref is None:  # the module that declared it is no longer installed
@@ -145,12 +176,11 @@ async def _check(
         ):
             return Pending(ChangeView.of(change), PLACE_TAKEN)
         return None
-    column = ref.table.c[change.column_name]
-    found = (await session.execute(select(column).where(key == change.row_id))).first()
-    if found is None:
+    where = (change.table_name, change.column_name, change.row_id)
+    if where not in now_held:
         return Pending(ChangeView.of(change), ROW_GONE)
-    if found[0] != change.new_value:
-        return Pending(ChangeView.of(change), CHANGED_SINCE, found[0])
+    if now_held[where] != change.new_value:
+        return Pending(ChangeView.of(change), CHANGED_SINCE, now_held[where])
     return None
 
 
@@ -175,15 +205,27 @@ def _check_decisions(
         raise NeedsDecision(undecided)
 
 
-async def _restore(session: AsyncSession, ref: BoundReference, change: PersonMergeChange) -> None:
-    if change.action == MOVED:
-        await session.execute(
-            update(ref.table)
-            .where(ref.key == change.row_id)
-            .values({change.column_name: change.old_value})
-        )
-    else:
-        await session.execute(insert(ref.table).values(row_from_json(ref.table, change.row_data)))
+async def _restore(
+    session: AsyncSession, tables: Mapping[str, BoundReference], changes: Sequence[Any]
+) -> None:
+    """Moves back first (one UPDATE per column, person and batch), then the dropped
+    rows: they lived beside the moved ones before the merge."""
+    moves: dict[tuple[str, str, int], list[int]] = defaultdict(list)
+    for change in changes:
+        if change.action == MOVED:
+            moves[change.table_name, change.column_name, change.old_value].append(change.row_id)
+    for (table_name, column_name, old_value), ids in moves.items():
+        ref = tables[table_name]
+        for start in range(0, len(ids), BATCH):
+            await session.execute(
+                update(ref.table)
+                .where(ref.key.in_(ids[start : start + BATCH]))
+                .values({column_name: old_value})
+            )
+    for change in changes:
+        if change.action == DROPPED:
+            table = tables[change.table_name].table
+            await session.execute(insert(table).values(row_from_json(table, change.row_data)))
 
 
 async def _revive(session: AsyncSession, merge: PersonMerge) -> None:

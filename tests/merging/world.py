@@ -71,6 +71,15 @@ async def build_world(db: Any, host: Any) -> World:
             value="anne@example.invalid",
             preferred=True,
         )
+        await services.add_contact_detail(
+            s,
+            SYSTEM,
+            person_id=ids["annie"],
+            expected_version=await version(s, ids["annie"]),
+            type_code="mobile",
+            value="07700 900123",
+            preferred=False,
+        )
         await services.add_external_reference(
             s,
             SYSTEM,
