@@ -260,6 +260,8 @@ async def run(backend: str, server: str | None, args: argparse.Namespace, folder
             users = await fill(database, host, args.enquiries, args.seed)
             print(
                 f"{backend}: {args.enquiries:,} enquiries in {time.perf_counter() - started:.1f} s"
+                f" (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores: figures "
+                "measured on a busy machine run slow)"
             )
             coordinator = user(users[0], COORDINATOR_PERMS)
             member = user(users[1], MEMBER_PERMS)

@@ -56,7 +56,7 @@ from pdms_core.today import today
 if TYPE_CHECKING:
     from pdms_core.audit.routes import audit_request
     from pdms_core.cases.lookups import problem_lookup_sets
-    from pdms_core.cases.services import NewParty, change_case_status, open_case
+    from pdms_core.cases.services import NewParty, open_case
     from pdms_core.cases.types import CaseNode
     from pdms_core.cli_support import run_command
     from pdms_core.conditions.services import raise_condition
@@ -90,12 +90,10 @@ if TYPE_CHECKING:
     from pdms_core.lookups.reads import lookup_id, lookup_values
     from pdms_core.measures.filters import MeasureFilter
     from pdms_core.measures.table import MeasureColumn, MeasureTable
-    from pdms_core.merging.spec import PersonReference
     from pdms_core.notifications.outbox import InvalidNotification, queue_notification
     from pdms_core.people.services import PersonFields, create_person
     from pdms_core.people.types import PersonNode
     from pdms_core.places.graphql import PlaceNode
-    from pdms_core.places.search import PlaceSearch, search_places
     from pdms_core.standards.working_days import (
         add_working_days,
         is_working_day,
@@ -123,9 +121,7 @@ _HOMES: dict[str, str] = {
     "PageInfo": "pdms_core.graphql.pagination",
     "PersonFields": "pdms_core.people.services",
     "PersonNode": "pdms_core.people.types",
-    "PersonReference": "pdms_core.merging.spec",
     "PlaceNode": "pdms_core.places.graphql",
-    "PlaceSearch": "pdms_core.places.search",
     "PLACE_LETTER_FIELDS": "pdms_core.letters.fields",
     "Public": "pdms_core.graphql.permissions",
     "RECIPIENT_LETTER_FIELDS": "pdms_core.letters.fields",
@@ -140,7 +136,6 @@ _HOMES: dict[str, str] = {
     "add_document": "pdms_core.documents.services",
     "documents_field": "pdms_core.documents.types",
     "british_date": "pdms_core.letters.formatting",
-    "change_case_status": "pdms_core.cases.services",
     "chunks": "pdms_core.db.bulk",
     "core_tables": "pdms_core.core_tables",
     "create_person": "pdms_core.people.services",
@@ -173,7 +168,6 @@ _HOMES: dict[str, str] = {
     "restrict": "pdms_core.db.row_rules",
     "run_command": "pdms_core.cli_support",
     "run_mutation": "pdms_core.graphql.errors",
-    "search_places": "pdms_core.places.search",
     "settled": "pdms_core.graphql.prefetch",
     "unit_of_work": "pdms_core.db.unit_of_work",
     "upsert_rows": "pdms_core.db.bulk",
@@ -223,9 +217,7 @@ __all__ = [
     "PermissionDenied",
     "PersonFields",
     "PersonNode",
-    "PersonReference",
     "PlaceNode",
-    "PlaceSearch",
     "PluginManifest",
     "Public",
     "Requires",
@@ -242,7 +234,6 @@ __all__ = [
     "add_working_days",
     "audit_request",
     "british_date",
-    "change_case_status",
     "chunks",
     "core_tables",
     "create_person",
@@ -278,7 +269,6 @@ __all__ = [
     "restrict",
     "run_command",
     "run_mutation",
-    "search_places",
     "settled",
     "today",
     "unit_of_work",

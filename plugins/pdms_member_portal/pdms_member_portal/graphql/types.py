@@ -5,7 +5,14 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import strawberry
-from pdms_core.plugin import ModelNode, ModuleRecord, documents_field, global_id, today
+from pdms_core.plugin import (
+    ModelNode,
+    ModuleRecord,
+    documents_field,
+    global_id,
+    prefetchable,
+    today,
+)
 from strawberry import relay
 from strawberry.types import Info
 
@@ -62,14 +69,17 @@ class MemberPortalMember(ModelNode):
     version: int = strawberry.field(description="Optimistic-lock version.")
 
     @strawberry.field(description="Global ID of their staff user.")
+    @prefetchable
     def user_id(self) -> strawberry.ID:
         return strawberry.ID(global_id("StaffUser", self.user_id))
 
     @strawberry.field(description="Their name, as their staff user shows it.")
+    @prefetchable
     async def name(self, info: Info) -> str:
         return await info.context.loaders.get(StaffNamesLoader).load(self.user_id) or ""
 
     @strawberry.field(description="Their division or ward (member_portal.ward).")
+    @prefetchable
     async def ward(self, info: Info) -> MemberPortalCode | None:
         row = await _value(info, self.ward_id)
         return None if row is None else MemberPortalCode(code=row.code, label=row.label)
@@ -88,6 +98,7 @@ class MemberPortalOfficer:
     user_id_: strawberry.Private[int]
 
     @strawberry.field(description="Global ID of their staff user.")
+    @prefetchable
     def user_id(self) -> strawberry.ID:
         return strawberry.ID(global_id("StaffUser", self.user_id_))
 
@@ -148,14 +159,17 @@ class MemberPortalEnquiry(ModelNode, ModuleRecord):
     documents = documents_field("MemberPortalEnquiry", "enquiry")
 
     @strawberry.field(description="Answered by its deadline; null until answered.")
+    @prefetchable
     def within_standard(self) -> bool | None:
         return None if self.responded_on is None else self.responded_on <= self.due_on
 
     @strawberry.field(description="Open and past its deadline.")
+    @prefetchable
     def overdue(self) -> bool:
         return self.status in OPEN_STATUSES and self.due_on < today()
 
     @strawberry.field(description="The service area it is with.")
+    @prefetchable
     async def service_area(self, info: Info) -> MemberPortalServiceArea:
         row = await _value(info, self.service_area_id)
         return MemberPortalServiceArea(
@@ -166,31 +180,37 @@ class MemberPortalEnquiry(ModelNode, ModuleRecord):
         )
 
     @strawberry.field(description="The kind of enquiry (member_portal.enquiry_type).")
+    @prefetchable
     async def enquiry_type(self, info: Info) -> MemberPortalCode:
         row = await _value(info, self.enquiry_type_id)
         return MemberPortalCode(code=row.code, label=row.label)
 
     @strawberry.field(description="The raising member's division or ward.")
+    @prefetchable
     async def division(self, info: Info) -> MemberPortalCode | None:
         row = await _value(info, self.ward_id)
         return None if row is None else MemberPortalCode(code=row.code, label=row.label)
 
     @strawberry.field(description="The member who raised it.")
+    @prefetchable
     async def raised_by(self, info: Info) -> MemberPortalRaisedBy:
         member, name = await info.context.loaders.get(MembersByIdLoader).load(self.member_id)
         return MemberPortalRaisedBy(name=name, email=member.email)
 
     @strawberry.field(description="Global ID of the resident (a core person), if any.")
+    @prefetchable
     def person_id(self) -> strawberry.ID | None:
         return _gid("Person", self.person_id)
 
     @strawberry.field(description="The resident's name, if any.")
+    @prefetchable
     async def resident_name(self, info: Info) -> str | None:
         if self.person_id is None:
             return None
         return await info.context.loaders.get(ResidentNamesLoader).load(self.person_id)
 
     @strawberry.field(description="The place it is about, if any.")
+    @prefetchable
     async def place(self, info: Info) -> MemberPortalPlace | None:
         if self.place_id is None:
             return None
@@ -201,18 +221,22 @@ class MemberPortalEnquiry(ModelNode, ModuleRecord):
         return MemberPortalPlace(uprn=uprn, address=row.single_line_address or "")
 
     @strawberry.field(description="Global ID of its place, if any.")
+    @prefetchable
     def place_id(self) -> strawberry.ID | None:
         return _gid("Place", self.place_id)
 
     @strawberry.field(description="Global ID of its core case.")
+    @prefetchable
     def case_id(self) -> strawberry.ID:
         return strawberry.ID(global_id("Case", self.case_id))
 
     @strawberry.field(description="Global ID of the enquiry whose responses answer this one.")
+    @prefetchable
     def linked_to_id(self) -> strawberry.ID | None:
         return _gid("MemberPortalEnquiry", self.linked_to_id)
 
     @strawberry.field(description="The lead officer and any others working on it.")
+    @prefetchable
     async def officers(self, info: Info) -> list[MemberPortalOfficer]:
         rows = await info.context.loaders.get(OfficersByEnquiryLoader).load(self.id)
         return [
@@ -224,6 +248,7 @@ class MemberPortalEnquiry(ModelNode, ModuleRecord):
         description="Its history, oldest first: responses and changes; internal notes "
         "only for co-ordinators and its officers."
     )
+    @prefetchable
     async def history(self, info: Info) -> list[MemberPortalEntry]:
         rows = await info.context.loaders.get(EntriesByEnquiryLoader).load(self.id)
         return [
@@ -249,6 +274,7 @@ class MemberPortalExistingCase:
     case_id_: strawberry.Private[int]
 
     @strawberry.field(description="Global ID of the case, to attach an enquiry to it.")
+    @prefetchable
     def case_id(self) -> strawberry.ID:
         return strawberry.ID(global_id("Case", self.case_id_))
 
