@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import and_, delete, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdms_core.auth.actor import Actor
@@ -68,12 +68,21 @@ async def merge_people(
         for pid in (m.person_id for m in merged)
     )
     gone = {m.person_id for m in merged}
+    changes = []
     for reference in references:
-        for change in await _move(session, reference, gone, survivor.person_id):
-            change.merge_id = merge.id
-            session.add(change)
+        changes.extend(await _move(session, reference, gone, survivor.person_id))
+    for start in range(0, len(changes), BATCH):
+        # Core's executemany: thousands of snapshot rows without ORM bookkeeping
+        batch = [{**change, "merge_id": merge.id} for change in changes[start : start + BATCH]]
+        await session.execute(insert(PersonMergeChange.__table__), batch)
     await session.flush()
     return merge
+
+
+def _change(**values: Any) -> dict[str, Any]:
+    """One snapshot row; every column given, so a batch of them inserts as one."""
+    empty = dict.fromkeys(("column_name", "old_value", "new_value", "row_data"))
+    return {**empty, **values}
 
 
 def _check_input(survivor: PersonVersion, merged: Sequence[PersonVersion]) -> None:
@@ -150,7 +159,7 @@ async def _claim(session: AsyncSession, person: PersonVersion, survivor_id: int)
 
 async def _move(
     session: AsyncSession, ref: BoundReference, gone: set[int], survivor_id: int
-) -> list[PersonMergeChange]:
+) -> list[dict[str, Any]]:
     """Point ``ref``'s rows at the survivor, one row at a time; drop those that would
     name the survivor twice or collide with a row the survivor already has."""
     table, key = ref.table, ref.key
@@ -163,7 +172,7 @@ async def _move(
     ).all()
     if not ref.distinct and not ref.unique_sets():
         return await _move_all(session, ref, rows, gone, survivor_id)
-    changes: list[PersonMergeChange] = []
+    changes: list[dict[str, Any]] = []
     for row in rows:
         old = {c.name: row._mapping[c] for c in ref.columns}
         new = {name: survivor_id if value in gone else value for name, value in old.items()}
@@ -171,7 +180,7 @@ async def _move(
         if _names_twice(ref, new) or await _collides(session, ref, row, new):
             await session.execute(delete(table).where(key == row_id))
             changes.append(
-                PersonMergeChange(
+                _change(
                     action=DROPPED,
                     table_name=table.name,
                     row_id=row_id,
@@ -182,7 +191,7 @@ async def _move(
         moved = {name: value for name, value in new.items() if value != old[name]}
         await session.execute(update(table).where(key == row_id).values(**moved))
         changes.extend(
-            PersonMergeChange(
+            _change(
                 action=MOVED,
                 table_name=table.name,
                 row_id=row_id,
@@ -197,10 +206,10 @@ async def _move(
 
 async def _move_all(
     session: AsyncSession, ref: BoundReference, rows: Sequence[Any], gone: set[int], survivor: int
-) -> list[PersonMergeChange]:
+) -> list[dict[str, Any]]:
     """Move rows that no constraint can refuse with one UPDATE per column and batch:
     exactly the rows read (by id), so a row added meanwhile is never moved unrecorded."""
-    changes: list[PersonMergeChange] = []
+    changes: list[dict[str, Any]] = []
     for column in ref.columns:
         hits = [(row._mapping[ref.key], row._mapping[column]) for row in rows]
         hits = [(row_id, value) for row_id, value in hits if value in gone]
@@ -210,7 +219,7 @@ async def _move_all(
                 update(ref.table).where(ref.key.in_(ids)).values({column.name: survivor})
             )
         changes.extend(
-            PersonMergeChange(
+            _change(
                 action=MOVED,
                 table_name=ref.table.name,
                 row_id=row_id,

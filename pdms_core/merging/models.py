@@ -64,4 +64,5 @@ class PersonMergeChange(Base):
     column_name: Mapped[str | None] = mapped_column(String(100))
     old_value: Mapped[int | None] = mapped_column(BigInteger)
     new_value: Mapped[int | None] = mapped_column(BigInteger)
-    row_data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    #: SQL NULL, not JSON null, for moved references (none_as_null).
+    row_data: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
