@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import orjson
+from cross_web import HTTPException
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -27,11 +28,12 @@ from pdms_core.documents.download import download_endpoint
 from pdms_core.documents.types import check_holder_types
 from pdms_core.graphql import compat
 from pdms_core.graphql.context import RequestContext
+from pdms_core.graphql.errors import code_every_error
 from pdms_core.graphql.read_routing import install_read_routing
 from pdms_core.graphql.schema import PdmsSchema, build_schema
 from pdms_core.graphql.trusted_documents import TrustedDocuments
 from pdms_core.host import PluginHost
-from pdms_core.http import SecurityMiddleware
+from pdms_core.http import SecurityMiddleware, http_refusal
 from pdms_core.observability import facts as request_facts
 from pdms_core.observability.metrics import Metrics, metrics_endpoint
 from pdms_core.observability.request_log import RequestLogMiddleware
@@ -64,6 +66,19 @@ class PdmsGraphQL(GraphQL):
         )
         #: Resolved sign-ins kept in memory (auth/cache.py); None when off.
         self.signins = SignInCache.open(database, schema.host.settings)
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        # As strawberry's, but a request refused before GraphQL runs (not JSON, no
+        # query, a query over GET) answers in the GraphQL-over-HTTP error shape with a
+        # code, like every other error, instead of plain text.
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        try:
+            response = await self.run(Request(scope=scope, receive=receive))
+        except HTTPException as exc:
+            response = http_refusal(exc.reason, exc.status_code)
+        await response(scope, receive, send)
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
         # Our own page, loading the GraphiQL the package ships (pdms_core/graphiql):
@@ -106,8 +121,10 @@ class PdmsGraphQL(GraphQL):
             result = await super().execute_single(
                 request, request_adapter, sub_response, context, root_value, request_data
             )
-        if facts is not None and isinstance(result, ExecutionResult):
-            facts.add_errors(result.errors)
+        if isinstance(result, ExecutionResult):
+            code_every_error(result.errors)
+            if facts is not None:
+                facts.add_errors(result.errors)
         return result
 
     async def get_context(self, request: Any, response: Any) -> RequestContext:

@@ -12,6 +12,8 @@ import json
 import logging
 from typing import Any
 
+from starlette.responses import JSONResponse
+
 log = logging.getLogger("pdms.http")
 
 Scope = dict[str, Any]
@@ -109,3 +111,13 @@ async def _error(send: Any, status: int, message: str, code: str) -> None:
         }
     )
     await send({"type": "http.response.body", "body": body})
+
+
+#: Codes of requests refused before GraphQL runs, by HTTP status.
+REFUSAL_CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
+
+
+def http_refusal(message: str, status: int) -> JSONResponse:
+    """A refusal in the GraphQL-over-HTTP error shape, with a code like every error."""
+    code = REFUSAL_CODES.get(status, "BAD_REQUEST")
+    return JSONResponse({"errors": [{"message": message, "extensions": {"code": code}}]}, status)

@@ -33,10 +33,44 @@ async def test_modules_is_public_and_lists_core_first(graphql):
 
 
 async def test_anonymous_callers_are_denied_by_default(graphql):
+    # no credentials at all: told to sign in, not which permission is missing
     result = await graphql.execute(LOOKUP_SETS)
     assert result.data is None
-    assert result.error_codes() == ["PERMISSION_DENIED"]
-    assert "core.lookups.read" in result.errors[0]["message"]
+    assert result.error_codes() == ["UNAUTHENTICATED"]
+    assert result.errors[0]["message"] == "Sign in (or send an API key) first."
+    # signed in without the permission: told which one
+    denied = await graphql.as_actor(staff("core.people.read")).execute(LOOKUP_SETS)
+    assert denied.error_codes() == ["PERMISSION_DENIED"]
+    assert "core.lookups.read" in denied.errors[0]["message"]
+
+
+async def test_every_refusal_and_validation_error_has_a_code(pdms_app):
+    transport = httpx.ASGITransport(app=pdms_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://pdms.test") as http:
+        refused = {
+            "not JSON": await http.post(
+                "/graphql", content=b"hi", headers={"content-type": "text/plain"}
+            ),
+            "broken JSON": await http.post(
+                "/graphql", content=b"{", headers={"content-type": "application/json"}
+            ),
+            "query over GET": await http.get("/graphql?query={__typename}"),
+        }
+        for name, response in refused.items():
+            assert response.status_code == 400, name
+            (error,) = response.json()["errors"]
+            assert error["extensions"]["code"] == "BAD_REQUEST", name
+        for query, variables in (
+            ("{ cases { ", None),  # does not parse
+            ("{ noSuchField }", None),  # does not validate
+            (
+                "query($d: Date!) { serviceBreaches(asOf: $d) { nodes { id } } }",
+                {"d": "31/02/1990"},
+            ),
+            ('{ node(id: "zzz") { id } }', None),  # a malformed ID
+        ):
+            answer = await http.post("/graphql", json={"query": query, "variables": variables})
+            assert [e["extensions"]["code"] for e in answer.json()["errors"]] == ["VALIDATION"]
 
 
 async def test_node_resolves_by_global_id_and_checks_the_type_permission(graphql, pdms_db):
@@ -59,7 +93,7 @@ async def test_node_resolves_by_global_id_and_checks_the_type_permission(graphql
     unknown_type = await reader.execute(NODE, {"id": global_id("Nonsense", 1)})
     assert unknown_type.ok()["node"] is None
     garbage = await reader.execute(NODE, {"id": "not-an-id"})
-    assert garbage.error_codes() == ["NOT_FOUND"]
+    assert garbage.error_codes() == ["VALIDATION"]  # as for a malformed ID on any field
 
 
 async def test_nodes_is_capped_at_one_hundred(graphql, pdms_db):

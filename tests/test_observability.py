@@ -53,7 +53,7 @@ async def test_a_request_id_is_kept_or_made_and_every_request_is_logged(pdms_app
         "PortalHome",
     )
     assert first.actor_kind == "anonymous" and first.duration_ms >= 0
-    assert lines[2].error_codes == ["GRAPHQL_VALIDATION"]
+    assert lines[2].error_codes == ["VALIDATION"]
     # nothing of the query, variables or credentials is on the line
     assert "noSuchField" not in caplog.text and "__typename" not in caplog.text
 
@@ -76,7 +76,7 @@ async def test_metrics_count_requests_errors_and_refusals_for_loopback_only(pdms
     assert scraped.status_code == 200
     text = scraped.text
     assert 'pdms_requests_total{operation="PortalHome",route="/graphql",status="200"} 3.0' in text
-    assert 'pdms_graphql_errors_total{code="GRAPHQL_VALIDATION"} 1.0' in text
+    assert 'pdms_graphql_errors_total{code="VALIDATION"} 1.0' in text
     assert 'pdms_request_duration_seconds_bucket{le="+Inf",operation="PortalHome"' in text
     assert "pdms_outbox_backlog 0.0" in text
     assert "pdms_rate_limit_refusals_total 0.0" in text

@@ -14,7 +14,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types import Info
 
 from pdms_core.audit.recorder import record_change
-from pdms_core.errors import UserError, UserErrors
+from pdms_core.errors import ErrorCode, UserError, UserErrors
 
 log = logging.getLogger("pdms.graphql")
 T = TypeVar("T")
@@ -113,12 +113,33 @@ class ErrorPresentation(SchemaExtension):
     def __init__(self, *, debug: bool = False):
         self.debug = debug
 
+    SIGN_IN_MESSAGE = "Sign in (or send an API key) first."
+
     def on_operation(self) -> Iterator[None]:
         yield
         result = self.execution_context.result
         errors = getattr(result, "errors", None)
         if errors:
-            result.errors = [self._present(error) for error in errors]
+            anonymous = _is_anonymous(self.execution_context.context)
+            result.errors = [self._coded(self._present(error), anonymous) for error in errors]
+
+    def _coded(self, error: GraphQLError, anonymous: bool) -> GraphQLError:
+        """Every error leaves with a code: a document that did not parse or validate,
+        or variables that did not fit, is VALIDATION; a missing permission is
+        UNAUTHENTICATED for a caller who sent no credentials at all."""
+        code = (error.extensions or {}).get("code")
+        if code is None:
+            error.extensions = {**(error.extensions or {}), "code": ErrorCode.VALIDATION.value}
+        elif code == ErrorCode.PERMISSION_DENIED.value and anonymous:
+            return GraphQLError(
+                self.SIGN_IN_MESSAGE,
+                nodes=error.nodes,
+                source=error.source,
+                positions=error.positions,
+                path=error.path,
+                extensions={**error.extensions, "code": ErrorCode.UNAUTHENTICATED.value},
+            )
+        return error
 
     def _present(self, error: GraphQLError) -> GraphQLError:
         original = error.original_error
@@ -172,6 +193,21 @@ class ExtensionFailures(SchemaExtension):
             raise GraphQLError(
                 ErrorPresentation.MASKED_MESSAGE, extensions={"code": "INTERNAL"}
             ) from None
+
+
+def code_every_error(errors: Any) -> None:
+    """Give a code to errors that reach the response without one: a document that did
+    not parse is refused before any extension sees the result."""
+    for error in errors or ():
+        if not (error.extensions or {}).get("code"):
+            error.extensions = {**(error.extensions or {}), "code": ErrorCode.VALIDATION.value}
+
+
+def _is_anonymous(context: Any) -> bool:
+    from pdms_core.auth.actor import ActorKind
+
+    actor = getattr(context, "actor", None)
+    return actor is not None and actor.kind is ActorKind.ANONYMOUS
 
 
 def extension_factory(debug: bool) -> Callable[[], Any]:

@@ -10,7 +10,7 @@ from strawberry.types import Info
 
 from pdms_core.db.cursors import within_database_range
 from pdms_core.db.loaders import RowsByIdLoader, joined_row
-from pdms_core.errors import NotFound, PermissionDenied, ValidationFailed
+from pdms_core.errors import PermissionDenied, ValidationFailed
 from pdms_core.graphql.prefetch import settled
 from pdms_core.lookups.loaders import AllLookupValuesLoader
 from pdms_core.lookups.models import LookupValue
@@ -61,7 +61,7 @@ def _node_type(info: Info, value: str) -> tuple[type | None, str]:
     try:
         gid = relay.GlobalID.from_id(value)
     except relay.GlobalIDValueError:
-        raise NotFound("That is not a valid ID.", field="id") from None
+        raise ValidationFailed("That is not a valid ID.", field="id") from None
     if not _in_database_range(gid.node_id):
         raise ValidationFailed("That is not a valid ID.", field="id")
     definition = info.schema.get_type_by_name(gid.type_name)
