@@ -49,7 +49,6 @@ from pdms_core.records import (
     ModuleRecordSource,
     Permission,
     PluginManifest,
-    TimelineSource,
 )
 from pdms_core.settings import Settings
 from pdms_core.today import today
@@ -101,14 +100,10 @@ if TYPE_CHECKING:
         working_days_between,
     )
 
-if TYPE_CHECKING:  # editing a case: a module that routes work assigns it
-    from pdms_core.cases.services import CaseFields, update_case
-
 #: Where each lazily imported name lives.
 _HOMES: dict[str, str] = {
     "After": "pdms_core.graphql.arguments",
     "Base": "pdms_core.db.base",
-    "CaseFields": "pdms_core.cases.services",
     "CaseNode": "pdms_core.cases.types",
     "Connection": "pdms_core.graphql.pagination",
     "CoreTables": "pdms_core.core_tables",
@@ -175,7 +170,6 @@ _HOMES: dict[str, str] = {
     "run_mutation": "pdms_core.graphql.errors",
     "settled": "pdms_core.graphql.prefetch",
     "unit_of_work": "pdms_core.db.unit_of_work",
-    "update_case": "pdms_core.cases.services",
     "upsert_rows": "pdms_core.db.bulk",
     "working_days_between": "pdms_core.standards.working_days",
     "write_csv": "pdms_core.csv_export",
@@ -190,7 +184,6 @@ __all__ = [
     "ActorKind",
     "After",
     "Base",
-    "CaseFields",
     "CaseNode",
     "Conflict",
     "Connection",
@@ -230,7 +223,6 @@ __all__ = [
     "Requires",
     "SessionLoader",
     "Settings",
-    "TimelineSource",
     "UserError",
     "UserErrorType",
     "UserErrors",
@@ -280,7 +272,6 @@ __all__ = [
     "settled",
     "today",
     "unit_of_work",
-    "update_case",
     "upsert_rows",
     "working_days_between",
     "write_csv",
