@@ -49,6 +49,7 @@ from pdms_core.records import (
     ModuleRecordSource,
     Permission,
     PluginManifest,
+    TimelineSource,
 )
 from pdms_core.settings import Settings
 from pdms_core.today import today
@@ -223,6 +224,7 @@ __all__ = [
     "Requires",
     "SessionLoader",
     "Settings",
+    "TimelineSource",
     "UserError",
     "UserErrorType",
     "UserErrors",
