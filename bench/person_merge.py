@@ -1,8 +1,8 @@
 """Merging people: a merge and its un-merge of a duplicate with many records.
 
 A fictional duplicate holds ``--contacts`` contact details (moved in batches) and
-``--relatives`` relationships in both directions (moved row by row: the table has a
-unique constraint and the pair must stay distinct). Times ``merge_people`` and
+``--relatives`` relationships in both directions (checked in memory first: the table
+has a unique constraint and the pair must stay distinct). Times ``merge_people`` and
 ``unmerge_people`` (the services ``mergePeople``/``unmergePeople`` run, snapshot
 included) beside the floor: the same references moved by one hand-written UPDATE per
 column, with no snapshot and no checks. SQLite in a throwaway file; PostgreSQL too

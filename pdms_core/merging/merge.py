@@ -7,7 +7,8 @@ can put it back.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -160,8 +161,8 @@ async def _claim(session: AsyncSession, person: PersonVersion, survivor_id: int)
 async def _move(
     session: AsyncSession, ref: BoundReference, gone: set[int], survivor_id: int
 ) -> list[dict[str, Any]]:
-    """Point ``ref``'s rows at the survivor, one row at a time; drop those that would
-    name the survivor twice or collide with a row the survivor already has."""
+    """Point ``ref``'s rows at the survivor; drop those that would name the survivor
+    twice or repeat a row the survivor already has."""
     table, key = ref.table, ref.key
     rows = (
         await session.execute(
@@ -172,36 +173,100 @@ async def _move(
     ).all()
     if not ref.distinct and not ref.unique_sets():
         return await _move_all(session, ref, rows, gone, survivor_id)
+    return await _move_checked(session, ref, rows, gone, survivor_id)
+
+
+async def _move_checked(
+    session: AsyncSession, ref: BoundReference, rows: Sequence[Any], gone: set[int], survivor: int
+) -> list[dict[str, Any]]:
+    """Decide row by row, in memory, which rows a unique constraint (or ``distinct``)
+    refuses, then delete those and move the rest a batch at a time.
+
+    Only a tuple that gains the survivor can collide, so the rows to check against
+    are those already naming the survivor, plus the moved rows as they move. No row
+    gives up the survivor, so after the deletes the batched UPDATEs never pass
+    through a collision either.
+    """
+    key, sets = ref.key, ref.unique_sets()
+    held = await _survivor_tuples(session, ref, sets, survivor)
+    for row in rows:  # the rows as they are now, before any moves
+        for columns in sets:
+            held[columns].add(_tuple(columns, row._mapping))
+    drops: list[Any] = []
+    moves: dict[tuple[str, ...], list[int]] = defaultdict(list)
     changes: list[dict[str, Any]] = []
     for row in rows:
-        old = {c.name: row._mapping[c] for c in ref.columns}
-        new = {name: survivor_id if value in gone else value for name, value in old.items()}
-        row_id = row._mapping[key]
-        if _names_twice(ref, new) or await _collides(session, ref, row, new):
-            await session.execute(delete(table).where(key == row_id))
-            changes.append(
-                _change(
-                    action=DROPPED,
-                    table_name=table.name,
-                    row_id=row_id,
-                    row_data=row_to_json(table, row),
-                )
-            )
+        values = {c: row._mapping[c] for c in ref.table.columns}
+        new = {c: survivor if values[c] in gone else values[c] for c in ref.columns}
+        after = {**values, **new}
+        for columns in sets:
+            held[columns].discard(_tuple(columns, values))
+        refused = _names_twice(ref, {c.name: v for c, v in new.items()}) or any(
+            _tuple(columns, after) in held[columns] for columns in sets
+        )
+        if refused:
+            for columns in sets:  # it stays where it is until the delete
+                held[columns].add(_tuple(columns, values))
+            drops.append(row)
             continue
-        moved = {name: value for name, value in new.items() if value != old[name]}
-        await session.execute(update(table).where(key == row_id).values(**moved))
+        for columns in sets:
+            held[columns].add(_tuple(columns, after))
+        moved = [c for c in ref.columns if new[c] != values[c]]
+        moves[tuple(c.name for c in moved)].append(values[key])
         changes.extend(
             _change(
                 action=MOVED,
-                table_name=table.name,
-                row_id=row_id,
-                column_name=name,
-                old_value=old[name],
-                new_value=value,
+                table_name=ref.table.name,
+                row_id=values[key],
+                column_name=c.name,
+                old_value=values[c],
+                new_value=survivor,
             )
-            for name, value in moved.items()
+            for c in moved
         )
+    await _delete(session, ref, drops, changes)
+    for names, ids in moves.items():
+        for start in range(0, len(ids), BATCH):
+            await session.execute(
+                update(ref.table)
+                .where(key.in_(ids[start : start + BATCH]))
+                .values(dict.fromkeys(names, survivor))
+            )
     return changes
+
+
+def _tuple(columns: Sequence[Any], values: Mapping[Any, Any]) -> tuple[Any, ...] | None:
+    """The values a unique constraint sees; None (never equal) when one is NULL."""
+    found = tuple(values[c] for c in columns)
+    return None if any(v is None for v in found) else found
+
+
+async def _survivor_tuples(
+    session: AsyncSession, ref: BoundReference, sets: Sequence[Sequence[Any]], survivor: int
+) -> dict[Any, set[Any]]:
+    held: dict[Any, set[Any]] = {}
+    for columns in sets:
+        naming = [c for c in ref.columns if c in columns]
+        rows = await session.execute(select(*columns).where(or_(*(c == survivor for c in naming))))
+        held[columns] = {tuple(row) for row in rows}
+    return held
+
+
+async def _delete(
+    session: AsyncSession, ref: BoundReference, drops: Sequence[Any], changes: list[Any]
+) -> None:
+    ids = [row._mapping[ref.key] for row in drops]
+    for start in range(0, len(ids), BATCH):
+        await session.execute(delete(ref.table).where(ref.key.in_(ids[start : start + BATCH])))
+    changes.extend(
+        _change(
+            action=DROPPED,
+            table_name=ref.table.name,
+            row_id=row._mapping[ref.key],
+            row_data=row_to_json(ref.table, row),
+        )
+        for row in drops
+    )
 
 
 async def _move_all(
@@ -235,20 +300,6 @@ async def _move_all(
 def _names_twice(ref: BoundReference, values: dict[str, Any]) -> bool:
     named = [v for v in values.values() if v is not None]
     return ref.distinct and len(set(named)) < len(named)
-
-
-async def _collides(
-    session: AsyncSession, ref: BoundReference, row: Any, new: dict[str, Any]
-) -> bool:
-    """Whether another row already holds the values a unique constraint would see."""
-    return await collides(
-        session,
-        ref.table,
-        ref.key,
-        row._mapping[ref.key],
-        {**{c.name: row._mapping[c] for c in ref.table.columns}, **new},
-        ref.unique_sets(),
-    )
 
 
 async def collides(

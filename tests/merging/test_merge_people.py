@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 
 from merging.world import build_world, dump
 from pdms_core.audit.models import AuditEvent
+from pdms_core.cases.models import CaseParty
 from pdms_core.graphql.node import decode_id, global_id
 from pdms_core.people.models import Person
 from pdms_core.testing.actors import staff
@@ -107,6 +108,10 @@ async def test_merge_moves_every_reference_and_unmerge_restores_every_row(review
     async with pdms_db.sessionmaker() as session:
         account = await session.get(Account, world["account"])
         assert account.person_id == world["ann"]
+        parties = await session.execute(
+            select(CaseParty.person_id).where(CaseParty.case_id == world["both"])
+        )
+        assert parties.scalars().all() == [world["ann"]]
     # The merged person resolves, pointing at the survivor; searches no longer find them.
     anne = (await reviewer.execute(PERSON, {"id": gid(world["anne"])})).ok()["node"]
     assert anne["mergedInto"] == {"id": gid(world["ann"])} and anne["contactDetails"] == []

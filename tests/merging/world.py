@@ -130,6 +130,17 @@ async def build_world(db: Any, host: Any) -> World:
             ],
         )
         ids["case"] = case.id
+        # Anne and Annie are both subjects of another: merged, the second is a repeat
+        # of the first one moved.
+        both = await open_case(
+            s,
+            SYSTEM,
+            module="core",
+            known_modules={"core"},
+            summary="Leak",
+            parties=[NewParty(anne, "subject"), NewParty(ids["annie"], "subject")],
+        )
+        ids["both"] = both.id
         activity = await record_activity(
             s,
             SYSTEM,
