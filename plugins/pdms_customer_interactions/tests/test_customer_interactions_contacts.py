@@ -105,5 +105,6 @@ async def test_each_field_needs_its_permission(graphql, pdms_db, pdms_host):
     await prepared(pdms_db, pdms_host)
     denied = await graphql.as_actor(READER).execute(RECORD, {"input": contact()})
     assert denied.error_codes() == ["PERMISSION_DENIED"]
+    # a caller without credentials is told to sign in
     anonymous = await graphql.as_actor(None).execute(CONTACTS, {"person": None})
-    assert anonymous.error_codes() == ["PERMISSION_DENIED"]
+    assert anonymous.error_codes() == ["UNAUTHENTICATED"]
