@@ -91,6 +91,7 @@ if TYPE_CHECKING:
     from pdms_core.lookups.reads import lookup_id, lookup_values
     from pdms_core.measures.filters import MeasureFilter
     from pdms_core.measures.table import MeasureColumn, MeasureTable
+    from pdms_core.merging.spec import PersonReference
     from pdms_core.notifications.outbox import InvalidNotification, queue_notification
     from pdms_core.people.services import PersonFields, create_person
     from pdms_core.people.types import PersonNode
@@ -122,6 +123,7 @@ _HOMES: dict[str, str] = {
     "PageInfo": "pdms_core.graphql.pagination",
     "PersonFields": "pdms_core.people.services",
     "PersonNode": "pdms_core.people.types",
+    "PersonReference": "pdms_core.merging.spec",
     "PlaceNode": "pdms_core.places.graphql",
     "PLACE_LETTER_FIELDS": "pdms_core.letters.fields",
     "Public": "pdms_core.graphql.permissions",
@@ -218,6 +220,7 @@ __all__ = [
     "PermissionDenied",
     "PersonFields",
     "PersonNode",
+    "PersonReference",
     "PlaceNode",
     "PluginManifest",
     "Public",
