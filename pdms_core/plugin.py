@@ -57,7 +57,7 @@ from pdms_core.today import today
 if TYPE_CHECKING:
     from pdms_core.audit.routes import audit_request
     from pdms_core.cases.lookups import problem_lookup_sets
-    from pdms_core.cases.services import NewParty, open_case
+    from pdms_core.cases.services import NewParty, change_case_status, open_case
     from pdms_core.cases.types import CaseNode
     from pdms_core.cli_support import run_command
     from pdms_core.conditions.services import raise_condition
@@ -96,16 +96,21 @@ if TYPE_CHECKING:
     from pdms_core.people.services import PersonFields, create_person
     from pdms_core.people.types import PersonNode
     from pdms_core.places.graphql import PlaceNode
+    from pdms_core.places.search import PlaceSearch, search_places
     from pdms_core.standards.working_days import (
         add_working_days,
         is_working_day,
         working_days_between,
     )
 
+if TYPE_CHECKING:  # editing a case: a module that routes work assigns it
+    from pdms_core.cases.services import CaseFields, update_case
+
 #: Where each lazily imported name lives.
 _HOMES: dict[str, str] = {
     "After": "pdms_core.graphql.arguments",
     "Base": "pdms_core.db.base",
+    "CaseFields": "pdms_core.cases.services",
     "CaseNode": "pdms_core.cases.types",
     "Connection": "pdms_core.graphql.pagination",
     "CoreTables": "pdms_core.core_tables",
@@ -125,6 +130,7 @@ _HOMES: dict[str, str] = {
     "PersonNode": "pdms_core.people.types",
     "PersonReference": "pdms_core.merging.spec",
     "PlaceNode": "pdms_core.places.graphql",
+    "PlaceSearch": "pdms_core.places.search",
     "PLACE_LETTER_FIELDS": "pdms_core.letters.fields",
     "Public": "pdms_core.graphql.permissions",
     "RECIPIENT_LETTER_FIELDS": "pdms_core.letters.fields",
@@ -139,6 +145,7 @@ _HOMES: dict[str, str] = {
     "add_document": "pdms_core.documents.services",
     "documents_field": "pdms_core.documents.types",
     "british_date": "pdms_core.letters.formatting",
+    "change_case_status": "pdms_core.cases.services",
     "chunks": "pdms_core.db.bulk",
     "core_tables": "pdms_core.core_tables",
     "create_person": "pdms_core.people.services",
@@ -171,8 +178,10 @@ _HOMES: dict[str, str] = {
     "restrict": "pdms_core.db.row_rules",
     "run_command": "pdms_core.cli_support",
     "run_mutation": "pdms_core.graphql.errors",
+    "search_places": "pdms_core.places.search",
     "settled": "pdms_core.graphql.prefetch",
     "unit_of_work": "pdms_core.db.unit_of_work",
+    "update_case": "pdms_core.cases.services",
     "upsert_rows": "pdms_core.db.bulk",
     "working_days_between": "pdms_core.standards.working_days",
     "write_csv": "pdms_core.csv_export",
@@ -187,6 +196,7 @@ __all__ = [
     "ActorKind",
     "After",
     "Base",
+    "CaseFields",
     "CaseNode",
     "Conflict",
     "Connection",
@@ -222,6 +232,7 @@ __all__ = [
     "PersonNode",
     "PersonReference",
     "PlaceNode",
+    "PlaceSearch",
     "PluginManifest",
     "Public",
     "Requires",
@@ -239,6 +250,7 @@ __all__ = [
     "add_working_days",
     "audit_request",
     "british_date",
+    "change_case_status",
     "chunks",
     "core_tables",
     "create_person",
@@ -274,9 +286,11 @@ __all__ = [
     "restrict",
     "run_command",
     "run_mutation",
+    "search_places",
     "settled",
     "today",
     "unit_of_work",
+    "update_case",
     "upsert_rows",
     "working_days_between",
     "write_csv",
