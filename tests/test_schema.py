@@ -194,6 +194,8 @@ CODE_DEFINED_ENUMS = {
     "CustomerInteractionsChoice",
     # gas_electric: which homes a drill-down list holds (the measures' rows name them)
     "GasElectricHomeStatus",
+    # member_portal: the export's file format
+    "MemberPortalExportFormat",
 }
 
 

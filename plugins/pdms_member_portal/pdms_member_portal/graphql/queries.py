@@ -88,8 +88,8 @@ class MemberPortalDashboard:
 
 @strawberry.enum(description="File format of an export.")
 class MemberPortalExportFormat(Enum):
-    CSV = "csv"
-    XLSX = "xlsx"
+    CSV = strawberry.enum_value("csv", description="Comma-separated text (RFC 4180).")
+    XLSX = strawberry.enum_value("xlsx", description="An Excel workbook, base64-encoded.")
 
 
 Filter = Annotated[MemberPortalFilterInput | None, described("Filters; none: every enquiry.")]
