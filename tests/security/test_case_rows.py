@@ -24,8 +24,10 @@ from problems.problem_steps import (
 from security.case_world import BUILDER, VISIT, World, build_world
 from security.conftest import bearer
 
+# An intention's case may be null (intentions on a person or a place), so its `case`
+# cannot share a response name with the non-null `case` of demands and activities.
 ITEM = """... on Case { reference } ... on Demand { case { reference } }
-  ... on Activity { case { reference } } ... on Intention { case { reference } }"""
+  ... on Activity { case { reference } } ... on Intention { ofCase: case { reference } }"""
 READS = f"""query($south: ID!, $southRef: String!, $north: ID!, $ids: [ID!]!, $person: ID!,
               $place: ID!) {{
   cases(first: 100) {{ nodes {{ reference }} }}
@@ -67,7 +69,7 @@ async def _north_officer(staff_users: Any, world: World) -> str:
 
 
 def _reference(item: dict[str, Any]) -> str:
-    return item.get("reference") or item["case"]["reference"]
+    return item.get("reference") or (item.get("case") or item["ofCase"])["reference"]
 
 
 async def _reads(graphql: Any, world: World, headers: dict[str, str]) -> dict[str, Any]:
