@@ -53,6 +53,8 @@ async def find_duplicates(
     async with database.sessionmaker() as session:
         rows = await load_rows(session)
         saved = await latest_model(session)
+    # A saved model's SQL is in its backend's dialect: another backend trains its own.
+    retrain = retrain or (saved is not None and saved.backend != backend)
     if len(rows) < MINIMUM_PEOPLE and (saved is None or retrain):
         merged = await _resolve_merged(database)
         return JobSummary(len(rows), saved and saved.id, False, 0, 0, 0, 0, merged)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdms_core.errors import ValidationFailed
@@ -66,30 +66,39 @@ async def _candidate_ids(
     postcodes: list[str],
     contacts: list[str],
 ) -> set[int]:
-    ids: set[int] = set()
-    name = f"{facts.forenames} {facts.surname}"
-    page = await search_people(session, PersonSearch(name=name), first=PER_BLOCK, after=None)
-    ids.update(person.id for person in page.rows)
+    """Who shares a block with the new record, in one statement: the birth date (or
+    its day-month reversal), the surname as typed, a postcode, a phone or email. The
+    batch job's name blocks all include the birth date; without one, the person name
+    search (typos, nicknames) stands in for them."""
     births: list[date] = []
     if (born := facts.date_of_birth) is not None:
         births.append(born)
         if born.day <= 12 and born.day != born.month:
             births.append(date(born.year, born.day, born.month))
-    lookups = []
+    lookups = [
+        select(Person.id.label("id")).where(Person.surname == " ".join(facts.surname.split()))
+    ]
     if births:
-        lookups.append(select(Person.id).where(Person.date_of_birth.in_(births)))
+        lookups.append(select(Person.id.label("id")).where(Person.date_of_birth.in_(births)))
     if postcodes:
         lookups.append(
-            select(PersonAddress.person_id)
+            select(PersonAddress.person_id.label("id"))
             .join(Place, Place.id == PersonAddress.place_id)
             .where(Place.postcode.in_(postcodes))
         )
     if contacts:
         lookups.append(
-            select(ContactDetail.person_id).where(ContactDetail.search_value.in_(contacts))
+            select(ContactDetail.person_id.label("id")).where(
+                ContactDetail.search_value.in_(contacts)
+            )
         )
-    for lookup in lookups:
-        ids.update((await session.scalars(lookup.limit(PER_BLOCK))).all())
+    # Each block limited on its own (a subquery: SQLite allows no LIMIT inside a UNION).
+    blocks = [select(lookup.limit(PER_BLOCK).subquery().c.id) for lookup in lookups]
+    ids = set((await session.scalars(union(*blocks))).all())
+    if not births:
+        name = f"{facts.forenames} {facts.surname}"
+        page = await search_people(session, PersonSearch(name=name), first=PER_BLOCK, after=None)
+        ids.update(person.id for person in page.rows)
     return ids
 
 

@@ -34,6 +34,10 @@ def _swapped(left: Row, right: Row) -> bool:
     return left["first_name"] == right["surname"] and left["surname"] == right["first_name"]
 
 
+def _crossed(left: Row, right: Row) -> bool:
+    return left["first_name"] == right["surname"] or left["surname"] == right["first_name"]
+
+
 def _jaro_winkler(column: str, threshold: float) -> Callable[[Row, Row], bool]:
     return lambda left, right: (
         jellyfish.jaro_winkler_similarity(left[column], right[column]) >= threshold
@@ -89,7 +93,9 @@ def _array_level(cll: Any, column: str, label: str) -> Any:
     return cll.ArrayIntersectLevel(column, 1).configure(label_for_charts=label)
 
 
-_SWAPPED_SQL = '"first_name_l" = "surname_r" AND "surname_l" = "first_name_r"'
+_SWAPPED_SQL = "first_name_l = surname_r AND surname_l = first_name_r"
+#: Swapped, and one of the two then mistyped or shortened.
+_CROSSED_SQL = "first_name_l = surname_r OR surname_l = first_name_r"
 
 COMPARISONS: tuple[Comparison, ...] = (
     Comparison(
@@ -118,6 +124,13 @@ COMPARISONS: tuple[Comparison, ...] = (
                     label_for_charts="Forename with a typo"
                 ),
                 _jaro_winkler("first_name", 0.9),
+            ),
+            Level(
+                "One name in the other's place",
+                lambda cll: cll.CustomLevel(
+                    _CROSSED_SQL, "One name in the other's place", "duckdb"
+                ),
+                _crossed,
             ),
             Level(
                 "Another forename in common",
@@ -163,7 +176,9 @@ COMPARISONS: tuple[Comparison, ...] = (
             Level("Same date of birth", lambda cll: cll.ExactMatchLevel("dob"), _equal("dob")),
             Level(
                 "Day and month reversed",
-                lambda cll: cll.CustomLevel('"dob_l" = "dob_swapped_r"', "Day and month reversed"),
+                lambda cll: cll.CustomLevel(
+                    '"dob_l" = "dob_swapped_r"', "Day and month reversed", "duckdb"
+                ),
                 lambda left, right: right["dob_swapped"] is not None and _dob_reversed(left, right),
             ),
             Level(
@@ -235,25 +250,30 @@ BLOCKING_RULES = (
     ("surname_sdx", "first_name_canon"),
 )
 #: Blocking on a shared value of a set (one row per value, exploded by Splink).
-EXPLODED_BLOCKING_RULES = ("contacts", "refs")
+EXPLODED_BLOCKING_RULES = ("contacts", "refs", "households")
 #: The reversed-birth-date block.
-REVERSED_DOB_RULE = 'l."dob" = r."dob_swapped"'
-#: Pairs EM trains m on (DuckDB's SQL, translated for Spark). Each leaves some
-#: comparisons free to be learnt. Twins share a birth date, a surname and a home, so
-#: the second leaves out pairs sharing a household (EM would learn "twins" as "one
-#: person"); the last (same name, same household) is where a birth date tells a
-#: person's second record from their namesake father or son.
-TRAINING_RULES = (
-    'l."dob" = r."dob" AND l."first_name_canon" = r."first_name_canon"',
-    'l."dob" = r."dob" AND l."surname_sdx" = r."surname_sdx" '
-    'AND NOT coalesce(list_has_any(l."households", r."households"), false)',
-    'l."surname_sdx" = r."surname_sdx" AND l."first_name_canon" = r."first_name_canon" '
-    'AND list_has_any(l."households", r."households")',
-)
+REVERSED_DOB_RULE = "l.dob = r.dob_swapped"
+#: Whether two sets share a value, in each backend's SQL.
+OVERLAP = {"duckdb": "list_has_any", "spark": "arrays_overlap"}
+
+
+def training_rules(backend: str) -> list[str]:
+    """Pairs EM trains m on, in ``backend``'s SQL. Each leaves some comparisons free to
+    be learnt. Twins share a birth date, a surname and a home, and a father and son a
+    name and a home: so the blocks that teach the forename and the birth date are pairs
+    who also share a personal phone number or email, where such look-alikes are rare
+    (otherwise EM learns "one household" instead of "one person")."""
+    overlap = OVERLAP[backend]
+    return [
+        "l.dob = r.dob AND l.first_name_canon = r.first_name_canon",
+        f"l.dob = r.dob AND l.surname_sdx = r.surname_sdx AND {overlap}(l.contacts, r.contacts)",
+        "l.surname_sdx = r.surname_sdx AND l.first_name_canon = r.first_name_canon "
+        f"AND {overlap}(l.contacts, r.contacts)",
+    ]
+
+
 #: Pairs that are surely one person, for the prior (probability two records match).
-DETERMINISTIC_RULES = (
-    'l."first_name" = r."first_name" AND l."surname" = r."surname" AND l."dob" = r."dob"',
-)
+DETERMINISTIC_RULES = ("l.first_name = r.first_name AND l.surname = r.surname AND l.dob = r.dob",)
 
 
 def splink_settings() -> Any:

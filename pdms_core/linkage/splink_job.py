@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pdms_core.linkage.features import COLUMNS
-from pdms_core.linkage.spec import COMPARISONS, DETERMINISTIC_RULES, TRAINING_RULES, splink_settings
+from pdms_core.linkage.spec import COMPARISONS, DETERMINISTIC_RULES, splink_settings, training_rules
 
 BACKENDS = ("duckdb", "spark")
 #: Share of true matches the deterministic rules are thought to find, for the prior.
@@ -52,14 +52,40 @@ def _arrow_table(rows: Sequence[dict[str, Any]]) -> Any:
     return pa.Table.from_pylist(list(rows), schema=pa.schema(fields))
 
 
+def _spark_schema() -> Any:
+    from pyspark.sql import types
+
+    return types.StructType(
+        [
+            types.StructField(
+                name,
+                types.LongType()
+                if name == "unique_id"
+                else types.ArrayType(types.StringType())
+                if name in _LISTS
+                else types.StringType(),
+            )
+            for name in COLUMNS
+        ]
+    )
+
+
 def _register(rows: Sequence[dict[str, Any]], backend: str) -> Any:
     if backend == "spark":
         from pyspark.sql import SparkSession
         from splink import SparkAPI
+        from splink.backends.spark import similarity_jar_location
 
-        spark = SparkSession.builder.appName("pdms-duplicate-people").getOrCreate()
-        frame = spark.createDataFrame(_arrow_table(rows).to_pandas())
-        return SparkAPI(spark_session=spark).register(frame)
+        # Splink's string-similarity functions (jaro_winkler ...) come in a JAR it ships.
+        builder = SparkSession.builder.appName("pdms-duplicate-people")
+        spark = builder.config("spark.jars", similarity_jar_location()).getOrCreate()
+        if spark.sparkContext.getCheckpointDir() is None:
+            # Splink breaks long query plans by checkpointing; a cluster sets the
+            # directory (spark.checkpoint.dir), a local session gets a scratch one.
+            import tempfile
+
+            spark.sparkContext.setCheckpointDir(tempfile.mkdtemp(prefix="pdms-splink-"))
+        return SparkAPI(spark_session=spark).register(spark.createDataFrame(rows, _spark_schema()))
     from splink import DuckDBAPI
 
     return DuckDBAPI().register(_arrow_table(rows))
@@ -74,17 +100,17 @@ def train(rows: Sequence[dict[str, Any]], backend: str = "duckdb") -> dict[str, 
     """A model trained on ``rows`` with Splink's own estimation: the prior from
     deterministic rules, u by random sampling, m by EM over each training block."""
     from splink import Linker
-    from splink.blocking_rule_library import CustomRule
 
     _quiet()
     linker = Linker(_register(rows, backend), splink_settings(), log_level=None)
     linker.training.estimate_probability_two_random_records_match(
-        list(DETERMINISTIC_RULES), recall=DETERMINISTIC_RECALL
+        list(DETERMINISTIC_RULES),
+        recall=DETERMINISTIC_RECALL,
     )
     linker.training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=SEED)
-    for rule in TRAINING_RULES:
+    for rule in training_rules(backend):
         linker.training.estimate_parameters_using_expectation_maximisation(
-            CustomRule(rule, sql_dialect="duckdb"), estimate_without_term_frequencies=True
+            rule, estimate_without_term_frequencies=True
         )
     model = linker.misc.save_model_to_json()
     # Splink leaves a level it could not train out of the saved model and scores it
