@@ -156,3 +156,22 @@ async def test_online_candidates_before_and_on_create(people, pdms_host, graphql
         {"i": {"forenames": "Zebedee", "surname": "Quillfeather", "dateOfBirth": "1999-09-09"}},
     )
     assert stranger.ok()["duplicateCandidates"] == []
+
+
+async def test_an_item_whose_person_was_merged_is_closed(people, pdms_db, pdms_host, graphql):
+    from sqlalchemy import update
+
+    from pdms_core.graphql.node import decode_id
+    from pdms_core.people.models import Person
+
+    await run_pdms(pdms_host, "people", "find-duplicates")
+    reviewer = graphql.as_actor(REVIEWER)
+    item = (await _open_reviews(reviewer))[0]
+    kept, gone = (decode_id(pid, "Person") for pid in _pair(item))
+    async with pdms_db.sessionmaker() as session, session.begin():
+        # What the merge mutation leaves behind; merging itself is tested with it.
+        await session.execute(update(Person).where(Person.id == gone).values(merged_into_id=kept))
+    result = await run_pdms(pdms_host, "people", "find-duplicates")
+    assert "closed as merged 1" in result.output
+    merged = await reviewer.execute(REVIEWS, {"status": "merged", "after": None})
+    assert [e["node"]["id"] for e in merged.ok()["duplicateReviews"]["edges"]] == [item["id"]]
