@@ -140,7 +140,7 @@ def active_people(statement: Any) -> Any:
 async def load_rows(
     session: AsyncSession, ids: Sequence[int] | None = None
 ) -> list[dict[str, Any]]:
-    """Feature rows of the active people (or of ``ids`` among them), read in five
+    """Feature rows of the active people (or of ``ids`` among them), read in four
     statements whatever their number."""
     people = active_people(
         select(
