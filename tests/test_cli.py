@@ -43,7 +43,9 @@ CORE_COMMANDS: dict[str, dict[str, str]] = {
         "serve": "Start the GraphQL API",
         "users": "Staff users and their sign-in.",
         "notifications": "Emails, text messages and letters queued",
+        "people": "People: find duplicate records for review.",
     },
+    "people": {"find-duplicates": "Score pairs of people and propose likely duplicates"},
     "db": {
         "check": "Fail when the models differ",
         "heads": "Show the latest revision of each branch",

@@ -103,6 +103,12 @@ READER = staff(READ, name="Lookup Reader")
 ADMIN = staff(READ, MANAGE, name="Lookup Admin")
 
 
+def denial(actor) -> str:
+    """What a refused caller is told: to sign in without credentials, else which
+    permission is missing."""
+    return "UNAUTHENTICATED" if actor is None else "PERMISSION_DENIED"
+
+
 # -- helpers ---------------------------------------------------------------------------
 
 
@@ -758,8 +764,8 @@ async def test_mutations_need_the_manage_permission(graphql, synced, mutation, a
     # when someone without core.lookups.manage sends it
     result = await graphql.as_actor(actor).execute(document, variables)
 
-    # then it is denied and nothing changes
-    assert result.error_codes() == ["PERMISSION_DENIED"]
+    # then it is denied (a caller without credentials is told to sign in) and nothing changes
+    assert result.error_codes() == [denial(actor)]
     assert result.errors[0]["path"] == [mutation]
     assert result.data is None
     after = [await read_set(graphql, code) for code in ("dummy.colour", "dummy.shade")]
@@ -799,7 +805,7 @@ async def test_reading_lists_needs_the_read_permission(
     allowed = await graphql.as_actor(READER).execute(document, variables)
 
     # then only the reader gets an answer
-    assert denied.error_codes() == ["PERMISSION_DENIED"]
+    assert denied.error_codes() == [denial(actor)]
     assert denied.errors[0]["path"] == [field]
     assert not (denied.data or {}).get(field)
     assert allowed.ok()[field]
@@ -847,7 +853,7 @@ async def test_node_refuses_lookup_values_without_the_read_permission(graphql, s
 
     result = await graphql.as_actor(actor).execute(NODE, {"id": lime["id"]})
 
-    assert result.error_codes() == ["PERMISSION_DENIED"]
+    assert result.error_codes() == [denial(actor)]
     assert not (result.data or {}).get("node")
     assert "lime" not in str(result.body)
 

@@ -15,6 +15,7 @@ from typing import Any
 from pdms_core.linkage.features import COLUMNS
 from pdms_core.linkage.spec import COMPARISONS, DETERMINISTIC_RULES, splink_settings, training_rules
 
+log = logging.getLogger("pdms.linkage")
 BACKENDS = ("duckdb", "spark")
 #: Share of true matches the deterministic rules are thought to find, for the prior.
 DETERMINISTIC_RECALL = 0.4
@@ -116,7 +117,9 @@ def train(rows: Sequence[dict[str, Any]], backend: str = "duckdb") -> dict[str, 
     # Splink leaves a level it could not train out of the saved model and scores it
     # with a default; the saved model states every value Splink scores with, so the
     # online check (which reads the saved values) gives the batch job's weights.
-    comparisons = linker._settings_obj.comparisons
+    comparisons = scored_comparisons(linker)
+    if comparisons is None:
+        return model
     for comparison, saved in zip(comparisons, model["comparisons"], strict=True):
         for level, out in zip(
             comparison.comparison_levels, saved["comparison_levels"], strict=True
@@ -125,6 +128,18 @@ def train(rows: Sequence[dict[str, Any]], backend: str = "duckdb") -> dict[str, 
                 out["m_probability"] = level.m_probability
                 out["u_probability"] = level.u_probability
     return model
+
+
+def scored_comparisons(linker: Any) -> Any:
+    """The comparisons as Splink scores them, defaults included: the one place PDMS
+    reads Splink's private settings object (Splink 5). Without it (a later Splink),
+    None: the model is saved as Splink saves it, and the parity test in
+    tests/linkage shows whether the online check still agrees with the batch job."""
+    settings = getattr(linker, "_settings_obj", None)
+    if settings is None:
+        log.warning("Splink has no _settings_obj: untrained levels keep Splink's defaults")
+        return None
+    return settings.comparisons
 
 
 def predict(

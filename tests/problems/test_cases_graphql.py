@@ -274,4 +274,4 @@ async def test_cases_need_the_cases_permissions(graphql, synced, caseworker):
     write = await graphql.as_actor(staff("core.cases.read")).execute(OPEN_CASE, {"i": {}})
     assert write.error_codes() == ["PERMISSION_DENIED"]
     anonymous = await graphql.as_actor(None).execute(CASE, {"id": case["id"]})
-    assert anonymous.data == {"case": None} and anonymous.error_codes() == ["PERMISSION_DENIED"]
+    assert anonymous.data == {"case": None} and anonymous.error_codes() == ["UNAUTHENTICATED"]

@@ -94,7 +94,8 @@ async def test_revoked_and_expired_keys_fail(staff_users, graphql):
         row.expires_at = now() - timedelta(seconds=1)
     for created in (revoked, expiring):
         failed = await graphql.execute(WIDGETS, headers=bearer(created.secret))
-        assert got_nothing(failed) and failed.error_codes() == ["PERMISSION_DENIED"]
+        # a key that no longer works is no credential: the caller is told to sign in
+        assert got_nothing(failed) and failed.error_codes() == ["UNAUTHENTICATED"]
     # a made-up key with a real prefix fails too
     forged = revoked.secret.rsplit(".", 1)[0] + ".forged"
     assert got_nothing(await graphql.execute(WIDGETS, headers=bearer(forged)))

@@ -171,7 +171,7 @@ async def test_each_field_needs_its_permission(graphql, world, pdms_db):
     )
     assert denied.error_codes() == ["PERMISSION_DENIED"]
     assert await ticket_count(pdms_db) == 0
-    assert (await graphql.as_actor(None).execute(COUNT)).error_codes() == ["PERMISSION_DENIED"]
+    assert (await graphql.as_actor(None).execute(COUNT)).error_codes() == ["UNAUTHENTICATED"]
     writer_only = staff("env_tickets.ticket.write", name="Wes Writer")
     assert (await graphql.as_actor(writer_only).execute(COUNT)).error_codes() == [
         "PERMISSION_DENIED"

@@ -135,7 +135,7 @@ async def test_each_field_needs_its_permission(graphql, pdms_db, lookups):
     )
     assert denied.error_codes() == ["PERMISSION_DENIED"]
     anonymous = await graphql.as_actor(None).execute(HOME, {"place": place})
-    assert anonymous.error_codes() == ["PERMISSION_DENIED"]
+    assert anonymous.error_codes() == ["UNAUTHENTICATED"]
     hidden = await graphql.as_actor(staff("core.places.read")).execute(PLACE_RECORDS, {"id": place})
     assert hidden.ok()["place"]["moduleRecords"] == []
 

@@ -101,7 +101,14 @@ async def seed_enquiries(
         wards = await lookup_values(session, WARD)
         if not (areas and kinds and wards):
             return "member_portal: lists not synced, no enquiries added"
-        people = list(await session.scalars(select(core_tables.person.c.id).limit(5000)))
+        # Residents with the home they had moved into by then: an enquiry about a
+        # person at a place names their own home, as the demo's histories hold together.
+        homes = core_tables.person_address
+        people = (
+            await session.execute(
+                select(homes.c.person_id, homes.c.place_id, homes.c.from_date).limit(5000)
+            )
+        ).all()
         places = (
             await session.execute(
                 select(
@@ -141,8 +148,13 @@ async def _one(session, rng, state, members, officers, areas, kinds, people, pla
     area = rng.choice(areas)
     on = _working_day_before(today() - timedelta(days=rng.randint(0 if state == "new" else 3, 60)))
     at = datetime.combine(on, time(rng.randint(8, 17), rng.randint(0, 59)), tzinfo=UTC)
-    person_id = rng.choice(people) if people and rng.random() < 0.8 else None
     place = rng.choice(places) if places and rng.random() < 0.9 else None
+    person_id = None
+    if people and rng.random() < 0.8:
+        home = rng.choice(people)
+        if home.from_date is not None and home.from_date <= on:
+            person_id = home.person_id
+            place = next((p for p in places if p.id == home.place_id), None)
     subject = rng.choice(SUBJECTS)
     case = await open_case(
         session,

@@ -249,4 +249,4 @@ async def test_reading_is_not_importing(graphql, pdms_db, pdms_host, tmp_path):
     refused = await graphql.as_actor(READER).execute(IMPORT, upload(path, WEEKS[0]))
     assert refused.error_codes() == ["PERMISSION_DENIED"]
     anonymous = await graphql.execute("{ rentArrearsCaseloads { accounts } }")
-    assert anonymous.error_codes() == ["PERMISSION_DENIED"]
+    assert anonymous.error_codes() == ["UNAUTHENTICATED"]
