@@ -252,13 +252,26 @@ def _free_port() -> int:
 def running_server(env: dict[str, str], report: Report) -> Iterator[str]:
     """``pdms serve`` in a subprocess; yields its GraphQL URL. Tracebacks or errors
     the server logs count as failures."""
+    # The server logs a line per request: into a file, as a pipe nobody reads until
+    # the end fills up and stops the server mid-campaign. Text lines, for the check below.
+    with tempfile.TemporaryFile() as log:
+        with _served(env, log) as url:
+            yield url
+        log.seek(0)
+        for line in log.read().decode(errors="replace").splitlines():
+            if "Traceback" in line or " ERROR " in line or line.startswith("ERROR"):
+                report.failures.append(("server", "logged an error", "-", line))
+
+
+@contextmanager
+def _served(env: dict[str, str], log: Any) -> Iterator[str]:
     port = _free_port()
     pdms = Path(sys.executable).with_name("pdms")
     process = subprocess.Popen(
         [str(pdms), "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
+        env={**env, "PDMS_LOG_FORMAT": "text"},
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log,
     )
     url = f"http://127.0.0.1:{port}/graphql"
     try:
@@ -275,13 +288,10 @@ def running_server(env: dict[str, str], report: Report) -> Iterator[str]:
     finally:
         process.terminate()
         try:
-            _, stderr = process.communicate(timeout=10)
+            process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
-            _, stderr = process.communicate()
-        for line in stderr.decode(errors="replace").splitlines():
-            if "Traceback" in line or " ERROR " in line or line.startswith("ERROR"):
-                report.failures.append(("server", "logged an error", "-", line))
+            process.wait()
 
 
 def sign_in(url: str, roles: list[Role]) -> None:
