@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import flag_modified
 
@@ -169,19 +169,33 @@ async def list_items(session: AsyncSession, task_list_id: int) -> list[TaskListI
     )
 
 
+async def _applicable_items(
+    session: AsyncSession, module: str, type_id: int, category_id: int | None
+) -> list[TaskListItem]:
+    """The items of the list that applies, in one statement: the category's own list
+    when it has one, else the type's."""
+    own_list_first = TaskList.demand_category_id.is_(None)
+    rows = await session.execute(
+        select(TaskListItem, TaskList.demand_category_id)
+        .join(TaskList, TaskList.id == TaskListItem.task_list_id)
+        .where(
+            TaskList.module == module,
+            TaskList.demand_type_id == type_id,
+            or_(TaskList.demand_category_id.is_(None), TaskList.demand_category_id == category_id),
+        )
+        .order_by(own_list_first, TaskListItem.position)
+    )
+    chosen = [(item, list_category) for item, list_category in rows]
+    return [item for item, list_category in chosen if list_category == chosen[0][1]]
+
+
 async def apply_task_list(session: AsyncSession, case: CaseRecord, demand: Demand) -> int:
     """Create the intentions of the demand's task list; returns how many were created."""
     if not demand.is_presenting:
         return 0
-    task_list = None
-    if demand.category_id is not None:
-        task_list = await _find(session, case.module, demand.type_id, demand.category_id)
-    if task_list is None:
-        task_list = await _find(session, case.module, demand.type_id, None)
-    if task_list is None:
-        return 0
+    items = await _applicable_items(session, case.module, demand.type_id, demand.category_id)
     created = 0
-    for item in await list_items(session, task_list.id):
+    for item in items:
         officer_id = None if item.team_id is not None else case.officer_id
         team_id = item.team_id or case.team_id
         if officer_id is None and team_id is None:
